@@ -1,0 +1,78 @@
+"""Object permissions (the `rules` package), auto-discovered at start-up.
+
+Permission names:
+  kaohe.view_village      read a village and everything recorded for it
+  kaohe.change_records    create or change assessment records of a village
+  kaohe.submit_report     submit the village's twice-monthly dispute report
+  kaohe.manage_assessment rubric versions, periods, contests, settlements (admins)
+  kaohe.view_dashboard    township-wide rankings and dashboards
+"""
+
+import rules
+
+from .models import Role
+
+
+def village_of(obj):
+    """The village an object belongs to: itself, or its `village` attribute."""
+    from villages.models import Village
+
+    if obj is None:
+        return None
+    if isinstance(obj, Village):
+        return obj
+    return getattr(obj, "village", None)
+
+
+@rules.predicate
+def is_township_admin(user):
+    return user.is_superuser or getattr(user, "role", None) == Role.ADMIN
+
+
+@rules.predicate
+def is_records_staff(user):
+    return user.is_superuser or getattr(user, "role", None) in (Role.ADMIN, Role.STAFF)
+
+
+@rules.predicate
+def is_leader(user):
+    return getattr(user, "role", None) == Role.LEADER
+
+
+@rules.predicate
+def is_secretary(user):
+    return getattr(user, "role", None) == Role.SECRETARY and not user.is_superuser
+
+
+@rules.predicate
+def in_users_township(user, obj):
+    """With no object, the question is about the kind; an object must lie in the township."""
+    if obj is None:
+        return True
+    if user.is_superuser:
+        return True
+    village = village_of(obj)
+    township_id = village.township_id if village is not None else getattr(obj, "township_id", None)
+    return township_id is not None and township_id == getattr(user, "township_id", None)
+
+
+@rules.predicate
+def is_own_village(user, obj):
+    village = village_of(obj)
+    if obj is None:
+        return True
+    return village is not None and village.pk == getattr(user, "village_id", None)
+
+
+township_reader = (is_township_admin | is_records_staff | is_leader) & in_users_township
+
+rules.add_perm("kaohe.view_village", township_reader | (is_secretary & is_own_village))
+rules.add_perm("kaohe.change_records", is_records_staff & in_users_township)
+rules.add_perm(
+    "kaohe.submit_report",
+    (is_records_staff & in_users_township) | (is_secretary & is_own_village),
+)
+rules.add_perm("kaohe.manage_assessment", is_township_admin & in_users_township)
+rules.add_perm(
+    "kaohe.view_dashboard", (is_township_admin | is_leader | is_records_staff) & in_users_township
+)

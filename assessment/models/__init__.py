@@ -1,0 +1,3 @@
+from .periods import Period, PeriodEvent, PeriodState, StaleVillageMonth
+
+__all__ = ["Period", "PeriodEvent", "PeriodState", "StaleVillageMonth"]

@@ -1,0 +1,26 @@
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag
+def field_value(obj, name):
+    """A field shown as a reader expects: choice labels, 是/否, names of related objects."""
+    display = getattr(obj, f"get_{name}_display", None)
+    if callable(display):
+        return display()
+    value = getattr(obj, name, "")
+    if callable(value):
+        value = value()
+    if value is True:
+        return _("是")
+    if value is False:
+        return _("否")
+    if value is None:
+        return "—"
+    if hasattr(value, "all") and callable(value.all):
+        return "、".join(str(v) for v in value.all())
+    if hasattr(value, "url") and hasattr(value, "name"):
+        return value.name.rsplit("/", 1)[-1] if value else "—"
+    return value

@@ -1,0 +1,313 @@
+"""Generic record pages (list, create, detail with history, edit, delete, revert).
+
+Each record kind declares a `RecordPages` (model, form, columns, filters) and gets the same
+behaviour: querysets narrowed by accounts.access.scope, writes through core.records, a closed
+period answered with a clear message at the form, history visible on the detail page.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
+from django.forms import modelform_factory
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, TemplateView
+from django.views.generic.edit import FormView
+from django_filters import FilterSet
+from django_filters.views import FilterView
+
+from accounts.access import get_for_user, scope
+
+from .records import record_delete, record_revert, record_save
+
+
+@dataclass
+class RecordPages:
+    """Everything the generic pages need to know about one record kind."""
+
+    name: str
+    model: type
+    form_class: type | None = None
+    columns: tuple[str, ...] = ()
+    filter_fields: tuple[str, ...] = ("village",)
+    search_fields: tuple[str, ...] = ()
+    village_path: str = "village"
+    select_related: tuple[str, ...] = ("village",)
+    detail_fields: tuple[str, ...] | None = None
+    change_perm: str = "kaohe.change_records"
+    extra_actions: list = field(default_factory=list)
+
+    def urls(self, app_name: str):
+        kw = {"pages": self, "app_name": app_name}
+        return [
+            path(f"{self.name}/", RecordList.as_view(**kw), name=f"{self.name}_list"),
+            path(f"{self.name}/new/", RecordCreate.as_view(**kw), name=f"{self.name}_create"),
+            path(f"{self.name}/<int:pk>/", RecordDetail.as_view(**kw), name=f"{self.name}_detail"),
+            path(
+                f"{self.name}/<int:pk>/edit/",
+                RecordUpdate.as_view(**kw),
+                name=f"{self.name}_update",
+            ),
+            path(
+                f"{self.name}/<int:pk>/delete/",
+                RecordDelete.as_view(**kw),
+                name=f"{self.name}_delete",
+            ),
+            path(
+                f"{self.name}/<int:pk>/revert/<int:history_id>/",
+                RecordRevert.as_view(**kw),
+                name=f"{self.name}_revert",
+            ),
+        ]
+
+    def get_form_class(self):
+        if self.form_class is not None:
+            return self.form_class
+        from .forms import RecordForm
+
+        return modelform_factory(self.model, form=RecordForm, exclude=())
+
+    def filterset_class(self):
+        search = self.search_fields
+
+        class Meta:
+            model = self.model
+            fields = list(self.filter_fields)
+
+        attrs = {"Meta": Meta}
+        if search:
+            import django_filters
+            from django.db.models import Q
+
+            def do_search(queryset, name, value):
+                q = Q()
+                for f in search:
+                    q |= Q(**{f"{f}__icontains": value})
+                return queryset.filter(q)
+
+            attrs["q"] = django_filters.CharFilter(label=_("搜索"), method=do_search)
+            attrs["do_search"] = staticmethod(do_search)
+        return type(f"{self.model.__name__}FilterSet", (FilterSet,), attrs)
+
+
+class PagesMixin(LoginRequiredMixin):
+    pages: RecordPages = None
+    app_name: str = ""
+
+    def url(self, suffix, *args):
+        return reverse(f"{self.app_name}:{self.pages.name}_{suffix}", args=args)
+
+    def base_queryset(self):
+        qs = self.pages.model._default_manager.all()
+        if self.pages.select_related:
+            qs = qs.select_related(*self.pages.select_related)
+        return scope(qs, self.request.user, self.pages.village_path)
+
+    def get_object(self, queryset=None):
+        return get_for_user(
+            self.base_queryset(), self.request.user, self.pages.village_path, pk=self.kwargs["pk"]
+        )
+
+    def can_change(self, obj=None):
+        return self.request.user.has_perm(self.pages.change_perm, obj)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        meta = self.pages.model._meta
+        ctx.update(
+            pages=self.pages,
+            verbose_name=meta.verbose_name,
+            verbose_name_plural=meta.verbose_name_plural,
+            list_url=self.url("list"),
+            create_url=self.url("create"),
+            can_change=self.can_change(),
+        )
+        return ctx
+
+
+class RecordList(PagesMixin, FilterView):
+    template_name = "core/record_list.html"
+    paginate_by = 25
+
+    def get_filterset_class(self):
+        return self.pages.filterset_class()
+
+    def get_queryset(self):
+        return self.base_queryset().order_by("-pk")
+
+    def get_filterset(self, filterset_class):
+        fs = super().get_filterset(filterset_class)
+        if "village" in fs.filters:
+            from accounts.access import visible_villages
+
+            fs.filters["village"].queryset = visible_villages(self.request.user)
+        return fs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        meta = self.pages.model._meta
+        ctx["headers"] = [meta.get_field(c).verbose_name for c in self.pages.columns]
+        ctx["columns"] = self.pages.columns
+        ctx["detail_url_name"] = f"{self.app_name}:{self.pages.name}_detail"
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["query_string"] = query.urlencode()
+        return ctx
+
+
+class RecordFormView(PagesMixin, FormView):
+    template_name = "core/record_form.html"
+    instance = None
+
+    def get_form_class(self):
+        return self.pages.get_form_class()
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        kwargs["instance"] = self.instance
+        return kwargs
+
+    def form_valid(self, form):
+        instance = form.save(commit=False)
+        if not self.can_change(instance):
+            raise PermissionDenied
+        try:
+            saver = getattr(form, "save_record", None)
+            reason = form.cleaned_data.get("change_reason", "")
+            if saver is not None:
+                instance = saver(user=self.request.user, reason=reason)
+            else:
+                instance = record_save(instance=instance, user=self.request.user, reason=reason)
+                form.save_m2m()
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存:%(obj)s") % {"obj": instance})
+        return redirect(self.url("detail", instance.pk))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["object"] = self.instance
+        return ctx
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class RecordCreate(RecordFormView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.can_change():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RecordUpdate(RecordFormView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.instance = self.get_object()
+            if not self.can_change(self.instance):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RecordDetail(PagesMixin, DetailView):
+    template_name = "core/record_detail.html"
+
+    def get_queryset(self):
+        return self.base_queryset()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        obj = self.object
+        names = self.pages.detail_fields or [
+            f.name
+            for f in obj._meta.concrete_fields
+            if f.name not in ("id",) and not f.name.endswith("_ptr")
+        ]
+        ctx["fields"] = [(obj._meta.get_field(n).verbose_name, n) for n in names]
+        ctx["history"] = _history_rows(obj)
+        ctx["can_change"] = self.can_change(obj)
+        ctx["update_url"] = self.url("update", obj.pk)
+        ctx["delete_url"] = self.url("delete", obj.pk)
+        ctx["revert_url_name"] = f"{self.app_name}:{self.pages.name}_revert"
+        return ctx
+
+
+def _history_rows(obj):
+    history = getattr(obj, "history", None)
+    if history is None:
+        return []
+    records = list(history.select_related("history_user").order_by("-history_date", "-history_id"))
+    rows = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            for change in delta.changes:
+                field = obj._meta.get_field(change.field)
+                changes.append((field.verbose_name, change.old, change.new))
+        rows.append({"record": newer, "changes": changes})
+    return rows
+
+
+class RecordDelete(PagesMixin, TemplateView):
+    template_name = "core/record_confirm_delete.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = self.get_object()
+            if not self.can_change(self.object):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["object"] = self.object
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            messages.error(request, _("请填写删除原因。"))
+            return self.get(request, *args, **kwargs)
+        try:
+            record_delete(instance=self.object, user=request.user, reason=reason)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.url("detail", self.object.pk))
+        except ProtectedError:
+            messages.error(request, _("该记录被其他记录引用,不能删除。"))
+            return redirect(self.url("detail", self.object.pk))
+        messages.success(request, _("已删除:%(obj)s") % {"obj": self.object})
+        return redirect(self.url("list"))
+
+
+class RecordRevert(PagesMixin, TemplateView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        if not self.can_change(obj):
+            raise PermissionDenied
+        historical = obj.history.filter(history_id=self.kwargs["history_id"]).first()
+        if historical is None:
+            from django.http import Http404
+
+            raise Http404
+        try:
+            record_revert(historical=historical, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已恢复到所选版本。"))
+        return redirect(self.url("detail", obj.pk))

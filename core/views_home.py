@@ -1,0 +1,17 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from accounts.access import visible_villages
+
+
+@login_required
+def home(request):
+    """Each role lands where its work is: a secretary on the village portal, others here."""
+    user = request.user
+    if user.is_secretary:
+        try:
+            return redirect("petitions:portal")
+        except Exception:
+            return redirect("villages:village_detail", pk=user.village_id)
+    villages = visible_villages(user).select_related("area").order_by("area__name", "name")
+    return render(request, "core/home.html", {"villages": villages})

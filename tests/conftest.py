@@ -1,0 +1,93 @@
+"""The fixed cast every access test uses: one township with two villages, and an outsider.
+
+admin, staff and leader of township T; secretary_a of village A, secretary_b of village B;
+other_staff of another township.
+"""
+
+import pytest
+
+from accounts.models import Role
+from tests.factories import AreaFactory, TownshipFactory, UserFactory, VillageFactory
+
+
+@pytest.fixture
+def township(db):
+    return TownshipFactory(name="清河镇", code="qinghe")
+
+
+@pytest.fixture
+def area(township):
+    return AreaFactory(township=township, name="东片")
+
+
+@pytest.fixture
+def village_a(area):
+    return VillageFactory(area=area, name="甲村")
+
+
+@pytest.fixture
+def village_b(area):
+    return VillageFactory(area=area, name="乙村")
+
+
+@pytest.fixture
+def other_village(db):
+    other = TownshipFactory(name="外镇", code="other")
+    return VillageFactory(area=AreaFactory(township=other, name="外片"), name="外村")
+
+
+@pytest.fixture
+def admin_user(township):
+    return UserFactory(username="admin", role=Role.ADMIN, township=township)
+
+
+@pytest.fixture
+def staff_user(township):
+    return UserFactory(username="staff", role=Role.STAFF, township=township)
+
+
+@pytest.fixture
+def leader_user(township):
+    return UserFactory(username="leader", role=Role.LEADER, township=township)
+
+
+@pytest.fixture
+def secretary_a(village_a):
+    return UserFactory(
+        username="sec_a", role=Role.SECRETARY, township=village_a.township, village=village_a
+    )
+
+
+@pytest.fixture
+def secretary_b(village_b):
+    return UserFactory(
+        username="sec_b", role=Role.SECRETARY, township=village_b.township, village=village_b
+    )
+
+
+@pytest.fixture
+def other_staff(other_village):
+    return UserFactory(username="other", role=Role.STAFF, township=other_village.township)
+
+
+@pytest.fixture
+def cast(admin_user, staff_user, leader_user, secretary_a, secretary_b, other_staff):
+    return {
+        "admin": admin_user,
+        "staff": staff_user,
+        "leader": leader_user,
+        "secretary_a": secretary_a,
+        "secretary_b": secretary_b,
+        "other_staff": other_staff,
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as a member of the cast."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

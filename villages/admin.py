@@ -1,0 +1,55 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Area, Person, Responsibility, Township, Village
+
+
+@admin.register(Township)
+class TownshipAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Area)
+class AreaAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "township"]
+    list_filter = ["township"]
+    search_fields = ["name"]
+
+
+@admin.register(Village)
+class VillageAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "area",
+        "kind",
+        "population",
+        "households",
+        "along_railway",
+        "is_active",
+    ]
+    list_filter = ["township", "area", "kind", "along_railway", "has_cctv_room", "is_active"]
+    search_fields = ["name"]
+
+
+class ResponsibilityInline(admin.TabularInline):
+    model = Responsibility
+    extra = 0
+    autocomplete_fields = ["village", "area"]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "title", "phone", "township"]
+    list_filter = ["township"]
+    search_fields = ["name", "phone", "title"]
+    inlines = [ResponsibilityInline]
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "role", "area", "village", "start", "end"]
+    list_filter = ["role", "area", "village"]
+    search_fields = ["person__name", "village__name", "area__name"]
+    autocomplete_fields = ["person", "village", "area"]
+    date_hierarchy = "start"

@@ -1,0 +1,176 @@
+"""The township's structure: 镇 -> 片 -> 村/居, and the people who answer for each village."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import AREA_ROLES, ResponsibilityRole, VillageKind
+
+
+class Township(models.Model):
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("镇")
+        verbose_name_plural = _("镇")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Area(models.Model):
+    """片: a group of villages led by a member of the town leadership (片长)."""
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="areas", verbose_name=_("镇")
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("片")
+        verbose_name_plural = _("片")
+        ordering = ["township", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="area_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Village(models.Model):
+    """村 or 居: the unit that is assessed and ranked."""
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="villages", verbose_name=_("镇")
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="villages", verbose_name=_("片")
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    kind = models.CharField(
+        _("类型"), max_length=10, choices=VillageKind.choices, default=VillageKind.VILLAGE
+    )
+    population = models.PositiveIntegerField(_("人口"), default=0)
+    households = models.PositiveIntegerField(_("户数"), default=0)
+    along_railway = models.BooleanField(
+        _("铁路沿线"), default=False, help_text=_("铁路沿线村须成立铁路护路领导小组。")
+    )
+    has_cctv_room = models.BooleanField(_("有视频监控室"), default=False)
+    is_active = models.BooleanField(_("参加考核"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("村(居)")
+        verbose_name_plural = _("村(居)")
+        ordering = ["township", "area", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="village_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.area_id and self.township_id and self.area.township_id != self.township_id:
+            raise ValidationError({"area": _("所选片不属于该镇。")})
+
+
+class Person(models.Model):
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="people", verbose_name=_("镇")
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    title = models.CharField(_("职务"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("责任人")
+        verbose_name_plural = _("责任人")
+        ordering = ["township", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ResponsibilityQuerySet(models.QuerySet):
+    def on(self, day: date):
+        return self.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
+
+    def for_village(self, village):
+        return self.filter(Q(village=village) | Q(area_id=village.area_id))
+
+
+class Responsibility(models.Model):
+    """A dated assignment of a person to a role for a village (or, for a 片长, an area).
+
+    Roles change hands during a year; settlements ask who held a role on a given date
+    (the quarter's end, the year's end, or the day of a fine's event).
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="responsibilities", verbose_name=_("人员")
+    )
+    role = models.CharField(_("角色"), max_length=30, choices=ResponsibilityRole.choices)
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("片")
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsibilities",
+        verbose_name=_("村(居)"),
+    )
+    start = models.DateField(_("起始日期"))
+    end = models.DateField(_("终止日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = ResponsibilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("责任分工")
+        verbose_name_plural = _("责任分工")
+        ordering = ["role", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="responsibility_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        target = self.area or self.village
+        return f"{self.person} · {self.get_role_display()} · {target}"
+
+    def clean(self):
+        errors = {}
+        if self.role in AREA_ROLES:
+            if not self.area_id:
+                errors["area"] = _("片长须指定所负责的片。")
+            if self.village_id:
+                errors["village"] = _("片长按片负责,不指定单个村(居)。")
+        else:
+            if not self.village_id:
+                errors["village"] = _("该角色须指定所负责的村(居)。")
+            if self.area_id:
+                errors["area"] = _("该角色按村(居)负责,不指定片。")
+        if self.end and self.start and self.end < self.start:
+            errors["end"] = _("终止日期不能早于起始日期。")
+        if errors:
+            raise ValidationError(errors)
+
+    def villages(self):
+        if self.area_id:
+            return list(self.area.villages.all())
+        return [self.village]
