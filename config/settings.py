@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "villages",
     "workdays",
     "petitions",
+    "cases",
     "governance",
     "assessment",
     "rewards",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("villages/", include("villages.urls")),
     path("petitions/", include("petitions.urls")),
+    path("cases/", include("cases.urls")),
     path("governance/", include("governance.urls")),
     path("workdays/", include("workdays.urls")),
     path("assessment/", include("assessment.urls")),

@@ -1,0 +1,14 @@
+import pytest
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_logs_in_and_sees_the_villages(
+    page, live_server, login, staff_user, village_a, console_errors, screenshot
+):
+    page.goto(f"{live_server.url}/")
+    assert "/login/" in page.url
+    assert page.locator("h1").inner_text() == "登录"
+    login(staff_user)
+    assert page.locator("h1").inner_text() == "工作台"
+    assert page.get_by_role("link", name=village_a.name).is_visible()
+    screenshot("staff-home")
