@@ -1,12 +1,248 @@
-"""Writes of the scoring service: recompute, publish, close and reopen periods."""
+"""Writes of the scoring service: score a month, recompute what is stale, move periods, contests.
 
-from .models import StaleVillageMonth
+Every function is keyword-only, runs in a transaction and is the single place its rule lives;
+views, the API, commands and Celery tasks call these.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from villages.models import Township, Village
+
+from . import rubrics
+from .models import (
+    Contest,
+    ContestState,
+    Period,
+    PeriodEvent,
+    PeriodState,
+    RubricVersion,
+    ScoreLine,
+    StaleVillageMonth,
+)
+from .scoring import engine
+from .scoring.facts import collect_month
+from .scoring.types import Sheet
+from .sheets import store_sheets
+
+CONTEST_WORKING_DAYS = 5
 
 
-def recompute_stale_village_months() -> int:
-    """Rebuild every stale village-month's sheet; returns how many were rebuilt.
+def period_for(township_id: int, year: int, month: int) -> Period:
+    period, _created = Period.objects.get_or_create(township_id=township_id, year=year, month=month)
+    return period
 
-    Until the scoring engine is wired in, nothing is rebuilt and the marks stay.
-    """
-    StaleVillageMonth.objects.none()
-    return 0
+
+def waivers_for(township_id: int, year: int, month: int) -> frozenset:
+    """(village, item code, refs) of accepted contests: their lines are dropped on recompute."""
+    rows = Contest.objects.filter(
+        village__township_id=township_id, year=year, month=month, state=ContestState.ACCEPTED
+    ).values_list("village_id", "item_code", "refs")
+    return frozenset((v, code, tuple(tuple(r) for r in refs)) for v, code, refs in rows)
+
+
+def compute_month(
+    *, township_id: int, year: int, month: int, version: RubricVersion | None = None, today=None
+) -> list[Sheet]:
+    """Score every village of the township for the month, without storing anything."""
+    version = version or rubrics.version_for_year(township_id, year)
+    rubric = rubrics.rubric_of(version)
+    period = Period.objects.filter(township_id=township_id, year=year, month=month).first()
+    closed = period is not None and period.is_closed
+    as_of = None if closed else (today or timezone.localdate())
+    facts = collect_month(township_id=township_id, year=year, month=month, as_of=as_of)
+    waived = waivers_for(township_id, year, month)
+    return [
+        engine.score_village(rubric, f, waived=_waived_for(waived, f.village_id))
+        if waived
+        else engine.score_village(rubric, f)
+        for f in facts.values()
+    ]
+
+
+def _waived_for(waived: frozenset, village_id: int) -> frozenset:
+    return frozenset((code, refs) for v, code, refs in waived if v == village_id)
+
+
+@transaction.atomic
+def score_month(*, township_id: int, year: int, month: int, today=None) -> int:
+    """Recompute and store a month's sheets; a closed month's sheets stay as they were closed."""
+    period = period_for(township_id, year, month)
+    if period.is_closed:
+        return 0
+    version = rubrics.version_for_year(township_id, year)
+    sheets = compute_month(
+        township_id=township_id, year=year, month=month, version=version, today=today
+    )
+    return store_sheets(year=year, month=month, version=version, sheets=sheets)
+
+
+def recompute_stale_village_months(today=None) -> int:
+    """Rebuild every township-month holding a stale village-month; idempotent."""
+    marks = list(
+        StaleVillageMonth.objects.select_related("village").values_list(
+            "pk", "village__township_id", "year", "month"
+        )
+    )
+    groups: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for pk, township_id, year, month in marks:
+        groups[(township_id, year, month)].append(pk)
+    rebuilt = 0
+    for (township_id, year, month), pks in sorted(groups.items()):
+        with transaction.atomic():
+            rebuilt += score_month(township_id=township_id, year=year, month=month, today=today)
+            StaleVillageMonth.objects.filter(pk__in=pks).delete()
+    return rebuilt
+
+
+def score_year(*, township_id: int, year: int, months=None, today=None) -> int:
+    total = 0
+    for month in months or range(1, 13):
+        total += score_month(township_id=township_id, year=year, month=month, today=today)
+    return total
+
+
+# --- Periods ---------------------------------------------------------------------------------
+
+
+def _require_admin(by, township_id):
+    if not by.has_perm("kaohe.manage_assessment", Township.objects.get(pk=township_id)):
+        raise PermissionDenied
+
+
+def _move(period: Period, *, action: str, to: str, by, reason: str = "") -> Period:
+    PeriodEvent.objects.create(
+        period=period, action=action, from_state=period.state, to_state=to, reason=reason, by=by
+    )
+    period.state = to
+    return period
+
+
+@transaction.atomic
+def period_publish(*, period: Period, by, today=None) -> Period:
+    """公示: the sheets become visible to the villages, who may contest a line for five days."""
+    _require_admin(by, period.township_id)
+    if period.state != PeriodState.OPEN:
+        raise ValidationError(_("只有进行中的月份可以公示。"))
+    score_month(township_id=period.township_id, year=period.year, month=period.month, today=today)
+    _move(period, action="publish", to=PeriodState.PUBLISHED, by=by)
+    period.published_at = timezone.now()
+    period.save()
+    return period
+
+
+@transaction.atomic
+def period_close(*, period: Period, by, reason: str = "") -> Period:
+    """关闭: final sheets (nothing provisional is left open), then the month is frozen."""
+    _require_admin(by, period.township_id)
+    if period.is_closed:
+        raise ValidationError(_("%(period)s 已关闭。") % {"period": period})
+    pending = Contest.objects.filter(
+        village__township_id=period.township_id,
+        year=period.year,
+        month=period.month,
+        state=ContestState.PENDING,
+    ).count()
+    if pending:
+        raise ValidationError(
+            _("%(period)s 还有 %(n)d 条申诉未处理,请先处理再关闭。")
+            % {"period": period, "n": pending}
+        )
+    version = rubrics.version_for_year(period.township_id, period.year)
+    _move(period, action="close", to=PeriodState.CLOSED, by=by, reason=reason)
+    period.closed_at = timezone.now()
+    period.save()
+    # Scored as closed: no "as of" date, so no line is pending and the sheet is final.
+    sheets = compute_month(
+        township_id=period.township_id, year=period.year, month=period.month, version=version
+    )
+    store_sheets(year=period.year, month=period.month, version=version, sheets=sheets)
+    rubrics.lock(version)
+    StaleVillageMonth.objects.filter(
+        village__township_id=period.township_id, year=period.year, month=period.month
+    ).delete()
+    return period
+
+
+@transaction.atomic
+def period_reopen(*, period: Period, by, reason: str) -> Period:
+    """重新开启: only with a reason, which is kept; the month's records can change again."""
+    _require_admin(by, period.township_id)
+    if not period.is_closed:
+        raise ValidationError(_("只有已关闭的月份可以重新开启。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("重新开启须填写原因。")})
+    _move(period, action="reopen", to=PeriodState.PUBLISHED, by=by, reason=reason)
+    period.closed_at = None
+    period.save()
+    return period
+
+
+# --- Contests --------------------------------------------------------------------------------
+
+
+def contest_deadline(period: Period) -> date | None:
+    if period.published_at is None:
+        return None
+    from workdays.calendar import add_working_days
+
+    published = timezone.localtime(period.published_at).date()
+    return add_working_days(published, CONTEST_WORKING_DAYS).date
+
+
+@transaction.atomic
+def contest_file(*, line: ScoreLine, reason: str, by, today=None) -> Contest:
+    sheet = line.sheet
+    village = sheet.village
+    if not by.has_perm("kaohe.view_village", village):
+        raise PermissionDenied
+    period = period_for(village.township_id, sheet.year, sheet.month)
+    if period.state != PeriodState.PUBLISHED:
+        raise ValidationError(_("只能对已公示、未关闭月份的评分提出申诉。"))
+    deadline = contest_deadline(period)
+    if deadline is not None and (today or timezone.localdate()) > deadline:
+        raise ValidationError(
+            _("申诉期已过(截止 %(d)s,公示后5个工作日)。") % {"d": deadline.isoformat()}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写申诉理由。")})
+    return Contest.objects.create(
+        village=village,
+        year=sheet.year,
+        month=sheet.month,
+        item_code=line.item_code,
+        line_reason=line.reason,
+        refs=line.refs,
+        reason=reason,
+        filed_by=by,
+    )
+
+
+@transaction.atomic
+def contest_decide(*, contest: Contest, accept: bool, reason: str, by) -> Contest:
+    """An accepted contest waives its line on every recompute; both outcomes keep the reason."""
+    _require_admin(by, contest.village.township_id)
+    if contest.state != ContestState.PENDING:
+        raise ValidationError(_("该申诉已处理。"))
+    if not reason.strip():
+        raise ValidationError({"decision_reason": _("请填写处理意见。")})
+    period = period_for(contest.village.township_id, contest.year, contest.month)
+    if period.is_closed:
+        raise ValidationError(_("%(period)s 已关闭,不能处理申诉。") % {"period": period})
+    contest.state = ContestState.ACCEPTED if accept else ContestState.REJECTED
+    contest.decided_by = by
+    contest.decided_at = timezone.now()
+    contest.decision_reason = reason
+    contest.save()
+    if accept:
+        score_month(township_id=contest.village.township_id, year=contest.year, month=contest.month)
+    return contest
+
+
+def villages_of(township_id: int):
+    return Village.objects.filter(township_id=township_id, is_active=True)

@@ -1,0 +1,126 @@
+"""Stored results of the scoring service: a sheet per village and month, with its lines.
+
+Sheets are derived data: the scoring service rebuilds them from the records at any time; they are
+stored so pages, exports and settlements read them without recomputing, and so a closed month's
+figures stay exactly as they were published.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ScoreSheet(models.Model):
+    village = models.ForeignKey(
+        "villages.Village",
+        on_delete=models.CASCADE,
+        related_name="sheets",
+        verbose_name=_("村(居)"),
+    )
+    year = models.PositiveSmallIntegerField(_("年"))
+    month = models.PositiveSmallIntegerField(_("月"))
+    version = models.ForeignKey(
+        "assessment.RubricVersion", on_delete=models.PROTECT, verbose_name=_("细则版本")
+    )
+    total = models.DecimalField(_("得分"), max_digits=7, decimal_places=2)
+    sections = models.JSONField(_("各部分得分"), default=list)
+    items = models.JSONField(_("各项得分"), default=list)
+    vetoes = models.JSONField(_("否决事由"), default=list)
+    provisional_reasons = models.JSONField(_("暂定原因"), default=list)
+    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("月度评分表")
+        verbose_name_plural = _("月度评分表")
+        ordering = ["year", "month", "village"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year", "month"], name="sheet_unique"),
+        ]
+        indexes = [models.Index(fields=["year", "month"])]
+
+    def __str__(self):
+        return f"{self.village} {self.year}年{self.month}月 {self.total}"
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_reasons)
+
+
+class ScoreLine(models.Model):
+    """One reason the score moved, with the records that caused it (`refs`: [[kind, id], ...])."""
+
+    sheet = models.ForeignKey(
+        ScoreSheet, on_delete=models.CASCADE, related_name="lines", verbose_name=_("评分表")
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    item_code = models.CharField(_("条目"), max_length=30)
+    points = models.DecimalField(_("分数"), max_digits=7, decimal_places=2)
+    raw_points = models.DecimalField(
+        _("原始分数"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    reason = models.CharField(_("原因"), max_length=500)
+    refs = models.JSONField(_("依据记录"), default=list)
+    waived = models.BooleanField(_("已核减"), default=False)
+
+    class Meta:
+        verbose_name = _("评分明细")
+        verbose_name_plural = _("评分明细")
+        ordering = ["sheet", "position"]
+
+    def __str__(self):
+        return f"{self.item_code} {self.points} {self.reason}"
+
+
+class ContestState(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    ACCEPTED = "accepted", _("已采纳")
+    REJECTED = "rejected", _("已驳回")
+
+
+class Contest(models.Model):
+    """A village's objection to one line of a published sheet (within five working days).
+
+    An accepted contest waives that line's records for that item on every recompute
+    (`Waiver`), so the correction survives recomputation and is itself attributable.
+    """
+
+    village = models.ForeignKey(
+        "villages.Village",
+        on_delete=models.CASCADE,
+        related_name="contests",
+        verbose_name=_("村(居)"),
+    )
+    year = models.PositiveSmallIntegerField(_("年"))
+    month = models.PositiveSmallIntegerField(_("月"))
+    item_code = models.CharField(_("条目"), max_length=30)
+    line_reason = models.CharField(_("被申诉的扣分"), max_length=500)
+    refs = models.JSONField(_("依据记录"), default=list)
+    reason = models.TextField(_("申诉理由"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contests_filed",
+        verbose_name=_("申诉人"),
+    )
+    filed_at = models.DateTimeField(_("申诉时间"), auto_now_add=True)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=ContestState.choices, default=ContestState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contests_decided",
+        verbose_name=_("处理人"),
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("处理意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("评分申诉")
+        verbose_name_plural = _("评分申诉")
+        ordering = ["-filed_at"]
+
+    def __str__(self):
+        return f"{self.village} {self.year}-{self.month:02d} {self.item_code}"

@@ -1,0 +1,129 @@
+"""Rubric versions between the database and the pure scoring core.
+
+`rubric_of(version)` builds the pure `Rubric` the rules read; `version_from_rubric` stores one
+(used to ship the township's two readings); `version_copy` is how an admin starts next year's.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import EntryCategory, RubricAssignment, RubricEntry, RubricSection, RubricVersion
+from .scoring.rubric_defaults import rubric_from_dict, rubric_to_dict
+from .scoring.types import Rubric
+
+DEFAULT_CODE = "xx-2024-table"
+
+
+def rubric_dict_of(version: RubricVersion) -> dict:
+    sections = list(version.sections.order_by("order", "code"))
+    entries = list(version.entries.order_by("order", "pk"))
+
+    def spec(entry):
+        return {
+            "code": entry.code,
+            "title": entry.title,
+            "kind": entry.kind,
+            "params": entry.params,
+        }
+
+    return {
+        "code": version.code,
+        "name": version.name,
+        "sections": [
+            {"code": s.code, "title": s.title, "points": format(s.points, "f")} for s in sections
+        ],
+        "items": [
+            {**spec(e), "section": e.section, "points": format(e.points, "f")}
+            for e in entries
+            if e.category == EntryCategory.ITEM
+        ],
+        "adjustments": [spec(e) for e in entries if e.category == EntryCategory.ADJUSTMENT],
+        "vetoes": [spec(e) for e in entries if e.category == EntryCategory.VETO],
+        "settings": version.rubric_settings,
+    }
+
+
+def rubric_of(version: RubricVersion) -> Rubric:
+    try:
+        return rubric_from_dict(rubric_dict_of(version))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValidationError(
+            _("考核细则版本 %(code)s 的数据有误:%(error)s") % {"code": version.code, "error": exc}
+        ) from exc
+
+
+@transaction.atomic
+def version_from_dict(data: dict, *, by=None, based_on=None, description="") -> RubricVersion:
+    rubric_from_dict(data)  # refuse a version the engine cannot score before storing it
+    version = RubricVersion.objects.create(
+        code=data["code"],
+        name=data["name"],
+        rubric_settings=data.get("settings", {}),
+        created_by=by,
+        based_on=based_on,
+        description=description,
+    )
+    for order, s in enumerate(data["sections"]):
+        RubricSection.objects.create(
+            version=version, code=s["code"], title=s["title"], points=s["points"], order=order
+        )
+    order = 0
+    for category, key in (
+        (EntryCategory.ITEM, "items"),
+        (EntryCategory.ADJUSTMENT, "adjustments"),
+        (EntryCategory.VETO, "vetoes"),
+    ):
+        for e in data.get(key, ()):
+            RubricEntry.objects.create(
+                version=version,
+                category=category,
+                code=e["code"],
+                section=e.get("section", ""),
+                title=e["title"],
+                points=e.get("points"),
+                kind=e["kind"],
+                params=e.get("params", {}),
+                order=order,
+            )
+            order += 1
+    return version
+
+
+def version_from_rubric(rubric: Rubric, **kwargs) -> RubricVersion:
+    return version_from_dict(rubric_to_dict(rubric), **kwargs)
+
+
+@transaction.atomic
+def version_copy(*, version: RubricVersion, code: str, name: str, by) -> RubricVersion:
+    if RubricVersion.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("版本代码 %(code)s 已存在。") % {"code": code}})
+    data = rubric_dict_of(version) | {"code": code, "name": name}
+    return version_from_dict(data, by=by, based_on=version)
+
+
+def ensure_editable(version: RubricVersion) -> None:
+    if version.is_locked:
+        raise ValidationError(
+            _("考核细则版本 %(code)s 已用于已关闭的月份,不能修改,只能复制后修改。")
+            % {"code": version.code}
+        )
+
+
+def lock(version: RubricVersion) -> None:
+    if not version.is_locked:
+        version.locked_at = timezone.now()
+        version.save(update_fields=["locked_at"])
+
+
+def version_for_year(township_id: int, year: int) -> RubricVersion:
+    """The version assigned to the year, or the shipped default when none is assigned."""
+    assignment = (
+        RubricAssignment.objects.select_related("version")
+        .filter(township_id=township_id, year=year)
+        .first()
+    )
+    if assignment is not None:
+        return assignment.version
+    return RubricVersion.objects.get(code=DEFAULT_CODE)

@@ -1,0 +1,100 @@
+"""Storing and reading back the pure engine's sheets (derived data: rebuilt, never edited)."""
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from .models import RubricVersion, ScoreLine, ScoreSheet
+from .scoring.types import ItemScore, Line, RecordRef, SectionScore, Sheet, Veto
+
+
+def _refs_json(refs: Iterable[RecordRef]) -> list:
+    return [[ref.kind, ref.id] for ref in refs]
+
+
+def _refs_of(data) -> tuple[RecordRef, ...]:
+    return tuple(RecordRef(kind, int(pk)) for kind, pk in data)
+
+
+@transaction.atomic
+def store_sheets(*, year: int, month: int, version: RubricVersion, sheets: list[Sheet]) -> int:
+    """Replace the stored sheets of these villages for the month, in a fixed number of queries."""
+    village_ids = [s.village_id for s in sheets]
+    ScoreSheet.objects.filter(village_id__in=village_ids, year=year, month=month).delete()
+    rows = ScoreSheet.objects.bulk_create(
+        [
+            ScoreSheet(
+                village_id=s.village_id,
+                year=year,
+                month=month,
+                version=version,
+                total=s.total,
+                sections=[[x.code, x.title, str(x.points), str(x.score)] for x in s.sections],
+                items=[
+                    [i.code, i.section, i.title, str(i.points), str(i.score), str(i.raw_deduction)]
+                    for i in s.items
+                ],
+                vetoes=[[v.cause, v.reason, _refs_json(v.refs)] for v in s.vetoes],
+                provisional_reasons=list(s.provisional_reasons),
+            )
+            for s in sheets
+        ]
+    )
+    by_village = {row.village_id: row for row in rows}
+    if any(row.pk is None for row in rows):  # backends that do not return ids on bulk insert
+        by_village = {
+            row.village_id: row
+            for row in ScoreSheet.objects.filter(village_id__in=village_ids, year=year, month=month)
+        }
+    ScoreLine.objects.bulk_create(
+        [
+            ScoreLine(
+                sheet=by_village[s.village_id],
+                position=position,
+                item_code=line.item_code,
+                points=line.points,
+                raw_points=line.raw_points,
+                reason=line.reason[:500],
+                refs=_refs_json(line.refs),
+            )
+            for s in sheets
+            for position, line in enumerate(s.lines)
+        ],
+        batch_size=2000,
+    )
+    return len(rows)
+
+
+def sheet_from_row(row: ScoreSheet, lines: Iterable[ScoreLine]) -> Sheet:
+    """The pure Sheet back from its stored row, for quarters, years and rankings."""
+    start = date(row.year, row.month, 1)
+    end = date(row.year + row.month // 12, row.month % 12 + 1, 1).toordinal() - 1
+    return Sheet(
+        village_id=row.village_id,
+        rubric_code=row.version.code if row.version_id else "",
+        period_start=start,
+        period_end=date.fromordinal(end),
+        total=row.total,
+        sections=tuple(
+            SectionScore(code, title, Decimal(points), Decimal(score))
+            for code, title, points, score in row.sections
+        ),
+        items=tuple(
+            ItemScore(code, section, title, Decimal(points), Decimal(score), Decimal(raw))
+            for code, section, title, points, score, raw in row.items
+        ),
+        lines=tuple(
+            Line(
+                item_code=line.item_code,
+                points=line.points,
+                reason=line.reason,
+                refs=_refs_of(line.refs),
+                raw_points=line.raw_points,
+            )
+            for line in lines
+        ),
+        vetoes=tuple(Veto(cause, reason, _refs_of(refs)) for cause, reason, refs in row.vetoes),
+        provisional_reasons=tuple(row.provisional_reasons),
+    )
