@@ -47,14 +47,23 @@ def attribute(instance, user, reason: str = "") -> None:
 
 
 @transaction.atomic
-def record_save(*, instance, user, reason: str = "", validate: bool = True):
-    """Save one record; refuse if it touches a closed month (old or new dates)."""
+def record_save(*, instance, user, reason: str = "", validate: bool = True, touched_dates=None):
+    """Save one record; refuse if it touches a closed month (old or new dates).
+
+    `touched_dates`: when a service knows which months a change affects (a step of a case that
+    runs over several months changes only the months of that step), only those months are
+    guarded and marked stale instead of every old and new date of the record.
+    """
     if validate:
         instance.full_clean()
     village = village_of(instance)
-    old_dates = _stored_dates(instance)
-    old_village_id = _stored_village_id(instance)
-    new_dates = record_dates(instance)
+    if touched_dates is None:
+        old_dates = _stored_dates(instance)
+        old_village_id = _stored_village_id(instance)
+        new_dates = record_dates(instance)
+    else:
+        old_dates, old_village_id = [], None
+        new_dates = [d for d in touched_dates if d is not None]
     ensure_open(village.township_id, *old_dates, *new_dates)
     attribute(instance, user, reason)
     instance.save()
