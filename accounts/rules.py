@@ -51,8 +51,15 @@ def in_users_township(user, obj):
         return True
     if user.is_superuser:
         return True
+    from villages.models import Township
+
     village = village_of(obj)
-    township_id = village.township_id if village is not None else getattr(obj, "township_id", None)
+    if isinstance(obj, Township):
+        township_id = obj.pk
+    elif village is not None:
+        township_id = village.township_id
+    else:
+        township_id = getattr(obj, "township_id", None)
     return township_id is not None and township_id == getattr(user, "township_id", None)
 
 

@@ -127,3 +127,18 @@ def version_for_year(township_id: int, year: int) -> RubricVersion:
     if assignment is not None:
         return assignment.version
     return RubricVersion.objects.get(code=DEFAULT_CODE)
+
+
+@transaction.atomic
+def assign_year(*, township, year: int, version: RubricVersion, by) -> RubricAssignment:
+    """Score a year with a version; refused once a month of that year is closed."""
+    from .models import Period, PeriodState
+
+    if Period.objects.filter(township=township, year=year, state=PeriodState.CLOSED).exists():
+        raise ValidationError(
+            _("%(year)d 年已有关闭的月份,不能更换考核细则版本。") % {"year": year}
+        )
+    assignment, _created = RubricAssignment.objects.update_or_create(
+        township=township, year=year, defaults={"version": version}
+    )
+    return assignment

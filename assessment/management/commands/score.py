@@ -1,0 +1,99 @@
+"""python manage.py score --township T --year 2026 [--month 3] [--rubric V] [--format table|json]"""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessment import rubrics, services
+from assessment.models import RubricVersion
+from villages.models import Township
+
+
+class Command(BaseCommand):
+    help = "Recompute a township's sheets for a year or a month and print them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--township", required=True, help="township code or name")
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--month", type=int)
+        parser.add_argument(
+            "--rubric", help="score with this version instead (printed, not stored)"
+        )
+        parser.add_argument("--format", choices=["table", "json"], default="table")
+
+    def handle(self, *args, **opts):
+        township = (
+            Township.objects.filter(code=opts["township"]).first()
+            or Township.objects.filter(name=opts["township"]).first()
+        )
+        if township is None:
+            raise CommandError(f"no township {opts['township']!r}")
+        months = [opts["month"]] if opts["month"] else list(range(1, 13))
+        if opts["month"] and not 1 <= opts["month"] <= 12:
+            raise CommandError("--month must be 1..12")
+        assigned = rubrics.version_for_year(township.pk, opts["year"])
+        version = assigned
+        if opts["rubric"]:
+            version = RubricVersion.objects.filter(code=opts["rubric"]).first()
+            if version is None:
+                raise CommandError(f"no rubric version {opts['rubric']!r}")
+        names = dict(township.villages.values_list("pk", "name"))
+        result = []
+        for month in months:
+            if version == assigned:
+                services.score_month(township_id=township.pk, year=opts["year"], month=month)
+            sheets = services.compute_month(
+                township_id=township.pk, year=opts["year"], month=month, version=version
+            )
+            result.append((month, sheets))
+        if opts["format"] == "json":
+            self.stdout.write(
+                json.dumps(
+                    _as_json(version, opts["year"], result, names), ensure_ascii=False, indent=1
+                )
+            )
+        else:
+            self._table(version, opts["year"], result, names)
+
+    def _table(self, version, year, result, names):
+        self.stdout.write(f"{version.code}  {year}")
+        for month, sheets in result:
+            self.stdout.write(f"— {year}年{month}月")
+            for sheet in sorted(sheets, key=lambda s: (-s.total, names[s.village_id])):
+                flags = " 暂定" if sheet.provisional else ""
+                flags += " 否决" if sheet.vetoes else ""
+                self.stdout.write(f"  {names[sheet.village_id]:<8} {sheet.total:>7}{flags}")
+
+
+def _as_json(version, year, result, names):
+    return {
+        "rubric": version.code,
+        "year": year,
+        "months": [
+            {
+                "month": month,
+                "sheets": [
+                    {
+                        "village_id": s.village_id,
+                        "village": names[s.village_id],
+                        "total": str(s.total),
+                        "provisional": s.provisional,
+                        "provisional_reasons": list(s.provisional_reasons),
+                        "sections": {x.code: str(x.score) for x in s.sections},
+                        "vetoes": [{"cause": v.cause, "reason": v.reason} for v in s.vetoes],
+                        "lines": [
+                            {
+                                "item": line.item_code,
+                                "points": str(line.points),
+                                "reason": line.reason,
+                                "records": [[r.kind, r.id] for r in line.refs],
+                            }
+                            for line in s.lines
+                        ],
+                    }
+                    for s in sheets
+                ],
+            }
+            for month, sheets in result
+        ],
+    }

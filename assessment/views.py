@@ -1,0 +1,303 @@
+"""Pages of the scoring service: periods, rankings, a village's score story, contests, versions."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import get_for_user, scope, visible_villages
+from villages.models import Township
+
+from . import rubrics, selectors, services
+from .links import record_url
+from .models import (
+    Contest,
+    ContestState,
+    Period,
+    PeriodState,
+    RubricAssignment,
+    RubricVersion,
+    ScoreLine,
+)
+
+
+def township_of(user) -> Township:
+    if user.township_id:
+        return user.township
+    township = Township.objects.order_by("pk").first()
+    if township is None:
+        raise Http404
+    return township
+
+
+def _int(value, default, low, high):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if low <= number <= high else default
+
+
+def _require(user, perm, obj=None):
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+@login_required
+def periods(request):
+    township = township_of(request.user)
+    _require(request.user, "kaohe.manage_assessment", township)
+    year = _int(request.GET.get("year"), timezone.localdate().year, 2000, 2100)
+    existing = {p.month: p for p in Period.objects.filter(township=township, year=year)}
+    months = [(m, existing.get(m)) for m in range(1, 13)]
+    return render(
+        request,
+        "assessment/periods.html",
+        {"township": township, "year": year, "months": months, "states": PeriodState},
+    )
+
+
+@login_required
+@require_POST
+def period_action(request, year: int, month: int):
+    township = township_of(request.user)
+    _require(request.user, "kaohe.manage_assessment", township)
+    period = services.period_for(township.pk, year, month)
+    action = request.POST.get("action")
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "publish":
+            services.period_publish(period=period, by=request.user)
+            messages.success(request, _("%(p)s 已公示。") % {"p": period})
+        elif action == "close":
+            services.period_close(period=period, by=request.user, reason=reason)
+            messages.success(request, _("%(p)s 已关闭,评分已冻结。") % {"p": period})
+        elif action == "reopen":
+            services.period_reopen(period=period, by=request.user, reason=reason)
+            messages.success(request, _("%(p)s 已重新开启。") % {"p": period})
+        elif action == "recompute":
+            services.score_month(township_id=township.pk, year=year, month=month)
+            messages.success(request, _("%(p)s 已重新计算。") % {"p": period})
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{reverse('assessment:periods')}?year={year}")
+
+
+@login_required
+def ranking(request):
+    township = township_of(request.user)
+    _require(request.user, "kaohe.view_dashboard", township)
+    today = timezone.localdate()
+    kind = request.GET.get("kind", "month")
+    year = _int(request.GET.get("year"), today.year, 2000, 2100)
+    month = _int(request.GET.get("month"), today.month, 1, 12)
+    quarter = _int(request.GET.get("quarter"), (today.month - 1) // 3 + 1, 1, 4)
+    if kind == "year":
+        rows, title = selectors.year_ranking(township.pk, year), _("%(y)d年度") % {"y": year}
+    elif kind == "quarter":
+        rows = selectors.quarter_ranking(township.pk, year, quarter)
+        title = _("%(y)d年第%(q)d季度") % {"y": year, "q": quarter}
+    else:
+        kind = "month"
+        rows = selectors.month_ranking(township.pk, year, month)
+        title = _("%(y)d年%(m)d月") % {"y": year, "m": month}
+    return render(
+        request,
+        "assessment/ranking.html",
+        {
+            "rows": rows,
+            "title": title,
+            "kind": kind,
+            "year": year,
+            "month": month,
+            "quarter": quarter,
+            "months": range(1, 13),
+            "quarters": range(1, 5),
+        },
+    )
+
+
+@login_required
+def village_scores(request, village_id: int):
+    village = visible_villages(request.user).select_related("area").filter(pk=village_id).first()
+    if village is None:
+        raise Http404
+    today = timezone.localdate()
+    year = _int(request.GET.get("year"), today.year, 2000, 2100)
+    trend = selectors.village_trend(village, year)
+    default_month = trend[-1][0] if trend else today.month
+    month = _int(request.GET.get("month"), default_month, 1, 12)
+    period = Period.objects.filter(township_id=village.township_id, year=year, month=month).first()
+    hidden = request.user.is_secretary and (period is None or period.state == PeriodState.OPEN)
+    sheet = None if hidden else selectors.sheet_for(village, year, month)
+    lines = []
+    if sheet is not None:
+        contested = set(
+            Contest.objects.filter(village=village, year=year, month=month).values_list(
+                "item_code", "line_reason"
+            )
+        )
+        for line in sheet.lines.all():
+            links = [(kind, pk, record_url(kind, pk)) for kind, pk in line.refs]
+            lines.append(
+                {
+                    "line": line,
+                    "links": links,
+                    "contested": (line.item_code, line.reason) in contested,
+                }
+            )
+    can_contest = (
+        period is not None
+        and period.state == PeriodState.PUBLISHED
+        and request.user.has_perm("kaohe.view_village", village)
+    )
+    return render(
+        request,
+        "assessment/village_scores.html",
+        {
+            "village": village,
+            "year": year,
+            "month": month,
+            "months": range(1, 13),
+            "sheet": sheet,
+            "lines": lines,
+            "trend": trend,
+            "trend_months": [m for m, _total in trend],
+            "trend_totals": [float(t) for _m, t in trend],
+            "period": period,
+            "hidden": hidden,
+            "can_contest": can_contest,
+        },
+    )
+
+
+@login_required
+@require_POST
+def contest_file(request, line_id: int):
+    line = get_object_or_404(ScoreLine.objects.select_related("sheet__village"), pk=line_id)
+    village = line.sheet.village
+    if not request.user.has_perm("kaohe.view_village", village):
+        raise Http404
+    try:
+        services.contest_file(line=line, reason=request.POST.get("reason", ""), by=request.user)
+        messages.success(request, _("申诉已提交,等待镇管理员处理。"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    url = reverse("assessment:village_scores", args=[village.pk])
+    return redirect(f"{url}?year={line.sheet.year}&month={line.sheet.month}")
+
+
+@login_required
+def contests(request):
+    township = township_of(request.user)
+    _require(request.user, "kaohe.view_dashboard", township)
+    rows = scope(
+        Contest.objects.select_related("village", "filed_by", "decided_by"), request.user
+    ).order_by("state", "-filed_at")
+    state = request.GET.get("state")
+    if state in ContestState.values:
+        rows = rows.filter(state=state)
+    return render(
+        request,
+        "assessment/contests.html",
+        {
+            "contests": rows[:200],
+            "states": ContestState,
+            "can_decide": request.user.has_perm("kaohe.manage_assessment", township),
+        },
+    )
+
+
+@login_required
+@require_POST
+def contest_decide(request, pk: int):
+    contest = get_for_user(Contest.objects.select_related("village"), request.user, pk=pk)
+    try:
+        services.contest_decide(
+            contest=contest,
+            accept=request.POST.get("decision") == "accept",
+            reason=request.POST.get("reason", ""),
+            by=request.user,
+        )
+        messages.success(request, _("申诉已处理。"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("assessment:contests")
+
+
+@login_required
+def compare(request):
+    township = township_of(request.user)
+    _require(request.user, "kaohe.view_dashboard", township)
+    versions = list(RubricVersion.objects.order_by("code"))
+    today = timezone.localdate()
+    year = _int(request.GET.get("year"), today.year, 2000, 2100)
+    month = _int(request.GET.get("month"), today.month, 1, 12)
+    by_code = {v.code: v for v in versions}
+    a = by_code.get(request.GET.get("a", rubrics.DEFAULT_CODE))
+    b = by_code.get(request.GET.get("b", "xx-2024-plan"))
+    rows = []
+    if a and b:
+        rows = selectors.compare_versions(
+            township_id=township.pk, year=year, month=month, version_a=a, version_b=b
+        )
+    return render(
+        request,
+        "assessment/compare.html",
+        {
+            "versions": versions,
+            "a": a,
+            "b": b,
+            "rows": rows,
+            "year": year,
+            "month": month,
+            "months": range(1, 13),
+        },
+    )
+
+
+@login_required
+def versions(request):
+    township = township_of(request.user)
+    _require(request.user, "kaohe.manage_assessment", township)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "copy":
+                source = get_object_or_404(RubricVersion, pk=request.POST.get("source"))
+                rubrics.version_copy(
+                    version=source,
+                    code=request.POST.get("code", "").strip(),
+                    name=request.POST.get("name", "").strip() or source.name,
+                    by=request.user,
+                )
+                messages.success(request, _("已复制考核细则版本。"))
+            elif request.POST.get("action") == "assign":
+                version = get_object_or_404(RubricVersion, pk=request.POST.get("version"))
+                year = _int(request.POST.get("year"), 0, 2000, 2100)
+                if not year:
+                    raise ValidationError(_("请填写年度。"))
+                rubrics.assign_year(township=township, year=year, version=version, by=request.user)
+                messages.success(request, _("已指定 %(y)d 年度考核细则。") % {"y": year})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("assessment:versions")
+    return render(
+        request,
+        "assessment/versions.html",
+        {
+            "versions": RubricVersion.objects.order_by("code").prefetch_related("entries"),
+            "assignments": RubricAssignment.objects.filter(township=township).select_related(
+                "version"
+            ),
+            "this_year": date.today().year,
+        },
+    )
