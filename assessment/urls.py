@@ -7,6 +7,7 @@ app_name = "assessment"
 urlpatterns = [
     path("periods/", views.periods, name="periods"),
     path("periods/<int:year>/<int:month>/action/", views.period_action, name="period_action"),
+    path("periods/<int:year>/recompute/", views.recompute_year, name="recompute_year"),
     path("ranking/", views.ranking, name="ranking"),
     path("villages/<int:village_id>/", views.village_scores, name="village_scores"),
     path("lines/<int:line_id>/contest/", views.contest_file, name="contest_file"),

@@ -301,3 +301,21 @@ def versions(request):
             "this_year": date.today().year,
         },
     )
+
+
+@login_required
+@require_POST
+def recompute_year(request, year: int):
+    """A whole year's recompute runs in the background; the page follows its progress."""
+    from jobs.tasks import start_job
+
+    township = township_of(request.user)
+    _require(request.user, "kaohe.manage_assessment", township)
+    job = start_job(
+        kind="recompute_year",
+        title=_("重新计算 %(y)d 年全部月份") % {"y": year},
+        params={"township_id": township.pk, "year": year},
+        by=request.user,
+        township=township,
+    )
+    return redirect("jobs:job_status", pk=job.pk)

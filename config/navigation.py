@@ -8,7 +8,7 @@ from importlib import import_module
 
 from django.urls import NoReverseMatch, reverse
 
-NAV_APPS = ["villages", "petitions", "cases", "governance", "assessment", "rewards", "accounts"]
+NAV_APPS = ["villages", "petitions", "cases", "governance", "assessment", "rewards", "jobs", "accounts"]
 
 
 def _entries():

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "governance",
     "assessment",
     "rewards",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "config.navigation.navigation",
+                "jobs.context.unread_notifications",
             ],
         },
     },

@@ -21,4 +21,5 @@ urlpatterns = [
     path("workdays/", include("workdays.urls")),
     path("assessment/", include("assessment.urls")),
     path("rewards/", include("rewards.urls")),
+    path("jobs/", include("jobs.urls")),
 ]

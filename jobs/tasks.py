@@ -1,0 +1,56 @@
+"""The Celery side of jobs: acknowledged late, retried with backoff on database errors.
+
+Running a job twice changes nothing more: a finished job is not run again, and runners rebuild
+derived data (sheets, files) rather than adding to it.
+"""
+
+import logging
+
+from celery import shared_task
+from django.db import DatabaseError, transaction
+
+from .models import Job, JobState
+from .registry import RUNNERS
+from .services import job_done, job_failed, job_progress, job_start
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def run_job(self, job_id: int):
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or job.state == JobState.DONE:
+        return "skipped"
+    job_start(job)
+    job.refresh_from_db()
+    try:
+        outcome = RUNNERS[job.kind](job, lambda p, m="": job_progress(job, p, m))
+    except DatabaseError as exc:
+        if self.request.retries >= self.max_retries:
+            job_failed(job, f"{type(exc).__name__}: {exc}")
+        raise
+    except Exception as exc:  # any failure is recorded for the admins to see, never silent
+        log.exception("job %s failed", job_id)
+        job_failed(job, f"{type(exc).__name__}: {exc}")
+        return "failed"
+    message, result = outcome if isinstance(outcome, tuple) else (outcome, None)
+    job_done(job, message or "", result)
+    return "done"
+
+
+def start_job(*, kind: str, title: str, params: dict, by=None, township=None) -> Job:
+    """Create the job and hand it to Celery once the transaction commits."""
+    from .services import job_create
+
+    if kind not in RUNNERS:
+        raise KeyError(kind)
+    job = job_create(kind=kind, title=title, params=params, by=by, township=township)
+    transaction.on_commit(lambda: run_job.delay(job.pk))
+    return job
