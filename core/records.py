@@ -61,6 +61,9 @@ def record_save(*, instance, user, reason: str = "", validate: bool = True, touc
         old_dates = _stored_dates(instance)
         old_village_id = _stored_village_id(instance)
         new_dates = record_dates(instance)
+        if old_village_id == village.pk and hasattr(instance, "changed_record_dates"):
+            # A standing register entry: only the months whose state the edit changes.
+            old_dates, new_dates = [], instance.changed_record_dates(old_dates, new_dates)
     else:
         old_dates, old_village_id = [], None
         new_dates = [d for d in touched_dates if d is not None]
