@@ -90,6 +90,9 @@ def record_delete(*, instance, user, reason: str = "") -> None:
 def record_revert(*, historical, user, reason: str = ""):
     """Restore a record to one of its historical versions; itself a new, attributed change."""
     instance = historical.instance
+    # simple-history builds the version as a new object; it is the stored row, so full_clean()
+    # must not find its own primary key taken.
+    instance._state.adding = not type(instance)._default_manager.filter(pk=instance.pk).exists()
     return record_save(
         instance=instance,
         user=user,
