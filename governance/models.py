@@ -154,6 +154,10 @@ class SpecialPerson(models.Model):
     def record_dates(self) -> list[date]:
         return [self.registered, self.removed]
 
+    def changed_record_dates(self, old_dates: list[date], new_dates: list[date]) -> list[date]:
+        """A standing register entry: only the months whose state an edit changes."""
+        return rules.changed_months(old_dates, new_dates)
+
     def is_active(self, day: date) -> bool:
         return rules.is_active(self.registered, self.removed, day)
 
@@ -257,6 +261,10 @@ class LeadershipGroup(models.Model):
 
     def record_dates(self) -> list[date]:
         return [self.established, self.dissolved]
+
+    def changed_record_dates(self, old_dates: list[date], new_dates: list[date]) -> list[date]:
+        """A standing register entry: only the months whose state an edit changes."""
+        return rules.changed_months(old_dates, new_dates)
 
     def is_active(self, day: date) -> bool:
         return rules.is_active(self.established, self.dissolved, day)

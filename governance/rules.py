@@ -29,6 +29,28 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def changed_months(old: Sequence[date], new: Sequence[date]) -> list[date]:
+    """The days whose months an edit of a standing register entry changes.
+
+    A register entry (a special person, a leadership group) holds from one date to another;
+    moving a date changes the state at every month's end between its old and new value, and
+    an edit that moves no date changes no month (so a closed month does not lock the entry's
+    name or note). `old` and `new` are the entry's dates in order, without the empty ones.
+    """
+    days: set[date] = set()
+    for before, after in zip(old, new, strict=False):
+        if before != after:
+            low, high = min(before, after), max(before, after)
+            day = date(low.year, low.month, 1)
+            while day <= high:
+                days.add(day)
+                day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+            days.update((low, high))
+    longer = old if len(old) > len(new) else new
+    days.update(longer[min(len(old), len(new)) :])
+    return sorted(days)
+
+
 def weeks_of_month(year: int, month: int) -> list[tuple[date, date]]:
     """The ISO weeks (Monday, Sunday) that belong to a month: those whose Thursday lies in it.
 

@@ -30,6 +30,8 @@ from .models import (
     SensitivePeriod,
     SpecialPerson,
     Survey,
+    SurveyAnswer,
+    SurveySample,
     VillageMeeting,
     ZeroReport,
 )
@@ -436,3 +438,65 @@ def patrol_weeks(*, village, year: int, month: int) -> list[PatrolWeekRow]:
             PatrolWeekRow(monday, sunday, len(inside), rules.missing_patrols(len(inside)), inside)
         )
     return result
+
+
+@dataclass(frozen=True)
+class AttendanceSheetRow:
+    village: Village
+    attendance: MeetingAttendance | None
+
+
+def meeting_attendance_sheet(*, meeting) -> list[AttendanceSheetRow]:
+    """Every village of the meeting's township (active ones, and any with a row), with its row."""
+    rows = {
+        row.village_id: row
+        for row in MeetingAttendance.objects.filter(meeting=meeting).select_related("village")
+    }
+    villages = (
+        Village.objects.filter(township_id=meeting.township_id)
+        .filter(Q(is_active=True) | Q(pk__in=list(rows)))
+        .select_related("area")
+        .order_by("area__name", "name")
+    )
+    return [AttendanceSheetRow(village, rows.get(village.pk)) for village in villages]
+
+
+@dataclass(frozen=True)
+class SampleRow:
+    sample: SurveySample
+    answer: SurveyAnswer | None
+
+
+@dataclass(frozen=True)
+class SurveySheet:
+    """A survey's sample with its answers and the figures the page shows."""
+
+    rows: tuple[SampleRow, ...]
+    sampled: int
+    answered: int
+    reached: int
+    dissatisfied_organs: int
+    # Whether the stored seed and candidates give this very sample again (None: not drawn yet).
+    draw_reproduced: bool | None
+
+
+def survey_sheet(*, survey) -> SurveySheet:
+    samples = list(
+        SurveySample.objects.filter(survey=survey)
+        .select_related("household", "answer")
+        .order_by("order")
+    )
+    rows = tuple(SampleRow(s, getattr(s, "answer", None)) for s in samples)
+    answers = [row.answer for row in rows if row.answer is not None]
+    reproduced = None
+    if survey.seed is not None and survey.sample_size:
+        redrawn = rules.draw_sample(survey.population, survey.sample_size, survey.seed)
+        reproduced = redrawn == [s.household_id for s in samples]
+    return SurveySheet(
+        rows=rows,
+        sampled=len(rows),
+        answered=len(answers),
+        reached=sum(1 for a in answers if a.reached),
+        dissatisfied_organs=sum(1 for a in answers if a.answer == Answer.DISSATISFIED_ORGANS),
+        draw_reproduced=reproduced,
+    )

@@ -68,8 +68,10 @@ def township_record_delete(*, instance, user, reason: str = "") -> None:
 @transaction.atomic
 def township_record_revert(*, historical, user, reason: str = ""):
     when = f"{historical.history_date:%Y-%m-%d %H:%M}"
+    instance = historical.instance
+    instance._state.adding = not type(instance)._default_manager.filter(pk=instance.pk).exists()
     return township_record_save(
-        instance=historical.instance,
+        instance=instance,
         user=user,
         reason=reason or _("恢复到 %(at)s 的版本") % {"at": when},
     )

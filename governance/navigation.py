@@ -1,0 +1,23 @@
+from django.utils.translation import gettext_lazy as _
+
+CENTRE = _("综治中心")
+MEETINGS = _("会议与考评")
+READ = "kaohe.view_village"
+TOWNSHIP = "kaohe.view_dashboard"
+
+NAV = [
+    (CENTRE, _("综治中心检查"), "governance:centreinspection_list", READ),
+    (CENTRE, _("台账概览"), "governance:registers", READ),
+    (CENTRE, _("重点人员"), "governance:specialperson_list", READ),
+    (CENTRE, _("零报告"), "governance:zeroreport_list", READ),
+    (CENTRE, _("领导小组"), "governance:leadershipgroup_list", READ),
+    (CENTRE, _("固定电话户"), "governance:landlinehousehold_list", READ),
+    (CENTRE, _("巡逻记录"), "governance:patrol_list", READ),
+    (CENTRE, _("巡逻周统计"), "governance:patrol_weeks", READ),
+    (MEETINGS, _("村会议"), "governance:villagemeeting_list", READ),
+    (MEETINGS, _("镇综治会议"), "governance:townshipmeeting_list", TOWNSHIP),
+    (MEETINGS, _("会议出席"), "governance:meetingattendance_list", READ),
+    (MEETINGS, _("满意度调查"), "governance:survey_list", READ),
+    (MEETINGS, _("加减分事件"), "governance:adjustmentevent_list", READ),
+    (MEETINGS, _("敏感时期"), "governance:sensitiveperiod_list", TOWNSHIP),
+]

@@ -1,0 +1,485 @@
+"""Pages of the 综治中心 work: generic record pages per kind, plus the pages that are more.
+
+Village records use core.views as they are (with a month filter added). Township records get
+the same pages with their own scope and saves (governance.access, governance.services). The
+attendance and survey-answer pages save all rows or none.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from accounts.access import get_for_user, visible_villages
+from core.views import (
+    RecordCreate,
+    RecordDelete,
+    RecordDetail,
+    RecordList,
+    RecordPages,
+    RecordRevert,
+    RecordUpdate,
+)
+
+from . import rules, selectors, services
+from .access import TOWNSHIP_READ_PERM, get_township_record, scope_township
+from .choices import GroupKind, SpecialCategory
+from .forms import (
+    AttendanceRowForm,
+    ReasonForm,
+    SurveyAnswerForm,
+    SurveyDrawForm,
+)
+from .models import MeetingAttendance, Survey, SurveyAnswer, TownshipMeeting
+
+APP = "governance"
+
+
+def parse_month(value: str | None) -> tuple[int, int] | None:
+    """'2026-04' -> (2026, 4); anything else -> None."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        date(year, month, 1)
+    except ValueError:
+        return None
+    return year, month
+
+
+def parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+class MonthInput(forms.TextInput):
+    input_type = "month"
+
+
+@dataclass
+class GovernancePages(RecordPages):
+    """RecordPages with a month filter on the record's date and per-kind view classes."""
+
+    month_field: str | None = "date"
+    views: dict = field(default_factory=dict)
+
+    def urls(self, app_name: str):
+        kw = {"pages": self, "app_name": app_name}
+        cls = {
+            "list": RecordList,
+            "create": RecordCreate,
+            "detail": RecordDetail,
+            "update": RecordUpdate,
+            "delete": RecordDelete,
+            "revert": RecordRevert,
+            **self.views,
+        }
+        n = self.name
+        return [
+            path(f"{n}/", cls["list"].as_view(**kw), name=f"{n}_list"),
+            path(f"{n}/new/", cls["create"].as_view(**kw), name=f"{n}_create"),
+            path(f"{n}/<int:pk>/", cls["detail"].as_view(**kw), name=f"{n}_detail"),
+            path(f"{n}/<int:pk>/edit/", cls["update"].as_view(**kw), name=f"{n}_update"),
+            path(f"{n}/<int:pk>/delete/", cls["delete"].as_view(**kw), name=f"{n}_delete"),
+            path(
+                f"{n}/<int:pk>/revert/<int:history_id>/",
+                cls["revert"].as_view(**kw),
+                name=f"{n}_revert",
+            ),
+        ]
+
+    def filterset_class(self):
+        base = super().filterset_class()
+        if not self.month_field:
+            return base
+        month_field = self.month_field
+
+        def by_month(queryset, name, value):
+            found = parse_month(value)
+            if found is None:
+                return queryset
+            year, month = found
+            return queryset.filter(**{f"{month_field}__year": year, f"{month_field}__month": month})
+
+        month = django_filters.CharFilter(
+            label=gettext_lazy("月份"), method=by_month, widget=MonthInput
+        )
+        return type(base.__name__, (base,), {"month": month})
+
+
+# --- township-level records ------------------------------------------------------------------
+
+
+class TownshipScoped:
+    """Swap the village scope of the generic pages for the township one."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not user.has_perm(TOWNSHIP_READ_PERM):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_queryset(self):
+        qs = self.pages.model._default_manager.all()
+        if self.pages.select_related:
+            qs = qs.select_related(*self.pages.select_related)
+        return scope_township(qs, self.request.user)
+
+    def get_object(self, queryset=None):
+        return get_township_record(self.base_queryset(), self.request.user, pk=self.kwargs["pk"])
+
+
+class TownshipList(TownshipScoped, RecordList):
+    pass
+
+
+class TownshipCreate(TownshipScoped, RecordCreate):
+    pass
+
+
+class TownshipUpdate(TownshipScoped, RecordUpdate):
+    pass
+
+
+class TownshipDetail(TownshipScoped, RecordDetail):
+    pass
+
+
+class TownshipDelete(TownshipScoped, RecordDelete):
+    def post(self, request, *args, **kwargs):
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            messages.error(request, _("请填写删除原因。"))
+            return self.get(request, *args, **kwargs)
+        try:
+            services.township_record_delete(instance=self.object, user=request.user, reason=reason)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.url("detail", self.object.pk))
+        except ProtectedError:
+            messages.error(request, _("该记录被其他记录引用,不能删除。"))
+            return redirect(self.url("detail", self.object.pk))
+        messages.success(request, _("已删除:%(obj)s") % {"obj": self.object})
+        return redirect(self.url("list"))
+
+
+class TownshipRevert(TownshipScoped, RecordRevert):
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        if not self.can_change(obj):
+            raise PermissionDenied
+        historical = obj.history.filter(history_id=self.kwargs["history_id"]).first()
+        if historical is None:
+            raise Http404
+        try:
+            services.township_record_revert(historical=historical, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已恢复到所选版本。"))
+        return redirect(self.url("detail", obj.pk))
+
+
+TOWNSHIP_VIEWS = {
+    "list": TownshipList,
+    "create": TownshipCreate,
+    "detail": TownshipDetail,
+    "update": TownshipUpdate,
+    "delete": TownshipDelete,
+    "revert": TownshipRevert,
+}
+
+
+class TownshipMeetingCreate(TownshipCreate):
+    """After the meeting, straight on to its attendance page."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if response.status_code == 302 and form.instance.pk:
+            return redirect(reverse(f"{APP}:townshipmeeting_attendance", args=[form.instance.pk]))
+        return response
+
+
+class TownshipMeetingDetail(TownshipDetail):
+    template_name = "governance/townshipmeeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["sheet"] = selectors.meeting_attendance_sheet(meeting=self.object)
+        ctx["attendance_url"] = reverse(f"{APP}:townshipmeeting_attendance", args=[self.object.pk])
+        return ctx
+
+
+class MeetingAttendanceView(LoginRequiredMixin, TemplateView):
+    """评分表 五.6: every village's attendance at one township meeting, saved all or none."""
+
+    template_name = "governance/meeting_attendance.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.meeting = get_township_record(
+                TownshipMeeting.objects.select_related("township"), request.user, pk=kwargs["pk"]
+            )
+            if not request.user.has_perm("kaohe.change_records", self.meeting):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def build(self, data=None):
+        rows = []
+        for line in selectors.meeting_attendance_sheet(meeting=self.meeting):
+            instance = line.attendance or MeetingAttendance(
+                meeting=self.meeting, village=line.village
+            )
+            form = AttendanceRowForm(data, prefix=f"v{line.village.pk}", instance=instance)
+            rows.append((line.village, form))
+        editing = any(form.instance.pk for _village, form in rows)
+        reason = ReasonForm(data, prefix="r") if editing else None
+        return rows, reason
+
+    def get(self, request, *args, **kwargs):
+        rows, reason = self.build()
+        return self.render_to_response(self.get_context_data(rows=rows, reason_form=reason))
+
+    def post(self, request, *args, **kwargs):
+        rows, reason = self.build(request.POST)
+        valid = all([form.is_valid() for _village, form in rows])
+        if reason is not None:
+            valid = reason.is_valid() and valid
+        errors = []
+        if valid:
+            try:
+                services.meeting_attendance_save(
+                    meeting=self.meeting,
+                    rows=[form.save(commit=False) for _village, form in rows],
+                    user=request.user,
+                    reason=reason.cleaned_data["reason"] if reason else _("登记出席情况"),
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(request, _("已保存出席情况:%(m)s") % {"m": self.meeting})
+                return redirect(reverse(f"{APP}:townshipmeeting_detail", args=[self.meeting.pk]))
+        ctx = self.get_context_data(rows=rows, reason_form=reason, page_errors=errors)
+        return self.render_to_response(ctx)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["meeting"] = self.meeting
+        ctx["detail_url"] = reverse(f"{APP}:townshipmeeting_detail", args=[self.meeting.pk])
+        return ctx
+
+
+# --- surveys ---------------------------------------------------------------------------------
+
+
+class SurveyDetail(RecordDetail):
+    """The survey with its sample and answers; posting here draws the sample."""
+
+    template_name = "governance/survey_detail.html"
+    draw_form = None
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        sheet = selectors.survey_sheet(survey=self.object)
+        ctx["sheet"] = sheet
+        ctx["can_draw"] = ctx["can_change"] and sheet.answered == 0
+        ctx["draw_form"] = self.draw_form or SurveyDrawForm()
+        ctx["answers_url"] = reverse(f"{APP}:survey_answers", args=[self.object.pk])
+        ctx["sample_min"], ctx["sample_max"] = rules.SAMPLE_MIN, rules.SAMPLE_MAX
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self.can_change(self.object):
+            raise PermissionDenied
+        form = SurveyDrawForm(request.POST)
+        if form.is_valid():
+            try:
+                samples = services.survey_draw(
+                    survey=self.object,
+                    size=form.cleaned_data["size"],
+                    seed=form.cleaned_data["seed"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("已随机抽取 %(n)s 户。") % {"n": len(samples)})
+                return redirect(self.url("detail", self.object.pk))
+        self.draw_form = form
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class SurveyAnswersView(LoginRequiredMixin, TemplateView):
+    """评分表 四.6: the answers of every sampled household, saved all or none."""
+
+    template_name = "governance/survey_answers.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.survey = get_for_user(
+                Survey.objects.select_related("village"), request.user, pk=kwargs["pk"]
+            )
+            if not request.user.has_perm("kaohe.change_records", self.survey):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def build(self, data=None):
+        rows = []
+        for line in selectors.survey_sheet(survey=self.survey).rows:
+            instance = line.answer or SurveyAnswer(sample=line.sample)
+            form = SurveyAnswerForm(data, prefix=f"s{line.sample.pk}", instance=instance)
+            rows.append((line.sample, form))
+        editing = any(form.instance.pk for _sample, form in rows)
+        return rows, (ReasonForm(data, prefix="r") if editing else None)
+
+    def get(self, request, *args, **kwargs):
+        rows, reason = self.build()
+        if not rows:
+            messages.error(request, _("请先随机抽样,再录入回访结果。"))
+            return redirect(reverse(f"{APP}:survey_detail", args=[self.survey.pk]))
+        return self.render_to_response(self.get_context_data(rows=rows, reason_form=reason))
+
+    def post(self, request, *args, **kwargs):
+        rows, reason = self.build(request.POST)
+        valid = bool(rows) and all([form.is_valid() for _sample, form in rows])
+        if reason is not None:
+            valid = reason.is_valid() and valid
+        errors = []
+        if valid:
+            try:
+                services.survey_answers_save(
+                    survey=self.survey,
+                    answers=[form.save(commit=False) for _sample, form in rows],
+                    user=request.user,
+                    reason=reason.cleaned_data["reason"] if reason else _("录入回访结果"),
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(request, _("已保存回访结果:%(s)s") % {"s": self.survey})
+                return redirect(reverse(f"{APP}:survey_detail", args=[self.survey.pk]))
+        ctx = self.get_context_data(rows=rows, reason_form=reason, page_errors=errors)
+        return self.render_to_response(ctx)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["survey"] = self.survey
+        ctx["detail_url"] = reverse(f"{APP}:survey_detail", args=[self.survey.pk])
+        return ctx
+
+
+# --- registers and patrol weeks --------------------------------------------------------------
+
+
+def _by_township(villages) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for pk, township_id in villages.values_list("pk", "township_id"):
+        found.setdefault(township_id, []).append(pk)
+    return found
+
+
+class RegistersView(LoginRequiredMixin, TemplateView):
+    """The registers of every village the user may see, as they stood on a day."""
+
+    template_name = "governance/registers.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        day = parse_day(self.request.GET.get("day")) or timezone.localdate()
+        rows = []
+        for township_id, ids in _by_township(visible_villages(self.request.user)).items():
+            rows += selectors.registers_overview(township=township_id, day=day, village_ids=ids)
+        ctx.update(day=day, rows=rows, n_categories=len(SpecialCategory.values))
+        return ctx
+
+
+class VillageRegisterView(LoginRequiredMixin, TemplateView):
+    """One village's registers on a day: which categories are covered, which groups run."""
+
+    template_name = "governance/register_village.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        village = visible_villages(self.request.user).filter(pk=self.kwargs["pk"]).first()
+        if village is None:
+            raise Http404
+        day = parse_day(self.request.GET.get("day")) or timezone.localdate()
+        (row,) = selectors.registers_overview(
+            township=village.township_id, day=day, village_ids=[village.pk]
+        )
+        categories = [
+            (
+                label,
+                row.persons_by_category.get(code, 0),
+                code in row.categories_covered,
+            )
+            for code, label in SpecialCategory.choices
+        ]
+        required = rules.required_groups(
+            village.along_railway, GroupKind.values, {GroupKind.RAILWAY}
+        )
+        groups = [
+            (label, code in row.groups_active)
+            for code, label in GroupKind.choices
+            if code in required
+        ]
+        ctx.update(village=village, day=day, row=row, categories=categories, groups=groups)
+        return ctx
+
+
+class PatrolWeeksView(LoginRequiredMixin, TemplateView):
+    """评分表 四.4 for a village-month: each week (by its Thursday) with its patrols vs 3."""
+
+    template_name = "governance/patrol_weeks.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        villages = (
+            visible_villages(self.request.user)
+            .select_related("area")
+            .order_by("area__name", "name")
+        )
+        village = None
+        wanted = self.request.GET.get("village")
+        if wanted and wanted.isdigit():
+            village = villages.filter(pk=int(wanted)).first()
+            if village is None:
+                raise Http404
+        elif villages.exists():
+            village = villages.first()
+        today = timezone.localdate()
+        year, month = parse_month(self.request.GET.get("month")) or (today.year, today.month)
+        weeks = selectors.patrol_weeks(village=village, year=year, month=month) if village else []
+        ctx.update(
+            villages=villages,
+            village=village,
+            month_value=f"{year:04d}-{month:02d}",
+            year=year,
+            month=month,
+            weeks=weeks,
+            per_week=rules.PATROLS_PER_WEEK,
+            total=sum(w.count for w in weeks),
+            missing=sum(w.missing for w in weeks),
+        )
+        return ctx
