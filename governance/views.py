@@ -229,6 +229,8 @@ class MeetingAttendanceView(LoginRequiredMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
+            if not request.user.has_perm(TOWNSHIP_READ_PERM):
+                raise PermissionDenied
             self.meeting = get_township_record(
                 TownshipMeeting.objects.select_related("township"), request.user, pk=kwargs["pk"]
             )
@@ -295,6 +297,7 @@ class SurveyDetail(RecordDetail):
         sheet = selectors.survey_sheet(survey=self.object)
         ctx["sheet"] = sheet
         ctx["can_draw"] = ctx["can_change"] and sheet.answered == 0
+        ctx["show_draw"] = ctx["can_draw"] or bool(self.draw_form and self.draw_form.errors)
         ctx["draw_form"] = self.draw_form or SurveyDrawForm()
         ctx["answers_url"] = reverse(f"{APP}:survey_answers", args=[self.object.pk])
         ctx["sample_min"], ctx["sample_max"] = rules.SAMPLE_MIN, rules.SAMPLE_MAX
