@@ -1,3 +1,88 @@
+from django.urls import path
+
+from core.views import RecordPages
+
+from . import views
+from .forms import AssignedCaseForm, BacklogCaseForm
+from .models import AssignedCase, BacklogCase
+
 app_name = "cases"
 
-urlpatterns = []
+assigned_pages = RecordPages(
+    name="assigned",
+    model=AssignedCase,
+    form_class=AssignedCaseForm,
+    columns=("village", "title", "assigned_by", "assigned_date", "due_date", "state"),
+    filter_fields=("village", "state"),
+    search_fields=("title", "matter", "assigned_by", "reference"),
+    detail_fields=(
+        "village",
+        "title",
+        "reference",
+        "assigned_by",
+        "assigned_date",
+        "matter",
+        "state",
+        "result_reported_date",
+        "result",
+        "concluded_date",
+    ),
+)
+
+backlog_pages = RecordPages(
+    name="backlog",
+    model=BacklogCase,
+    form_class=BacklogCaseForm,
+    columns=("village", "title", "leader", "listed_date", "time_limit", "resolved_date"),
+    filter_fields=("village", "leader"),
+    search_fields=("title", "matter", "working_group", "leader__name"),
+    select_related=("village", "leader"),
+    detail_fields=(
+        "village",
+        "title",
+        "matter",
+        "listed_date",
+        "leader",
+        "working_group",
+        "resolution_plan",
+        "stabilisation_measures",
+        "time_limit",
+        "resolved_date",
+    ),
+)
+
+
+def _pages_urls(pages, **replace):
+    """The generic record URLs of `pages`, with some views replaced by this app's own."""
+    out = []
+    for pattern in pages.urls(app_name):
+        view = replace.get(pattern.name.removeprefix(f"{pages.name}_"))
+        if view is not None:
+            pattern = path(
+                str(pattern.pattern),
+                view.as_view(pages=pages, app_name=app_name),
+                name=pattern.name,
+            )
+        out.append(pattern)
+    return out
+
+
+urlpatterns = [
+    *_pages_urls(
+        assigned_pages,
+        list=views.AssignedList,
+        detail=views.AssignedDetail,
+    ),
+    path(
+        "assigned/<int:pk>/step/<slug:action>/",
+        views.AssignedAction.as_view(pages=assigned_pages, app_name=app_name),
+        name="assigned_action",
+    ),
+    *_pages_urls(
+        backlog_pages,
+        list=views.BacklogList,
+        detail=views.BacklogDetail,
+        create=views.BacklogCreate,
+        update=views.BacklogUpdate,
+    ),
+]

@@ -1,0 +1,174 @@
+"""Django admin for cases. The steps of an assigned case are taken on its page (cases.services),
+so here its computed fields and step records are read-only; record edits go through
+core.records, like every other write."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.records import record_delete, record_save
+
+from . import services
+from .models import (
+    AssignedCase,
+    BacklogCase,
+    BacklogRelapse,
+    CaseExtension,
+    CaseHandlerReport,
+    CaseReview,
+)
+
+ADMIN_REASON = "管理后台修改"
+
+
+class RecordAdmin(SimpleHistoryAdmin):
+    """Saves and deletes through core.records (closed months, attribution, recompute marks)."""
+
+    def save_model(self, request, obj, form, change):
+        record_save(instance=obj, user=request.user, reason=ADMIN_REASON)
+
+    def delete_model(self, request, obj):
+        record_delete(instance=obj, user=request.user, reason=ADMIN_REASON)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        for obj in formset.save(commit=False):
+            record_save(instance=obj, user=request.user, reason=ADMIN_REASON)
+        for obj in formset.deleted_objects:
+            record_delete(instance=obj, user=request.user, reason=ADMIN_REASON)
+        formset.save_m2m()
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class HandlerReportInline(ReadOnlyInline):
+    model = CaseHandlerReport
+    fields = ["names", "reported_date"]
+
+
+class ReviewInline(ReadOnlyInline):
+    model = CaseReview
+    fields = ["review_date", "decision", "reason", "reviewed_by"]
+
+
+class ExtensionInline(ReadOnlyInline):
+    model = CaseExtension
+    fields = ["requested_at", "requested_days", "reason", "state", "decided_by", "decision_reason"]
+
+
+@admin.register(AssignedCase)
+class AssignedCaseAdmin(RecordAdmin):
+    list_display = [
+        "title",
+        "village",
+        "assigned_by",
+        "assigned_date",
+        "due_date",
+        "due_provisional",
+        "state",
+        "concluded_date",
+    ]
+    list_filter = ["state", "due_provisional", "village__township", "village", "assigned_date"]
+    search_fields = ["title", "matter", "assigned_by", "reference", "village__name"]
+    date_hierarchy = "assigned_date"
+    readonly_fields = [
+        "due_date",
+        "due_provisional",
+        "state",
+        "result",
+        "result_reported_date",
+        "concluded_date",
+    ]
+    inlines = [HandlerReportInline, ReviewInline, ExtensionInline]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.case_edit(case=obj, by=request.user, reason=ADMIN_REASON)
+        else:
+            saved = services.case_assign(
+                village=obj.village,
+                title=obj.title,
+                matter=obj.matter,
+                reference=obj.reference,
+                assigned_by=obj.assigned_by,
+                assigned_date=obj.assigned_date,
+                by=request.user,
+            )
+            obj.pk = saved.pk
+
+    def save_formset(self, request, form, formset, change):
+        pass  # the inlines are read-only: steps are taken on the case page
+
+
+@admin.register(CaseHandlerReport)
+class CaseHandlerReportAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "names", "reported_date"]
+    list_filter = ["reported_date", "case__village"]
+    search_fields = ["names", "case__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseReview)
+class CaseReviewAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "decision", "review_date", "reviewed_by"]
+    list_filter = ["decision", "review_date", "case__village"]
+    search_fields = ["case__title", "reason"]
+    date_hierarchy = "review_date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseExtension)
+class CaseExtensionAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "requested_days", "state", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["state", "case__village"]
+    search_fields = ["case__title", "reason", "decision_reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RelapseInline(admin.TabularInline):
+    model = BacklogRelapse
+    extra = 0
+
+
+@admin.register(BacklogCase)
+class BacklogCaseAdmin(RecordAdmin):
+    list_display = ["title", "village", "leader", "listed_date", "time_limit", "resolved_date"]
+    list_filter = ["village__township", "village", "resolved_date", "time_limit"]
+    search_fields = ["title", "matter", "leader__name", "working_group", "village__name"]
+    autocomplete_fields = ["leader", "resolvers"]
+    date_hierarchy = "listed_date"
+    inlines = [RelapseInline]
+
+
+@admin.register(BacklogRelapse)
+class BacklogRelapseAdmin(RecordAdmin):
+    list_display = ["case", "date", "note"]
+    list_filter = ["date", "case__village"]
+    search_fields = ["case__title", "note"]
+    date_hierarchy = "date"
