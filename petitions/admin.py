@@ -1,0 +1,272 @@
+"""Admin of petitions and disputes: history on every model, writes through core.records (so the
+closed-month guard, attribution and recompute hold here too), ID numbers masked."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.records import record_delete, record_save
+
+from .forms import PetitionerForm, ProtectedFileInput
+from .models import (
+    BaobaoEntry,
+    Dispute,
+    DisputeReport,
+    Dossier,
+    Petition,
+    Petitioner,
+    ReceptionLog,
+    UnreportedCandidate,
+)
+
+ADMIN_REASON = _("管理后台修改")
+
+
+class RecordAdmin(SimpleHistoryAdmin):
+    """Saves and deletes through core.records; a refusal (a closed month) is shown, not a 500."""
+
+    formfield_overrides = {
+        # Never a link to the stored file: files are served only by the checked download views.
+        models.FileField: {"widget": ProtectedFileInput},
+    }
+
+    def save_model(self, request, obj, form, change):
+        record_save(instance=obj, user=request.user, reason=str(ADMIN_REASON), validate=False)
+
+    def delete_model(self, request, obj):
+        record_delete(instance=obj, user=request.user, reason=str(ADMIN_REASON))
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            record_delete(instance=obj, user=request.user, reason=str(ADMIN_REASON))
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class PetitionerInline(admin.TabularInline):
+    model = Petitioner
+    form = PetitionerForm
+    extra = 0
+
+
+@admin.register(Petition)
+class PetitionAdmin(RecordAdmin):
+    list_display = [
+        "date",
+        "village",
+        "level",
+        "channel",
+        "nature",
+        "collective",
+        "person_count",
+        "stabilised_in_time",
+        "source",
+        "source_ref",
+    ]
+    list_filter = [
+        "level",
+        "channel",
+        "nature",
+        "collective",
+        "stabilised_in_time",
+        "new_problem_unresolved",
+        "large_impact",
+        "source",
+        "village__township",
+        "village",
+    ]
+    search_fields = ["matter", "source_ref", "petitioners__name", "village__name"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["village", "carried_opinion"]
+    inlines = [PetitionerInline]
+
+    def save_related(self, request, form, formsets, change):
+        # Petitioners go through core.records as well (history with who and why).
+        form.save_m2m()
+        for formset in formsets:
+            for inline_form in formset.forms:
+                if inline_form.cleaned_data.get("DELETE") and inline_form.instance.pk:
+                    record_delete(
+                        instance=inline_form.instance, user=request.user, reason=str(ADMIN_REASON)
+                    )
+                elif inline_form.has_changed() and not inline_form.cleaned_data.get("DELETE"):
+                    person = inline_form.save(commit=False)
+                    person.petition = form.instance
+                    record_save(instance=person, user=request.user, reason=str(ADMIN_REASON))
+
+
+class PetitionerAdminForm(PetitionerForm):
+    class Meta(PetitionerForm.Meta):
+        fields = ["petition", "name", "id_number"]
+
+
+@admin.register(Petitioner)
+class PetitionerAdmin(RecordAdmin):
+    form = PetitionerAdminForm
+    list_display = ["name", "masked_id", "petition", "village_name"]
+    list_filter = ["petition__level", "petition__village"]
+    search_fields = ["name", "=id_number", "petition__matter"]
+    autocomplete_fields = ["petition"]
+    # The historical rows would show the whole number; the history page lists who and when.
+    history_list_display = ["name"]
+
+    @admin.display(description=_("身份证号"))
+    def masked_id(self, obj):
+        return obj.masked_id
+
+    @admin.display(description=_("村(居)"))
+    def village_name(self, obj):
+        return obj.petition.village
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("petition__village")
+
+
+@admin.register(ReceptionLog)
+class ReceptionLogAdmin(RecordAdmin):
+    list_display = [
+        "date",
+        "village",
+        "visitor_name",
+        "opinion_issued",
+        "mediator_name",
+        "opinion_number",
+    ]
+    list_filter = ["opinion_issued", "village__township", "village"]
+    search_fields = ["visitor_name", "matter", "opinion_number", "mediator_name"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["village"]
+
+
+@admin.register(BaobaoEntry)
+class BaobaoEntryAdmin(RecordAdmin):
+    list_display = [
+        "village",
+        "petitioner_name",
+        "responsible_person",
+        "responsible_name",
+        "start",
+        "end",
+    ]
+    list_filter = ["village__township", "village", "start"]
+    search_fields = ["petitioner_name", "matter", "responsible_name", "responsible_person__name"]
+    autocomplete_fields = ["village", "responsible_person"]
+
+
+class DossierInline(admin.TabularInline):
+    model = Dossier
+    extra = 0
+    fields = ["submitted_date", "centre_result", "judicial_result"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Dispute)
+class DisputeAdmin(RecordAdmin):
+    list_display = [
+        "found_date",
+        "village",
+        "parties",
+        "category",
+        "status",
+        "resolved_date",
+        "found_at_town_or_above",
+    ]
+    list_filter = ["status", "category", "found_at_town_or_above", "village__township", "village"]
+    search_fields = ["parties", "matter", "village__name"]
+    date_hierarchy = "found_date"
+    autocomplete_fields = ["village"]
+    inlines = [DossierInline]
+
+
+class DisputeReportAdminForm(forms.ModelForm):
+    class Meta:
+        model = DisputeReport
+        fields = [
+            "village",
+            "year",
+            "month",
+            "half",
+            "submitted_at",
+            "signed_by",
+            "seal_scan",
+            "disputes",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        village = cleaned.get("village")
+        strangers = [
+            d for d in cleaned.get("disputes") or [] if village and d.village_id != village.pk
+        ]
+        if strangers:
+            self.add_error("disputes", _("只能列入本村(居)的矛盾纠纷。"))
+        return cleaned
+
+
+@admin.register(DisputeReport)
+class DisputeReportAdmin(RecordAdmin):
+    form = DisputeReportAdminForm
+    list_display = [
+        "village",
+        "year",
+        "month",
+        "half",
+        "submitted_at",
+        "signed_by",
+        "late",
+        "sealed",
+    ]
+    list_filter = ["year", "month", "half", "village__township", "village"]
+    search_fields = ["village__name", "signed_by"]
+    autocomplete_fields = ["village", "disputes"]
+
+    @admin.display(description=_("迟报"), boolean=True)
+    def late(self, obj):
+        return obj.is_late
+
+    @admin.display(description=_("已盖章"), boolean=True)
+    def sealed(self, obj):
+        return obj.is_sealed
+
+
+@admin.register(Dossier)
+class DossierAdmin(RecordAdmin):
+    list_display = [
+        "dispute",
+        "village",
+        "submitted_date",
+        "centre_result",
+        "judicial_result",
+        "accepted",
+    ]
+    list_filter = ["centre_result", "judicial_result", "village__township", "village"]
+    search_fields = ["dispute__parties", "dispute__matter", "village__name"]
+    date_hierarchy = "submitted_date"
+    autocomplete_fields = ["village", "dispute"]
+
+    @admin.display(description=_("审核通过日期"))
+    def accepted(self, obj):
+        return obj.accepted_date
+
+
+@admin.register(UnreportedCandidate)
+class UnreportedCandidateAdmin(RecordAdmin):
+    list_display = ["petition", "village", "state", "decided_by", "decided_at"]
+    list_filter = ["state", "village__township", "village"]
+    search_fields = ["petition__matter", "petition__petitioners__name", "reason"]
+    autocomplete_fields = ["village", "petition", "dispute"]
+    readonly_fields = ["decided_by", "decided_at", "created_at"]

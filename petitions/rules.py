@@ -1,0 +1,226 @@
+"""Business rules of petitions and disputes as plain functions (no database, no request).
+
+Models' clean(), forms, services and the scoring collectors call these, so each rule is written
+once: report due dates (RUBRIC.md "Deadlines"), Chinese ID numbers and their masking, the
+reception duty of 评分表 一.2, the unreported-dispute match, dossier acceptance.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, timedelta
+from difflib import SequenceMatcher
+
+from django.utils import timezone
+
+# --- Twice-monthly screening reports (评分表 一.4) ------------------------------------------
+
+DUE_DAYS = {1: 14, 2: 28}
+
+
+def due_day(half: int) -> int:
+    """The day of the month a half's report is due by (end of day): 14 for the first, 28."""
+    try:
+        return DUE_DAYS[int(half)]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"half must be 1 or 2, not {half!r}") from exc
+
+
+def report_due_date(year: int, month: int, half: int, grace_days: int = 0) -> date:
+    """The last day a report counts as on time (the 14th or 28th, plus any grace days)."""
+    return date(year, month, due_day(half)) + timedelta(days=grace_days)
+
+
+def local_date(moment: datetime | date) -> date:
+    """A submission time as the township's calendar day (Asia/Shanghai)."""
+    if isinstance(moment, datetime):
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return moment.date()
+    return moment
+
+
+def is_late(submitted_at: datetime | date | None, due: date) -> bool:
+    """Submitted after the end of the due day. An unsubmitted report is not late, it is missing."""
+    if submitted_at is None:
+        return False
+    return local_date(submitted_at) > due
+
+
+def half_of(day: date) -> tuple[int, int, int]:
+    """The (year, month, half) whose report the village is working towards on `day`.
+
+    Days 1-14 belong to the first half, 15-28 to the second; the 29th to the 31st already count
+    towards the next month's first half (the second half's report was due on the 28th).
+    """
+    if day.day <= 14:
+        return day.year, day.month, 1
+    if day.day <= 28:
+        return day.year, day.month, 2
+    nxt = date(day.year, day.month, 1) + timedelta(days=32)
+    return nxt.year, nxt.month, 1
+
+
+def halves_due(start: date, end: date) -> list[tuple[int, int, int, date]]:
+    """Every (year, month, half, due date) whose due date lies in [start, end], in order."""
+    found = []
+    year, month = start.year, start.month
+    while date(year, month, 1) <= end:
+        for half in (1, 2):
+            due = report_due_date(year, month, half)
+            if start <= due <= end:
+                found.append((year, month, half, due))
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return found
+
+
+def month_end(day: date) -> date:
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+def month_ends_between(start: date, end: date) -> list[date]:
+    """The last days of months lying in [start, end] (both ends included)."""
+    found = []
+    current = month_end(start)
+    while current <= end:
+        found.append(current)
+        current = month_end(current + timedelta(days=1))
+    return found
+
+
+# --- Chinese resident ID numbers --------------------------------------------------------------
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def normalise_id_number(value: str) -> str:
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def id_check_char(first17: str) -> str:
+    """GB 11643-1999: the 18th character from the weighted sum of the first 17 digits, mod 11."""
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def _valid_birth(text: str) -> bool:
+    try:
+        born = datetime.strptime(text, "%Y%m%d").date()
+    except ValueError:
+        return False
+    return date(1880, 1, 1) <= born <= date.today()
+
+
+def id_number_error(value: str) -> str | None:
+    """Why `value` is not a valid ID number (18 characters with checksum, or the old 15 digits),
+    or None when it is valid. The message is an untranslated key; see validators.py.
+    """
+    number = normalise_id_number(value)
+    if len(number) == 18:
+        if not re.fullmatch(r"\d{17}[\dX]", number):
+            return "format"
+        if not _valid_birth(number[6:14]):
+            return "birth"
+        if id_check_char(number[:17]) != number[17]:
+            return "checksum"
+        return None
+    if len(number) == 15:
+        if not number.isdigit():
+            return "format"
+        if not _valid_birth("19" + number[6:12]):
+            return "birth"
+        return None
+    return "length"
+
+
+def mask_id_number(value: str) -> str:
+    """Shown everywhere instead of the number: the region code and the last four characters,
+    e.g. 110101********1234 (18) or 110101*****1234 (15)."""
+    number = normalise_id_number(value)
+    if not number:
+        return ""
+    if len(number) <= 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+# --- Petitions ---------------------------------------------------------------------------------
+
+
+def opinion_duty_applies(level: str, channel: str) -> bool:
+    """评分表 一.2 / 实施方案 一.3: a visit to the township must carry the village's handling
+    opinion (处理意见书). Elsewhere the duty does not apply and the flag stays empty."""
+    return level == "township" and channel == "visit"
+
+
+def petitioner_key(identities: list[str], matter: str) -> str:
+    """Same person on the same matter (实施方案 二.5 同人同事): the petitioners' ID numbers (or
+    names where no number was recorded), sorted, and the matter with spaces and punctuation
+    removed. Two petitions share a key only when both agree exactly; empty when unknown."""
+    people = sorted(filter(None, (normalise_id_number(i) for i in identities)))
+    text = normalise_text(matter)
+    if not people or not text:
+        return ""
+    return ",".join(people) + "|" + text
+
+
+# --- Unreported disputes (实施方案 一.4: 镇以上发现而村未上报的矛盾纠纷) -------------------------
+
+_PUNCT = re.compile(r"[\s,,。.、;;::!!??()()\[\]【】“”\"'‘’《》<>/\\-]+")
+
+
+# Words nearly every description holds; they say nothing about which matter it is.
+_FILLER = re.compile(r"反映|要求|请求|解决|问题|纠纷|矛盾|关于|处理|投诉|信访|上访|事项|情况|协调")
+
+
+def normalise_text(text: str) -> str:
+    return _PUNCT.sub("", text or "").lower()
+
+
+MATTER_MIN_RUN = 4
+
+
+def matter_matches(a: str, b: str, min_run: int = MATTER_MIN_RUN) -> bool:
+    """Whether two descriptions plausibly speak of the same matter: after normalising, one
+    contains the other or they share a run of at least `min_run` characters (four Chinese
+    characters, e.g. 土地承包, is already specific). Filler words (反映, 要求解决, 纠纷 ...) are
+    dropped first so that they alone never make a match."""
+    x, y = (_FILLER.sub("", normalise_text(t)) for t in (a, b))
+    if not x or not y:
+        return False
+    if x in y or y in x:
+        return True
+    match = SequenceMatcher(None, x, y, autojunk=False).find_longest_match(0, len(x), 0, len(y))
+    return match.size >= min_run
+
+
+def name_in_parties(name: str, parties: str) -> bool:
+    name = normalise_text(name)
+    return bool(name) and name in normalise_text(parties)
+
+
+def petition_matches_dispute(names: list[str], matter: str, parties: str, dispute_matter: str):
+    """A petition is covered by a ledger dispute when a petitioner is one of its parties or the
+    matters match."""
+    return any(name_in_parties(n, parties) for n in names) or matter_matches(matter, dispute_matter)
+
+
+# --- Dossiers ----------------------------------------------------------------------------------
+
+
+def accepted_date(
+    centre_result: str, centre_date: date | None, judicial_result: str, judicial_date: date | None
+) -> date | None:
+    """A dossier is accepted when the centre and the judicial office have both accepted it, on
+    the later of the two days (五 加减分: 经综治中心、司法所审核合格)."""
+    if (
+        centre_result == "accepted"
+        and judicial_result == "accepted"
+        and centre_date
+        and judicial_date
+    ):
+        return max(centre_date, judicial_date)
+    return None

@@ -1,0 +1,131 @@
+"""Reads of petitions and disputes: the 包保 register at a day, the portal's view of a village's
+screening reports, and the petitions no ledger dispute covers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
+
+from . import rules
+from .models import BaobaoEntry, Dispute, DisputeReport, Petition
+
+
+def villages_with_baobao_register(village_ids, day: date) -> set[int]:
+    """评分表 一.2: the villages whose 包保 register holds at least one entry active on `day`
+    (read at a month's end)."""
+    return set(
+        BaobaoEntry.objects.active_on(day)
+        .filter(village_id__in=list(village_ids))
+        .values_list("village_id", flat=True)
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class HalfStatus:
+    """One half-month of a village's screening and the report it has for it, if any."""
+
+    year: int
+    month: int
+    half: int
+    due: date
+    report: DisputeReport | None = None
+
+    @property
+    def state(self) -> str:
+        """missing (no report), draft (saved, not submitted), late, incomplete (unsigned or
+        unsealed), ok."""
+        report = self.report
+        if report is None:
+            return "missing"
+        if not report.is_submitted:
+            return "draft"
+        if report.is_late:
+            return "late"
+        if not (report.is_signed and report.is_sealed):
+            return "incomplete"
+        return "ok"
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.year, self.month, self.half)
+
+    @property
+    def label(self) -> str:
+        half = _("上半月") if self.half == 1 else _("下半月")
+        return f"{self.year}年{self.month}月{half}"
+
+
+@dataclass(frozen=True)
+class PortalStatus:
+    today: date
+    current: HalfStatus
+    overdue: list[HalfStatus] = field(default_factory=list)
+    reports: list[DisputeReport] = field(default_factory=list)
+
+    @property
+    def days_left(self) -> int:
+        return (self.current.due - self.today).days
+
+
+def portal_status(village, today: date) -> PortalStatus:
+    """What the secretary's portal shows: the half being worked on with its due day, the past
+    halves of this year whose due day has passed with no report or a late one (or only a
+    draft), and the year's reports."""
+    year, month, half = rules.half_of(today)
+    years = {today.year, year}
+    reports = list(
+        DisputeReport.objects.filter(village=village, year__in=years)
+        .prefetch_related("disputes")
+        .order_by("-year", "-month", "-half")
+    )
+    by_half = {(r.year, r.month, r.half): r for r in reports}
+    current = HalfStatus(
+        year,
+        month,
+        half,
+        rules.report_due_date(year, month, half),
+        by_half.get((year, month, half)),
+    )
+    past = rules.halves_due(date(today.year, 1, 1), today - timedelta(days=1))
+    overdue = [
+        status
+        for status in (HalfStatus(y, m, h, due, by_half.get((y, m, h))) for y, m, h, due in past)
+        if status.state in ("missing", "draft", "late")
+    ]
+    return PortalStatus(today=today, current=current, overdue=overdue, reports=reports)
+
+
+def uncovered_petitions(village_ids) -> list[Petition]:
+    """Petitions (every level from the township up) of these villages that have no candidate yet
+    and that no dispute of the village's ledger found on or before the petition's date covers:
+    no petitioner is a party to it and the matters do not match (rules.matter_matches)."""
+    petitions = list(
+        Petition.objects.filter(village_id__in=list(village_ids), unreported_candidate__isnull=True)
+        .prefetch_related("petitioners")
+        .order_by("date", "pk")
+    )
+    ledger = ledger_for(village_ids)
+    return [p for p in petitions if not covered(p, ledger[p.village_id])]
+
+
+def ledger_for(village_ids) -> dict[int, list[tuple[date, str, str]]]:
+    ledger: dict[int, list[tuple[date, str, str]]] = defaultdict(list)
+    rows = Dispute.objects.filter(village_id__in=list(village_ids)).values_list(
+        "village_id", "found_date", "parties", "matter"
+    )
+    for village_id, found, parties, matter in rows:
+        ledger[village_id].append((found, parties, matter))
+    return ledger
+
+
+def covered(petition: Petition, disputes: list[tuple[date, str, str]]) -> bool:
+    names = [p.name for p in petition.petitioners.all()]
+    return any(
+        found <= petition.date
+        and rules.petition_matches_dispute(names, petition.matter, parties, matter)
+        for found, parties, matter in disputes
+    )
