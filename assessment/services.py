@@ -38,12 +38,21 @@ def period_for(township_id: int, year: int, month: int) -> Period:
     return period
 
 
+def _rule_reason(stored_reason: str) -> str:
+    """The reason as the rule wrote it, before the cap's or a waiver's note was appended."""
+    return stored_reason.split(",扣完为止")[0].split(engine.WAIVED_NOTE)[0]
+
+
 def waivers_for(township_id: int, year: int, month: int) -> frozenset:
-    """(village, item code, refs) of accepted contests: their lines are dropped on recompute."""
+    """(village, waiver) of accepted contests: their lines count 0 on every recompute."""
     rows = Contest.objects.filter(
         village__township_id=township_id, year=year, month=month, state=ContestState.ACCEPTED
-    ).values_list("village_id", "item_code", "refs")
-    return frozenset((v, code, tuple(tuple(r) for r in refs)) for v, code, refs in rows)
+    ).values_list("village_id", "item_code", "refs", "line_reason")
+    found = set()
+    for village_id, code, refs, reason in rows:
+        refs = tuple((kind, int(pk)) for kind, pk in refs)
+        found.add((village_id, (code, refs) if refs else (code, (), _rule_reason(reason))))
+    return frozenset(found)
 
 
 def compute_month(
@@ -59,14 +68,12 @@ def compute_month(
     waived = waivers_for(township_id, year, month)
     return [
         engine.score_village(rubric, f, waived=_waived_for(waived, f.village_id))
-        if waived
-        else engine.score_village(rubric, f)
         for f in facts.values()
     ]
 
 
 def _waived_for(waived: frozenset, village_id: int) -> frozenset:
-    return frozenset((code, refs) for v, code, refs in waived if v == village_id)
+    return frozenset(waiver for v, waiver in waived if v == village_id)
 
 
 @transaction.atomic

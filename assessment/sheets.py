@@ -58,6 +58,7 @@ def store_sheets(*, year: int, month: int, version: RubricVersion, sheets: list[
                 raw_points=line.raw_points,
                 reason=line.reason[:500],
                 refs=_refs_json(line.refs),
+                waived=line.waived,
             )
             for s in sheets
             for position, line in enumerate(s.lines)
@@ -92,6 +93,7 @@ def sheet_from_row(row: ScoreSheet, lines: Iterable[ScoreLine]) -> Sheet:
                 reason=line.reason,
                 refs=_refs_of(line.refs),
                 raw_points=line.raw_points,
+                waived=line.waived,
             )
             for line in lines
         ),

@@ -89,20 +89,22 @@ def cap_item(item: ItemSpec, lines: Iterable[Line]) -> tuple[list[Line], Decimal
     return kept, score
 
 
-# An accepted contest (申诉) names a line by its item and the records it cites.
-Waiver = tuple[str, tuple[tuple[str, int], ...]]
+# An accepted contest (申诉) names a line by its item and the records it cites, or, for a line
+# that cites no record (a missing meeting, a missing group), by its item and its reason.
+Waiver = tuple
 WAIVED_NOTE = ",经申诉核减"
 
 
 def waiver_of(line: Line) -> Waiver:
-    return line.item_code, tuple((ref.kind, ref.id) for ref in line.refs)
+    refs = tuple((ref.kind, ref.id) for ref in line.refs)
+    return (line.item_code, refs) if refs else (line.item_code, (), line.reason)
 
 
 def waive(lines: Iterable[Line], waived: frozenset[Waiver]) -> list[Line]:
     """Set to 0 the lines an accepted contest waived, keeping them visible with their figure.
 
-    Decision: lines are matched on (item, records), so an item's lines that cite no record
-    (a missing meeting, a missing group) are waived together.
+    Decision: lines are matched on (item, records); lines that cite no record on (item, reason),
+    so contesting one missing group does not waive the others.
     """
     return [
         dataclasses.replace(

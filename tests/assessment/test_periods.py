@@ -1,8 +1,10 @@
 """Periods: open -> published -> closed -> reopened, every step attributed; contests."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from assessment import services
@@ -58,7 +60,8 @@ def test_only_admins_move_periods(cast, township, role):
 
 def _published_line(township, admin_user, village):
     period = services.period_for(township.pk, 2026, 4)
-    services.period_publish(period=period, by=admin_user, today=date(2026, 5, 3))
+    with time_machine.travel(datetime(2026, 5, 3, 9, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        services.period_publish(period=period, by=admin_user, today=date(2026, 5, 3))
     return (
         ScoreLine.objects.filter(sheet__village=village, sheet__month=4, points__lt=0)
         .order_by("position")
@@ -80,6 +83,8 @@ def test_contest_accepted_waives_its_line_on_recompute(
     services.contest_decide(contest=contest, accept=True, reason="核实属实", by=admin_user)
     after = ScoreSheet.objects.get(village=village_a, year=2026, month=4).total
     assert after == before - line.points
+    waived = ScoreLine.objects.get(sheet__village=village_a, sheet__month=4, position=line.position)
+    assert waived.waived and waived.points == 0 and "经申诉核减" in waived.reason
     assert Contest.objects.get(pk=contest.pk).decided_by == admin_user
 
 

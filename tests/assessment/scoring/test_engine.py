@@ -123,10 +123,13 @@ def test_waiving_a_line_of_a_capped_item_lets_the_next_line_count():
     assert sheet.total == 70
 
 
-def test_waiving_a_line_without_records_waives_the_items_other_lines_without_records():
-    sheet = score_village(TABLE, month_in_order(inspection=None), waived=frozenset({("4.1", ())}))
-    assert [line.waived for line in sheet.lines_for("4.1")] == [True, True, True]
-    assert sheet.item("4.1").score == 5
+def test_waiving_a_line_without_records_waives_only_that_line():
+    unwaived = score_village(TABLE, month_in_order(inspection=None))
+    first = unwaived.lines_for("4.1")[0]
+    waiver = ("4.1", (), first.reason)
+    sheet = score_village(TABLE, month_in_order(inspection=None), waived=frozenset({waiver}))
+    assert [line.waived for line in sheet.lines_for("4.1")] == [True, False, False]
+    assert sheet.item("4.1").score == unwaived.item("4.1").score - first.points
     assert [line.waived for line in sheet.lines_for("4.3")] == [False] * 7
 
 
