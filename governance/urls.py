@@ -125,6 +125,7 @@ PAGES = [
         columns=("village", "year", "quarter", "date", "sample_size"),
         filter_fields=("village", "year", "quarter"),
         search_fields=("note",),
+        detail_fields=("village", "year", "quarter", "date", "note"),
         views={"detail": views.SurveyDetail},
     ),
     GovernancePages(
