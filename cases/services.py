@@ -55,7 +55,8 @@ ALLOWED_FROM = {
     REVIEW: (CaseState.RESULT_REPORTED,),
     CONCLUDE: (CaseState.ACCEPTED,),
     REQUEST_EXTENSION: (CaseState.ASSIGNED, CaseState.HANDLING, CaseState.RESULT_REPORTED),
-    DECIDE_EXTENSION: (CaseState.ASSIGNED, CaseState.HANDLING, CaseState.RESULT_REPORTED),
+    # A request made in time may be decided after the result is in, even after conclusion.
+    DECIDE_EXTENSION: tuple(CaseState),
 }
 
 # Who may take each step: the village reports, the township reviews, an admin extends.

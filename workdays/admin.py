@@ -1,9 +1,11 @@
 """Django admin for the calendar; writes go through workdays.services so due dates follow."""
 
+from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .calendar import library_covers
 from .models import CalendarDay, CalendarYear
 
 
@@ -39,8 +41,21 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
             self.delete_model(request, obj)
 
 
+class CalendarYearForm(forms.ModelForm):
+    class Meta:
+        model = CalendarYear
+        fields = ["year", "note"]
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if self.instance.pk is None and library_covers(year):
+            raise forms.ValidationError(f"{year}年的节假日已由内置法定节假日数据提供,无需录入。")
+        return year
+
+
 @admin.register(CalendarYear)
 class CalendarYearAdmin(SimpleHistoryAdmin):
+    form = CalendarYearForm
     list_display = ["year", "entered_by", "entered_at", "note"]
     search_fields = ["year", "note"]
     list_filter = ["entered_at"]

@@ -293,3 +293,23 @@ def test_editing_the_assignment_date_recomputes_the_due_date(case, staff_user):
     case.refresh_from_db()
     assert case.due_date == date(2026, 10, 19)
     assert AssignedCase.history.filter(id=case.pk).count() == 2
+
+
+def test_a_pending_extension_can_still_be_decided_after_conclusion(
+    case, staff_user, admin_user, secretary_a
+):
+    # Requested in time; the result was accepted and the case concluded before the decision.
+    services.case_request_extension(
+        case=case, requested_days=5, reason="当事人外出", by=secretary_a
+    )
+    _to_result(case, secretary_a)
+    services.case_review(
+        case=case, decision="accepted", review_date=date(2026, 3, 12), by=staff_user
+    )
+    services.case_conclude(case=case, concluded_date=date(2026, 3, 13), by=staff_user)
+    assert case.concluded_on_time is False
+    assert services.allowed_actions(case, admin_user) == [services.DECIDE_EXTENSION]
+    services.case_decide_extension(case=case, approve=True, by=admin_user)
+    case.refresh_from_db()
+    assert case.due_date == date(2026, 3, 18)
+    assert case.concluded_on_time is True
