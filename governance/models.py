@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -31,6 +32,9 @@ from .choices import (
 
 # The inspection's boolean field for each work file (评分表 四.3).
 WORK_FILE_FIELDS = {code: f"file_{code}" for code in WorkFile.values}
+
+# Kinds a rubric may read as a state at the month's end rather than as a dated event.
+STANDING_ADJUSTMENTS = frozenset({AdjustmentKind.CHECKPOINT, AdjustmentKind.CCTV})
 
 MSG_END_BEFORE_START = _("结束日期不能早于开始日期。")
 MSG_RAILWAY_GROUP = _("只有铁路沿线村(居)才设铁路护路领导小组。")
@@ -86,8 +90,6 @@ class CentreInspection(models.Model):
     note = models.TextField(_("备注"), blank=True)
     history = HistoricalRecords()
 
-    PERIOD_DATE_FIELD = "date"
-
     class Meta:
         verbose_name = _("综治中心检查")
         verbose_name_plural = _("综治中心检查")
@@ -96,6 +98,19 @@ class CentreInspection(models.Model):
 
     def __str__(self):
         return f"{self.village} {self.date:%Y-%m-%d}" if self.village_id and self.date else "—"
+
+    def record_dates(self) -> list[date]:
+        """Its date, and every month's end it is the latest inspection at (until the next)."""
+        if not (self.village_id and self.date):
+            return [self.date] if self.date else []
+        following = (
+            CentreInspection.objects.filter(village_id=self.village_id, date__gt=self.date)
+            .exclude(pk=self.pk)
+            .order_by("date")
+            .values_list("date", flat=True)
+            .first()
+        )
+        return rules.standing_dates(self.date, following, timezone.localdate())
 
     @property
     def work_files(self) -> frozenset[str]:
@@ -152,11 +167,13 @@ class SpecialPerson(models.Model):
         return f"{self.name}({self.get_category_display()})"
 
     def record_dates(self) -> list[date]:
-        return [self.registered, self.removed]
+        """The month-ends it is on the register at (and its removal day)."""
+        days = rules.standing_dates(self.registered, self.removed, timezone.localdate())
+        return [*days, self.removed] if self.removed else days
 
     def changed_record_dates(self, old_dates: list[date], new_dates: list[date]) -> list[date]:
-        """A standing register entry: only the months whose state an edit changes."""
-        return rules.changed_months(old_dates, new_dates)
+        """Only the month-ends an edit adds or removes (a renamed person changes no month)."""
+        return rules.changed_dates(old_dates, new_dates)
 
     def is_active(self, day: date) -> bool:
         return rules.is_active(self.registered, self.removed, day)
@@ -185,8 +202,6 @@ class ZeroReport(models.Model):
     note = models.TextField(_("备注"), blank=True)
     history = HistoricalRecords()
 
-    PERIOD_DATE_FIELD = "date"
-
     class Meta:
         verbose_name = _("零报告")
         verbose_name_plural = _("零报告")
@@ -199,6 +214,16 @@ class ZeroReport(models.Model):
 
     def __str__(self):
         return f"{self.village} {self.get_category_display()} {self.date:%Y-%m-%d}"
+
+    def record_dates(self) -> list[date]:
+        """Its date and the month-ends of the rest of its year, which it may cover."""
+        if not self.date:
+            return []
+        year_out = date(self.date.year + 1, 1, 1)
+        return rules.standing_dates(self.date, year_out, timezone.localdate())
+
+    def changed_record_dates(self, old_dates: list[date], new_dates: list[date]) -> list[date]:
+        return rules.changed_dates(old_dates, new_dates)
 
     def clean(self):
         if not (self.village_id and self.category and self.date):
@@ -260,11 +285,13 @@ class LeadershipGroup(models.Model):
         return f"{self.village} {self.get_kind_display()}领导小组"
 
     def record_dates(self) -> list[date]:
-        return [self.established, self.dissolved]
+        """The month-ends the group is active at (and its dissolution day)."""
+        days = rules.standing_dates(self.established, self.dissolved, timezone.localdate())
+        return [*days, self.dissolved] if self.dissolved else days
 
     def changed_record_dates(self, old_dates: list[date], new_dates: list[date]) -> list[date]:
-        """A standing register entry: only the months whose state an edit changes."""
-        return rules.changed_months(old_dates, new_dates)
+        """Only the month-ends an edit adds or removes (a new leader changes no month)."""
+        return rules.changed_dates(old_dates, new_dates)
 
     def is_active(self, day: date) -> bool:
         return rules.is_active(self.established, self.dissolved, day)
@@ -650,8 +677,6 @@ class AdjustmentEvent(models.Model):
     document_ref = models.CharField(_("文件文号"), max_length=100, blank=True)
     history = HistoricalRecords()
 
-    PERIOD_DATE_FIELD = "date"
-
     class Meta:
         verbose_name = _("加减分事件")
         verbose_name_plural = _("加减分事件")
@@ -660,6 +685,22 @@ class AdjustmentEvent(models.Model):
 
     def __str__(self):
         return f"{self.village} {self.get_kind_display()}"
+
+    def record_dates(self) -> list[date]:
+        """Its date; a standing kind (卡点, 监控亮化) may be read as a state at later month-ends
+        too (selectors.adjustment_states), until the next event of its kind."""
+        if self.kind not in STANDING_ADJUSTMENTS or not (self.village_id and self.date):
+            return [self.date] if self.date else []
+        following = (
+            AdjustmentEvent.objects.filter(
+                village_id=self.village_id, kind=self.kind, date__gt=self.date
+            )
+            .exclude(pk=self.pk)
+            .order_by("date")
+            .values_list("date", flat=True)
+            .first()
+        )
+        return rules.standing_dates(self.date, following, timezone.localdate())
 
     def clean(self):
         if self.kind == AdjustmentKind.COMMENDATION and not self.level:

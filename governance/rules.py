@@ -29,26 +29,38 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def changed_months(old: Sequence[date], new: Sequence[date]) -> list[date]:
-    """The days whose months an edit of a standing register entry changes.
+def month_ends_between(first: date, last: date) -> list[date]:
+    """Every month's last day E with first <= E <= last."""
+    days, end = [], month_end(first.year, first.month)
+    while end <= last:
+        days.append(end)
+        nxt = end + timedelta(days=1)
+        end = month_end(nxt.year, nxt.month)
+    return days
 
-    A register entry (a special person, a leadership group) holds from one date to another;
-    moving a date changes the state at every month's end between its old and new value, and
-    an edit that moves no date changes no month (so a closed month does not lock the entry's
-    name or note). `old` and `new` are the entry's dates in order, without the empty ones.
+
+def standing_dates(start: date | None, until: date | None, today: date) -> list[date]:
+    """The days a standing entry counts on: its start, and each month's end it is read at.
+
+    A standing item (a register entry, the latest inspection) is read at every month's end
+    from its start until `until` (exclusive: the day it ends or is superseded), and no later
+    than the current month, which is the last one scored. Edits guard and mark these months.
     """
-    days: set[date] = set()
-    for before, after in zip(old, new, strict=False):
-        if before != after:
-            low, high = min(before, after), max(before, after)
-            day = date(low.year, low.month, 1)
-            while day <= high:
-                days.add(day)
-                day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-            days.update((low, high))
-    longer = old if len(old) > len(new) else new
-    days.update(longer[min(len(old), len(new)) :])
-    return sorted(days)
+    if start is None:
+        return []
+    last = month_end(today.year, today.month)
+    if until is not None:
+        last = min(last, until - timedelta(days=1))
+    return sorted({start, *month_ends_between(start, last)})
+
+
+def changed_dates(old: Iterable[date], new: Iterable[date]) -> list[date]:
+    """The days whose state an edit of a standing entry changes: those it gains or loses.
+
+    An edit that moves no date (a name, a note) changes no month, so an entry that began in a
+    closed month stays editable; moving a date guards and marks exactly the months it moves.
+    """
+    return sorted(set(old) ^ set(new))
 
 
 def weeks_of_month(year: int, month: int) -> list[tuple[date, date]]:

@@ -116,15 +116,29 @@ def test_the_draw_is_reproducible_and_independent_of_reading_order():
     assert first != rules.draw_sample(population, 15, seed=2027)
 
 
+def test_standing_dates_are_the_month_ends_up_to_the_current_month():
+    today = date(2026, 4, 15)
+    assert rules.standing_dates(date(2026, 1, 10), None, today) == [
+        date(2026, 1, 10),
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+    ]
+    # Ended on Mar 31: not on the register at the end of March any more.
+    assert rules.standing_dates(date(2026, 1, 10), date(2026, 3, 31), today)[-1] == date(
+        2026, 2, 28
+    )
+    assert rules.standing_dates(date(2026, 6, 1), None, today) == [date(2026, 6, 1)]
+
+
 def test_an_edit_that_moves_no_date_changes_no_month():
-    assert rules.changed_months([date(2024, 1, 5)], [date(2024, 1, 5)]) == []
+    days = [date(2024, 1, 5), date(2024, 1, 31)]
+    assert rules.changed_dates(days, list(days)) == []
 
 
-def test_moving_a_start_changes_every_month_in_between():
-    days = rules.changed_months([date(2026, 3, 10)], [date(2026, 1, 20)])
-    assert {(d.year, d.month) for d in days} == {(2026, 1), (2026, 2), (2026, 3)}
-
-
-def test_setting_an_end_changes_its_month():
-    days = rules.changed_months([date(2024, 1, 5)], [date(2024, 1, 5), date(2026, 4, 2)])
-    assert days == [date(2026, 4, 2)]
+def test_ending_an_entry_changes_only_the_month_ends_it_leaves():
+    today = date(2026, 4, 15)
+    before = rules.standing_dates(date(2024, 1, 5), None, today)
+    after = rules.standing_dates(date(2024, 1, 5), date(2026, 3, 10), today)
+    assert rules.changed_dates(before, after) == [date(2026, 3, 31), date(2026, 4, 30)]

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from assessment.models import StaleVillageMonth
@@ -20,11 +21,14 @@ from governance.models import (
 )
 
 from .factories import (
+    CentreInspectionFactory,
     LandlineHouseholdFactory,
     MeetingAttendanceFactory,
     SensitivePeriodFactory,
+    SpecialPersonFactory,
     SurveyFactory,
     TownshipMeetingFactory,
+    ZeroReportFactory,
 )
 
 
@@ -214,3 +218,45 @@ def test_a_register_entry_in_a_closed_month_keeps_its_name_editable(
     group.established = date(2026, 2, 1)
     with pytest.raises(PeriodClosedError, match="2026年1月"):
         record_save(instance=group, user=staff_user, reason="改成立日期")
+
+
+@time_machine.travel(date(2026, 6, 15), tick=False)
+def test_an_inspection_stands_for_the_months_until_the_next_one(village_a, staff_user, close_month):
+    from governance.models import CentreInspection
+
+    march = CentreInspectionFactory(village=village_a, date=date(2026, 3, 10))
+    CentreInspectionFactory(village=village_a, date=date(2026, 5, 20))
+    months = {(d.year, d.month) for d in march.record_dates()}
+    assert months == {(2026, 3), (2026, 4)}
+    StaleVillageMonth.objects.all().delete()
+    march.is_clean = False
+    record_save(instance=march, user=staff_user, reason="更正")
+    stale = set(StaleVillageMonth.objects.values_list("year", "month"))
+    assert stale == {(2026, 3), (2026, 4)}
+    # April's frozen score read the March inspection: it cannot change any more.
+    close_month(2026, 4)
+    march.is_clean = True
+    with pytest.raises(PeriodClosedError, match="2026年4月"):
+        record_save(instance=march, user=staff_user, reason="再更正")
+    assert CentreInspection.objects.get(pk=march.pk).is_clean is False
+
+
+@time_machine.travel(date(2026, 6, 15), tick=False)
+def test_removing_a_special_person_marks_the_month_ends_it_leaves(village_a, staff_user):
+    person = SpecialPersonFactory(village=village_a, registered=date(2025, 3, 1))
+    StaleVillageMonth.objects.all().delete()
+    person.removed = date(2026, 5, 10)
+    record_save(instance=person, user=staff_user, reason="销号")
+    stale = set(StaleVillageMonth.objects.values_list("year", "month"))
+    assert stale == {(2026, 5), (2026, 6)}
+    StaleVillageMonth.objects.all().delete()
+    person.note = "已迁出"
+    record_save(instance=person, user=staff_user, reason="备注")
+    assert not StaleVillageMonth.objects.exists()
+
+
+@time_machine.travel(date(2026, 6, 15), tick=False)
+def test_a_zero_report_stands_for_the_rest_of_its_year(village_a):
+    report = ZeroReportFactory(village=village_a, date=date(2026, 2, 3))
+    months = {(d.year, d.month) for d in report.record_dates()}
+    assert months == {(2026, m) for m in range(2, 7)}
