@@ -9,6 +9,7 @@ from importlib import import_module
 from django.urls import NoReverseMatch, reverse
 
 NAV_APPS = ["villages", "petitions", "cases", "governance", "assessment", "rewards", "jobs", "accounts"]
+NAV_APPS += ["exports"]
 
 
 def _entries():

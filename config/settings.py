@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "assessment",
     "rewards",
     "jobs",
+    "exports",
 ]
 
 MIDDLEWARE = [

@@ -22,4 +22,5 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("rewards/", include("rewards.urls")),
     path("jobs/", include("jobs.urls")),
+    path("exports/", include("exports.urls")),
 ]

@@ -1,0 +1,507 @@
+"""The township's 考核评分表 as a workbook, filled from the stored score sheets.
+
+Layout of the original table (seed document, "xx镇综治及信访工作考核评分表"): a title, the unit and
+period, then 考核内容 (the section, merged over its items) / 考核重点 / 分值 / 扣分因素 / 得分, the
+五 加减分 rows, and the signature line. Added below it, because a printed sheet must explain
+itself: the 一票否决 row, the 总分 row, and a 扣分明细 listing every line with its records.
+
+Decisions:
+- A month prints its stored sheet as it is (figures, lines and total are the sheet's own).
+- A quarter or a year prints each item's and each 加减分's mean over the months that have a
+  sheet (rounded half-up to 0.01), and every month's lines, labelled with their month. Its 总分
+  is the official period score (engine: the mean of the monthly totals, rounded as the rubric
+  says; a year's is 0 when vetoed); the rounded item means may differ from it by 0.01, which the
+  sheet's note says. Vetoes are listed for every period; they zero only the annual score.
+- A village with no sheet in the period gets no worksheet (nothing is invented).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Prefetch
+from openpyxl import Workbook
+
+from assessment import rubrics, selectors
+from assessment.models import ScoreLine, ScoreSheet
+from assessment.scoring import engine
+from assessment.sheets import sheet_from_row
+from villages.models import Township, Village
+
+from . import styles
+from .criteria import VETO_TEXT, criteria_for
+from .periods import MONTH, QUARTER, Span
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+# RecordRef kinds (assessment/links.py) in the township's words.
+REF_LABELS = {
+    "petition": "信访事件",
+    "reception": "来访接待登记",
+    "baobao": "包保登记",
+    "dispute": "矛盾纠纷",
+    "report": "排查报告",
+    "dossier": "化解卷宗",
+    "case": "交办件",
+    "backlog": "信访积案",
+    "inspection": "综治中心检查",
+    "special_person": "重点人员",
+    "zero_report": "零报告",
+    "group": "领导小组",
+    "patrol": "巡逻记录",
+    "meeting": "村会议",
+    "attendance": "镇综治会议",
+    "survey": "满意度调查",
+    "adjustment": "加减分事件",
+}
+SECTION_NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    code: str
+    section: str
+    title: str
+    points: Decimal
+    score: Decimal
+    criteria: str
+
+
+@dataclass(frozen=True)
+class AdjustmentRow:
+    code: str
+    title: str
+    criteria: str
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class LineRow:
+    month: int
+    item_code: str
+    label: str  # as the printed table numbers it: "1.2", or "五.5" for a 加减分 line
+    points: Decimal
+    reason: str
+    refs: str
+    note: str
+
+
+@dataclass
+class PeriodSheet:
+    """One village's 评分表 for a span, as plain data (the writer knows no database)."""
+
+    township: str
+    village: str
+    area: str
+    span: Span
+    version_code: str
+    version_name: str
+    sections: list[tuple[str, str, Decimal, Decimal]]  # code, title, points, score
+    items: list[ItemRow]
+    adjustments: list[AdjustmentRow]
+    lines: list[LineRow]
+    total: Decimal
+    computed: Decimal
+    vetoes: list[str] = field(default_factory=list)
+    provisional_reasons: list[str] = field(default_factory=list)
+    month_totals: list[tuple[int, Decimal]] = field(default_factory=list)
+
+    @property
+    def base_points(self) -> Decimal:
+        return sum((points for _c, _t, points, _s in self.sections), ZERO)
+
+    @property
+    def deductions(self) -> Decimal:
+        return sum((i.points - i.score for i in self.items), ZERO)
+
+    @property
+    def adjustments_total(self) -> Decimal:
+        return sum((a.points for a in self.adjustments), ZERO)
+
+
+def _adjustment_numeral(sections: int) -> str:
+    """五 when the rubric has four sections: 加减分 is the next one."""
+    return SECTION_NUMERALS[sections] if sections < len(SECTION_NUMERALS) else "加减分"
+
+
+def _mean(values: list[Decimal], count: int) -> Decimal:
+    if count == 1:
+        return values[0] if values else ZERO
+    return (sum(values, ZERO) / count).quantize(CENT, ROUND_HALF_UP)
+
+
+def _refs_text(refs) -> str:
+    return "、".join(f"{REF_LABELS.get(kind, kind)}#{pk}" for kind, pk in refs)
+
+
+def _note(line: ScoreLine) -> str:
+    if line.waived:
+        return f"经申诉核减(原{styles_number(line.raw_points)}分)"
+    if line.raw_points is not None:
+        return f"扣完为止(原{styles_number(line.raw_points)}分)"
+    return ""
+
+
+def styles_number(value) -> str:
+    return "" if value is None else format(Decimal(value).normalize(), "f")
+
+
+def _build(
+    village: Village, span: Span, rows: list[ScoreSheet], official, township_name: str, rubric
+) -> PeriodSheet:
+    """`rows`: the village's stored sheets of the span, by month; `official`: the engine's
+    PeriodScore for a quarter or year (None for a month); `rubric`: the rows' version as a dict."""
+    first = rows[0]
+    version = first.version
+    count = len(rows)
+    item_specs = {i["code"]: i for i in rubric["items"]}
+    adjustment_specs = rubric["adjustments"]
+    numeral = _adjustment_numeral(len(first.sections))
+    labels = {spec["code"]: f"{numeral}.{n}" for n, spec in enumerate(adjustment_specs, start=1)}
+
+    item_scores: dict[str, list[Decimal]] = defaultdict(list)
+    section_scores: dict[str, list[Decimal]] = defaultdict(list)
+    line_sums: dict[str, list[Decimal]] = defaultdict(list)
+    lines: list[LineRow] = []
+    for row in rows:
+        for code, _section, _title, _points, score, _raw in row.items:
+            item_scores[code].append(Decimal(score))
+        for code, _title, _points, score in row.sections:
+            section_scores[code].append(Decimal(score))
+        per_code: dict[str, Decimal] = defaultdict(Decimal)
+        for line in row.lines.all():
+            per_code[line.item_code] += line.points
+            lines.append(
+                LineRow(
+                    month=row.month,
+                    item_code=line.item_code,
+                    label=labels.get(line.item_code, line.item_code),
+                    points=line.points,
+                    reason=line.reason,
+                    refs=_refs_text(line.refs),
+                    note=_note(line),
+                )
+            )
+        for code, points in per_code.items():
+            line_sums[code].append(points)
+
+    items = [
+        ItemRow(
+            code=code,
+            section=section,
+            title=title,
+            points=Decimal(points),
+            score=_mean(item_scores[code], count),
+            criteria=criteria_for(
+                version.code, item_specs.get(code, {"code": code, "title": title})
+            ),
+        )
+        for code, section, title, points, _score, _raw in first.items
+    ]
+    item_codes = {i.code for i in items}
+    adjustments = [
+        AdjustmentRow(
+            code=spec["code"],
+            title=spec["title"],
+            criteria=criteria_for(version.code, spec),
+            points=_mean(line_sums.get(spec["code"], []), count),
+        )
+        for spec in adjustment_specs
+    ]
+    # A line of a code the version no longer names still counted: show it rather than lose it.
+    known = item_codes | {a.code for a in adjustments}
+    for code in sorted(set(line_sums) - known):
+        adjustments.append(AdjustmentRow(code, code, "", _mean(line_sums[code], count)))
+    sections = [
+        (code, title, Decimal(points), _mean(section_scores[code], count))
+        for code, title, points, _score in first.sections
+    ]
+    if official is None:
+        total = computed = first.total
+        vetoes = [reason for _cause, reason, _refs in first.vetoes]
+        provisional = list(first.provisional_reasons)
+    else:
+        total, computed = official.score, official.computed
+        vetoes = list(dict.fromkeys(v.reason for v in official.vetoes))
+        provisional = list(official.provisional_reasons)
+    return PeriodSheet(
+        township=township_name,
+        village=village.name,
+        area=village.area.name if village.area_id else "",
+        span=span,
+        version_code=version.code,
+        version_name=version.name,
+        sections=sections,
+        items=items,
+        adjustments=adjustments,
+        lines=lines,
+        total=total,
+        computed=computed,
+        vetoes=vetoes,
+        provisional_reasons=provisional,
+        month_totals=[(row.month, row.total) for row in rows] if span.kind != MONTH else [],
+    )
+
+
+def period_sheets(
+    township_id: int, span: Span, village_ids: Iterable[int] | None = None
+) -> list[PeriodSheet]:
+    """The 评分表 data of the township's villages (or of `village_ids`) for the span, in the
+    ranking pages' village order, in a fixed number of queries."""
+    township = Township.objects.get(pk=township_id)
+    villages = Village.objects.filter(township_id=township_id, is_active=True)
+    if village_ids is not None:
+        villages = Village.objects.filter(township_id=township_id, pk__in=list(village_ids))
+    villages = {v.pk: v for v in villages.select_related("area").order_by("area__name", "name")}
+    lines = Prefetch("lines", queryset=ScoreLine.objects.order_by("position"))
+    stored = (
+        ScoreSheet.objects.filter(village_id__in=villages, year=span.year, month__in=span.months)
+        .select_related("version")
+        .prefetch_related(lines)
+        .order_by("month")
+    )
+    by_village: dict[int, list[ScoreSheet]] = defaultdict(list)
+    for row in stored:
+        by_village[row.village_id].append(row)
+    official: dict[int, object] = {}
+    if span.kind == QUARTER and by_village:
+        rubric = rubrics.rubric_of(rubrics.version_for_year(township_id, span.year))
+        official = {
+            pk: engine.quarter_score(
+                rubric, pk, span.year, span.quarter, [sheet_from_row(r, ()) for r in rows]
+            )
+            for pk, rows in by_village.items()
+        }
+    elif span.kind != MONTH and by_village:
+        official = selectors.annual_scores(township_id, span.year)
+    versions = {row.version_id: row.version for rows in by_village.values() for row in rows}
+    rubric_dicts = {pk: rubrics.rubric_dict_of(version) for pk, version in versions.items()}
+    return [
+        _build(
+            village,
+            span,
+            by_village[pk],
+            official.get(pk),
+            township.name,
+            rubric_dicts[by_village[pk][0].version_id],
+        )
+        for pk, village in villages.items()
+        if by_village.get(pk) and (span.kind == MONTH or pk in official)
+    ]
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+WIDTHS = [20, 34, 7, 44, 11]  # 考核内容 / 考核重点 / 分值 / 扣分因素 / 得分
+SIGNATURE = "考核组长:                    成员:                              日期:"
+HEADERS = ["考核内容", "考核重点", "分值", "扣分因素", "得分"]
+DETAIL_HEADERS = ["条目", "原因", "分数", "依据记录", "备注"]
+SIGNED = "+0.##;-0.##;0"
+
+
+def _section_label(code: str, title: str, points: Decimal) -> str:
+    return f"{title}({styles_number(points)}分)"
+
+
+def write_score_sheet(ws, data: PeriodSheet) -> None:
+    """Lay the 评分表 out on worksheet `ws` (see the module docstring)."""
+    c, merge = styles.cell, styles.merge
+    styles.set_widths(ws, WIDTHS)
+    merge(
+        ws,
+        1,
+        1,
+        1,
+        5,
+        f"{data.township}综治及信访工作考核评分表",
+        font=styles.TITLE,
+        align=styles.CENTRE,
+        border=False,
+    )
+    ws.row_dimensions[1].height = 30
+    state = "(暂定)" if data.provisional_reasons else ""
+    unit = f"单位:{data.village}" + (f"({data.area})" if data.area else "")
+    merge(ws, 2, 1, 2, 2, unit, align=styles.LEFT, border=False)
+    merge(ws, 2, 3, 2, 5, f"考核期间:{data.span.label}{state}", align=styles.LEFT, border=False)
+    ws.row_dimensions[2].height = 20
+    for col, header in enumerate(HEADERS, start=1):
+        c(ws, 3, col, header, font=styles.BOLD, align=styles.CENTRE, fill=styles.HEADER_FILL)
+    ws.row_dimensions[3].height = 20
+
+    row = 4
+    for code, title, points, _score in data.sections:
+        members = [i for i in data.items if i.section == code]
+        if not members:
+            continue
+        merge(
+            ws,
+            row,
+            1,
+            row + len(members) - 1,
+            1,
+            _section_label(code, title, points),
+            align=styles.CENTRE,
+        )
+        for item in members:
+            c(ws, row, 2, item.title)
+            c(ws, row, 3, item.points, align=styles.CENTRE)
+            c(ws, row, 4, item.criteria)
+            c(ws, row, 5, item.score, font=styles.BOLD, align=styles.CENTRE)
+            span_text = _section_label(code, title, points) if len(members) == 1 else ""
+            styles.fit_row(
+                ws,
+                row,
+                [(item.title, WIDTHS[1]), (item.criteria, WIDTHS[3]), (span_text, WIDTHS[0])],
+            )
+            row += 1
+
+    if data.adjustments:
+        numeral = SECTION_NUMERALS[len(data.sections)] if len(data.sections) < 10 else ""
+        merge(
+            ws,
+            row,
+            1,
+            row + len(data.adjustments) - 1,
+            1,
+            f"{numeral}、加减分",
+            align=styles.CENTRE,
+        )
+        for n, adj in enumerate(data.adjustments, start=1):
+            c(ws, row, 2, f"{n}、{adj.title}")
+            c(ws, row, 3, None)
+            c(ws, row, 4, adj.criteria)
+            c(ws, row, 5, adj.points, font=styles.BOLD, align=styles.CENTRE).number_format = SIGNED
+            styles.fit_row(ws, row, [(adj.title, WIDTHS[1] - 3), (adj.criteria, WIDTHS[3])])
+            row += 1
+
+    veto_text = ";".join(data.vetoes) if data.vetoes else "无"
+    c(ws, row, 1, "一票否决", font=styles.BOLD, align=styles.CENTRE)
+    merge(
+        ws,
+        row,
+        2,
+        row,
+        4,
+        veto_text + ("(否决作用于年度得分)" if data.vetoes and data.span.kind != "year" else ""),
+    )
+    c(ws, row, 5, "否决" if data.vetoes else "—", font=styles.BOLD, align=styles.CENTRE)
+    styles.fit_row(ws, row, [(veto_text, sum(WIDTHS[1:4]))])
+    row += 1
+
+    summary = (
+        f"基础分{styles_number(data.base_points)},扣分{styles_number(data.deductions)},"
+        f"加减分{'+' if data.adjustments_total >= 0 else ''}{styles_number(data.adjustments_total)}"
+    )
+    if data.span.kind != MONTH:
+        summary = f"{data.span.label}得分为各月得分的平均数;" + summary
+    if data.total != data.computed:
+        summary += f";计算得分{styles_number(data.computed)},因一票否决计0分"
+    c(ws, row, 1, "总分", font=styles.BOLD, align=styles.CENTRE)
+    merge(ws, row, 2, row, 4, summary)
+    c(ws, row, 5, data.total, font=styles.BOLD, align=styles.CENTRE)
+    styles.fit_row(ws, row, [(summary, sum(WIDTHS[1:4]))])
+    row += 1
+
+    if data.month_totals:
+        months = "、".join(f"{m}月 {styles_number(t)}" for m, t in data.month_totals)
+        c(ws, row, 1, "各月得分", font=styles.BOLD, align=styles.CENTRE)
+        merge(ws, row, 2, row, 5, months)
+        styles.fit_row(ws, row, [(months, sum(WIDTHS[1:]))])
+        row += 1
+    if data.provisional_reasons:
+        text = "暂定:" + ";".join(data.provisional_reasons)
+        c(ws, row, 1, "说明", font=styles.BOLD, align=styles.CENTRE)
+        merge(ws, row, 2, row, 5, text)
+        styles.fit_row(ws, row, [(text, sum(WIDTHS[1:]))])
+        row += 1
+
+    row += 1
+    merge(
+        ws,
+        row,
+        1,
+        row,
+        5,
+        "扣分明细",
+        font=styles.BOLD,
+        align=styles.CENTRE,
+        fill=styles.HEADER_FILL,
+    )
+    row += 1
+    for col, header in enumerate(DETAIL_HEADERS, start=1):
+        c(ws, row, col, header, font=styles.BOLD, align=styles.CENTRE, fill=styles.HEADER_FILL)
+    row += 1
+    multi = data.span.kind != MONTH
+    for line in data.lines:
+        code = f"{line.month}月 {line.label}" if multi else line.label
+        c(ws, row, 1, code, align=styles.CENTRE)
+        c(ws, row, 2, line.reason)
+        c(ws, row, 3, line.points, align=styles.CENTRE).number_format = SIGNED
+        c(ws, row, 4, line.refs, font=styles.SMALL)
+        c(ws, row, 5, line.note, font=styles.SMALL)
+        styles.fit_row(
+            ws,
+            row,
+            [(line.reason, WIDTHS[1]), (line.refs, WIDTHS[3] * 1.1), (line.note, WIDTHS[4] * 1.1)],
+        )
+        row += 1
+    if not data.lines:
+        merge(ws, row, 1, row, 5, "本期无扣分与加分", align=styles.CENTRE)
+        row += 1
+
+    row += 1
+    notes = [
+        f"注:1、考核总分值设为{styles_number(data.base_points)}分,各项扣完为止,加减分在总分外计算。",
+        f"2、{VETO_TEXT}。",
+    ]
+    if multi:
+        notes.append("3、各项得分为各月该项得分的平均数(保留两位小数),与总分可能因舍入相差0.01。")
+    notes.append(f"考核细则:{data.version_name}({data.version_code})")
+    for text in notes:
+        merge(ws, row, 1, row, 5, text, font=styles.SMALL, align=styles.LEFT, border=False)
+        styles.fit_row(ws, row, [(text, sum(WIDTHS) * 1.1)])
+        row += 1
+    row += 1
+    merge(ws, row, 1, row, 5, SIGNATURE, align=styles.LEFT, border=False)
+    ws.row_dimensions[row].height = 32
+
+    # The title and the unit line head every page; the column header is not repeated because
+    # the 扣分明细 on the following pages has columns of its own.
+    styles.print_setup(ws, title_rows=(1, 2))
+    ws.print_area = f"A1:E{row}"
+
+
+def score_sheet_workbook(
+    sheets: list[PeriodSheet], progress: Callable[[int, str], None] | None = None
+) -> Workbook:
+    """One worksheet per village (titled with its name, unique, at most 31 characters)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    taken: set[str] = set()
+    for n, data in enumerate(sheets, start=1):
+        write_score_sheet(workbook.create_sheet(styles.sheet_title(data.village, taken)), data)
+        if progress and (n % 5 == 0 or n == len(sheets)):
+            progress(30 + int(60 * n / len(sheets)), f"已生成 {n}/{len(sheets)} 个村(居)")
+    if not workbook.worksheets:
+        styles.cell(workbook.create_sheet("无评分"), 1, 1, "该期间尚无评分表。", border=False)
+    workbook.properties.creator = "kaohe"
+    workbook.properties.title = "综治及信访工作考核评分表"
+    return workbook
+
+
+def village_workbook(village: Village, span: Span) -> Workbook:
+    return score_sheet_workbook(period_sheets(village.township_id, span, [village.pk]))
+
+
+def township_workbook(
+    township_id: int, span: Span, progress: Callable[[int, str], None] | None = None
+) -> Workbook:
+    """Every village of the township for the span, one worksheet each."""
+    sheets = period_sheets(township_id, span)
+    if progress:
+        progress(30, f"已读取 {len(sheets)} 个村(居)的评分表")
+    return score_sheet_workbook(sheets, progress)

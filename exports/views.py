@@ -1,0 +1,156 @@
+"""Downloads of the 评分表 and the ranking; the all-village workbook runs as a background job.
+
+Access is the project's one gate (accounts/rules.py): a village's sheet needs
+`kaohe.view_village` on it, and a secretary sees only months that are published or closed (as
+on the score page); rankings and all-village workbooks need `kaohe.view_dashboard`.
+"""
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import visible_villages
+from assessment.models import Period, PeriodState, ScoreSheet
+from villages.models import Township
+
+from .jobs import sheets_filename
+from .periods import MONTH, QUARTER, YEAR, Span, span_from
+from .score_sheets import village_workbook
+from .styles import workbook_bytes
+from .tables import ranking_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def township_of(user) -> Township:
+    if user.township_id:
+        return user.township
+    township = Township.objects.order_by("pk").first()
+    if township is None:
+        raise Http404
+    return township
+
+
+def xlsx_response(data: bytes, filename: str) -> FileResponse:
+    response = FileResponse(BytesIO(data), as_attachment=True, filename=filename)
+    response["Content-Type"] = XLSX
+    return response
+
+
+def span_of_request(params, default_kind: str = MONTH) -> Span:
+    """The span named by ?kind=month|quarter|year&year=&month=&quarter= (the ranking page's
+    parameters); 404 for figures out of range."""
+    today = timezone.localdate()
+    kind = params.get("kind") or default_kind
+    year = params.get("year") or today.year
+    try:
+        if kind == YEAR:
+            return span_from(year, period=YEAR)
+        if kind == QUARTER:
+            quarter = params.get("quarter")
+            if not quarter:  # the quarter holding ?month=, else this quarter
+                month = int(params.get("month") or today.month)
+                quarter = (month - 1) // 3 + 1 if 1 <= month <= 12 else 0
+            return span_from(year, quarter=quarter)
+        return span_from(year, month=params.get("month") or today.month)
+    except (ValidationError, ValueError) as exc:
+        raise Http404(_("期间参数不正确。")) from exc
+
+
+def _secretary_may_see(user, village, span: Span) -> bool:
+    """A secretary sees a period only when every month of it that has a sheet is published or
+    closed (the score page hides an open month from the village)."""
+    if not user.is_secretary:
+        return True
+    scored = set(
+        ScoreSheet.objects.filter(
+            village=village, year=span.year, month__in=span.months
+        ).values_list("month", flat=True)
+    )
+    shown = set(
+        Period.objects.filter(
+            township_id=village.township_id,
+            year=span.year,
+            month__in=span.months,
+            state__in=[PeriodState.PUBLISHED, PeriodState.CLOSED],
+        ).values_list("month", flat=True)
+    )
+    return bool(scored) and scored <= shown
+
+
+@login_required
+def village_sheet(request, village_id: int):
+    """One village's 评分表 for a month, a quarter or the year, downloaded directly."""
+    village = visible_villages(request.user).filter(pk=village_id).select_related("area").first()
+    if village is None or not request.user.has_perm("kaohe.view_village", village):
+        raise Http404
+    span = span_of_request(request.GET)
+    if not _secretary_may_see(request.user, village, span):
+        raise PermissionDenied(_("该期间的评分尚未公示。"))
+    data = workbook_bytes(village_workbook(village, span))
+    return xlsx_response(data, f"{village.name}_{span.label}_考核评分表.xlsx")
+
+
+@login_required
+def ranking(request):
+    township = township_of(request.user)
+    if not request.user.has_perm("kaohe.view_dashboard", township):
+        raise PermissionDenied
+    span = span_of_request(request.POST if request.method == "POST" else request.GET)
+    data = workbook_bytes(ranking_workbook(township, span))
+    return xlsx_response(data, f"{township.name}_{span.label}_考核排名.xlsx")
+
+
+@login_required
+@require_POST
+def sheets_job(request):
+    """Every village's 评分表 of a period: large, so it runs in the background."""
+    from jobs.tasks import start_job
+
+    township = township_of(request.user)
+    if not request.user.has_perm("kaohe.view_dashboard", township):
+        raise PermissionDenied
+    span = span_of_request(request.POST)
+    params = {"township_id": township.pk, "year": span.year}
+    if span.kind == MONTH:
+        params["month"] = span.month
+    elif span.kind == QUARTER:
+        params["quarter"] = span.quarter
+    else:
+        params["period"] = YEAR
+    job = start_job(
+        kind="export_sheets",
+        title=_("导出考核评分表:%(f)s") % {"f": sheets_filename(township, span)},
+        params=params,
+        by=request.user,
+        township=township,
+    )
+    messages.info(request, _("正在后台生成,完成后可在本页下载。"))
+    return redirect("jobs:job_status", pk=job.pk)
+
+
+@login_required
+def index(request):
+    township = township_of(request.user)
+    if not request.user.has_perm("kaohe.view_dashboard", township):
+        raise PermissionDenied
+    today = timezone.localdate()
+    return render(
+        request,
+        "exports/index.html",
+        {
+            "can_import": request.user.has_perm("kaohe.change_records", township),
+            "year": today.year,
+            "month": today.month,
+            "quarter": (today.month - 1) // 3 + 1,
+            "months": range(1, 13),
+            "quarters": range(1, 5),
+        },
+    )
