@@ -1,3 +1,5 @@
 """One collector per record kind; each returns {village_id: {VillageFacts field: value}}."""
 
-COLLECTORS: list = []
+from . import cases, governance, petitions
+
+COLLECTORS: list = [*petitions.COLLECTORS, *cases.COLLECTORS, *governance.COLLECTORS]
