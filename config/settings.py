@@ -119,6 +119,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Brute-force protection: five failures lock the username from that address for an hour.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

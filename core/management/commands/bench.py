@@ -1,0 +1,150 @@
+"""make bench: build a synthetic county, recompute its year, compare with a plain SQL floor.
+
+Prints seconds, never asserts them: the figures go in the README's performance section.
+"""
+
+import time
+from contextlib import contextmanager
+from datetime import date
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+from assessment import rubrics, services
+from assessment.scoring import engine
+from assessment.scoring.facts import collect, month_window
+from assessment.sheets import store_sheets
+from villages.models import Township
+
+# The rows the collectors read, as one plain SQL pass per table (the floor of any collect).
+FLOOR_SQL = [
+    "SELECT id, village_id, date, level, nature, collective, person_count, channel, "
+    "stabilised_in_time, carried_village_opinion, new_problem_unresolved, large_impact, matter "
+    "FROM petitions_petition WHERE village_id IN ({v}) AND date BETWEEN %s AND %s",
+    "SELECT petition_id, id_number, name FROM petitions_petitioner WHERE petition_id IN "
+    "(SELECT id FROM petitions_petition WHERE village_id IN ({v}) AND date BETWEEN %s AND %s)",
+    "SELECT id, village_id, year, month, half, submitted_at, signed_by, seal_scan "
+    "FROM petitions_disputereport WHERE village_id IN ({v}) AND year BETWEEN "
+    "EXTRACT(YEAR FROM CAST(%s AS DATE)) AND EXTRACT(YEAR FROM CAST(%s AS DATE))",
+    "SELECT id, village_id, found_date, resolved_date, found_at_town_or_above "
+    "FROM petitions_dispute WHERE village_id IN ({v}) AND (resolved_date BETWEEN %s AND %s "
+    "OR found_date BETWEEN %s AND %s)",
+    "SELECT id, village_id, dispute_id, submitted_date, centre_result, centre_date, "
+    "judicial_result, judicial_date FROM petitions_dossier WHERE village_id IN ({v}) "
+    "AND submitted_date <= %s",
+    'SELECT village_id, start, "end" FROM petitions_baobaoentry WHERE village_id IN ({v}) '
+    "AND start <= %s",
+    "SELECT id, village_id, due_date, concluded_date, due_provisional FROM cases_assignedcase "
+    "WHERE village_id IN ({v}) AND due_date BETWEEN %s AND %s",
+    "SELECT id, case_id, review_date FROM cases_casereview WHERE review_date BETWEEN %s AND %s",
+    "SELECT id, village_id, resolved_date FROM cases_backlogcase WHERE village_id IN ({v})",
+    "SELECT id, case_id, date FROM cases_backlogrelapse WHERE date BETWEEN %s AND %s",
+    "SELECT * FROM governance_centreinspection WHERE village_id IN ({v}) AND date <= %s",
+    "SELECT village_id, category, registered, removed FROM governance_specialperson "
+    "WHERE village_id IN ({v})",
+    "SELECT village_id, category, date FROM governance_zeroreport WHERE village_id IN ({v})",
+    "SELECT village_id, kind, established, dissolved FROM governance_leadershipgroup "
+    "WHERE village_id IN ({v})",
+    "SELECT id, village_id, date FROM governance_patrol WHERE village_id IN ({v}) "
+    "AND date BETWEEN %s AND %s",
+    "SELECT id, village_id, date, studied_petition_work FROM governance_villagemeeting "
+    "WHERE village_id IN ({v}) AND date BETWEEN %s AND %s",
+    "SELECT a.id, a.village_id, m.date, a.status FROM governance_meetingattendance a JOIN "
+    "governance_townshipmeeting m ON m.id = a.meeting_id WHERE m.date BETWEEN %s AND %s",
+    "SELECT id, village_id, date FROM governance_survey WHERE village_id IN ({v}) "
+    "AND date BETWEEN %s AND %s",
+    "SELECT id, village_id, date, kind, level FROM governance_adjustmentevent "
+    "WHERE village_id IN ({v}) AND date <= %s",
+]
+
+
+@contextmanager
+def timed(results: dict, key: str):
+    start = time.perf_counter()
+    yield
+    results[key] = results.get(key, 0.0) + time.perf_counter() - start
+
+
+def _floor_pass(village_ids, start: date, end: date) -> int:
+    ids = ",".join(str(v) for v in village_ids)
+    rows = 0
+    with connection.cursor() as cursor:
+        for sql in FLOOR_SQL:
+            params = [p for _ in range(sql.count("%s") // 2) for p in (start, end)]
+            if sql.count("%s") % 2:
+                params = [end]
+            cursor.execute(sql.format(v=ids), params)
+            rows += len(cursor.fetchall())
+    return rows
+
+
+class Command(BaseCommand):
+    help = "Benchmark: synthetic county, full-year recompute vs a plain SQL floor, Excel."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--villages", type=int, default=1000)
+        parser.add_argument("--year", type=int, default=2026)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--skip-excel", action="store_true")
+
+    def handle(self, *args, **opts):
+        year, out = opts["year"], {}
+        self.stdout.write(f"database: {connection.vendor}")
+        code = f"bench{opts['seed']}-{opts['villages']}"
+        township = Township.objects.filter(code=code).first()
+        if township is None:
+            with timed(out, "build"):
+                call_command(
+                    "make_synthetic",
+                    villages=opts["villages"],
+                    year=year,
+                    seed=opts["seed"],
+                    code=code,
+                    stdout=self.stdout,
+                )
+            township = Township.objects.get(code=code)
+        version = rubrics.version_for_year(township.pk, year)
+        rubric = rubrics.rubric_of(version)
+        ids = tuple(township.villages.order_by("pk").values_list("pk", flat=True))
+        rows = 0
+        sheets_by_month = {}
+        for month in range(1, 13):
+            window = month_window(township.pk, year, month, as_of=None)
+            with timed(out, "floor"):
+                rows += _floor_pass(ids, window.start, window.end)
+            with timed(out, "collect"):
+                facts = collect(window)
+            with timed(out, "rules"):
+                sheets_by_month[month] = [engine.score_village(rubric, f) for f in facts.values()]
+        with timed(out, "store"):
+            for month, sheets in sheets_by_month.items():
+                store_sheets(year=year, month=month, version=version, sheets=sheets)
+        with timed(out, "service"):
+            services.score_year(township_id=township.pk, year=year, today=date(year + 1, 1, 15))
+        computing = out["collect"] + out["rules"]
+        self.stdout.write(f"villages: {len(ids)}, rows read by the floor pass: {rows}")
+        if "build" in out:
+            self.stdout.write(f"build synthetic county: {out['build']:.2f} s")
+        self.stdout.write(f"plain SQL floor (12 months): {out['floor']:.2f} s")
+        self.stdout.write(
+            f"compute (collect {out['collect']:.2f} s + rules {out['rules']:.2f} s): "
+            f"{computing:.2f} s, ratio to floor {computing / out['floor']:.2f}x"
+        )
+        self.stdout.write(f"store sheets (timed apart): {out['store']:.2f} s")
+        self.stdout.write(
+            f"score_year service end to end (compute + store): {out['service']:.2f} s"
+        )
+        if not opts["skip_excel"]:
+            self._excel(township, year)
+
+    def _excel(self, township, year):
+        try:
+            from exports import bench as excel
+        except ImportError:
+            self.stdout.write("excel: exports.bench not installed")
+            return
+        seconds = excel.bench_export_year(township.pk, year)
+        self.stdout.write(f"export all villages' 评分表 for {year}: {seconds:.2f} s")
+        seconds = excel.bench_import_petitions(n=10000, township=township)
+        self.stdout.write(f"import 10,000 petitions: {seconds:.2f} s")
