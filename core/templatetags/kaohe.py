@@ -1,4 +1,7 @@
+from datetime import datetime
+
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -23,4 +26,7 @@ def field_value(obj, name):
         return "、".join(str(v) for v in value.all())
     if hasattr(value, "url") and hasattr(value, "name"):
         return value.name.rsplit("/", 1)[-1] if value else "—"
+    if isinstance(value, datetime):
+        # A simple_tag's result is turned into text before the template could localise it.
+        return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%Y-%m-%d %H:%M}"
     return value
