@@ -27,6 +27,7 @@ class AssignedCaseForm(RecordForm):
     class Meta:
         model = AssignedCase
         fields = ["village", "title", "reference", "assigned_by", "assigned_date", "matter"]
+        widgets = {"matter": forms.Textarea(attrs={"rows": 4})}
 
     def save_record(self, *, user, reason):
         case = self.instance
@@ -82,7 +83,13 @@ class BacklogCaseForm(RecordForm):
             "resolved_date",
             "resolvers",
         ]
-        widgets = {"resolvers": forms.CheckboxSelectMultiple}
+        widgets = {
+            "resolvers": forms.CheckboxSelectMultiple,
+            "matter": forms.Textarea(attrs={"rows": 3}),
+            "working_group": forms.Textarea(attrs={"rows": 2}),
+            "resolution_plan": forms.Textarea(attrs={"rows": 3}),
+            "stabilisation_measures": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)

@@ -152,11 +152,11 @@ class FormsetsMixin:
 
 
 class BacklogCreate(FormsetsMixin, RecordCreate):
-    pass
+    template_name = "cases/backlog_form.html"
 
 
 class BacklogUpdate(FormsetsMixin, RecordUpdate):
-    pass
+    template_name = "cases/backlog_form.html"
 
 
 class BacklogList(RecordList):

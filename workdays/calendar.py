@@ -167,6 +167,10 @@ class WorkCalendar:
             day -= timedelta(days=1)
 
     def tier_bounds(self, today: date, *, soon: int = 5, serious: int = 10) -> TierBounds:
+        self.preload(
+            today - timedelta(days=serious * 7 // 5 + _MARGIN_DAYS),
+            today + timedelta(days=(soon + 1) * 7 // 5 + _MARGIN_DAYS),
+        )
         return TierBounds(
             today=today,
             due_soon_before=self.add_working_days(today, soon + 1).date,

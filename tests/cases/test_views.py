@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services
@@ -273,3 +275,23 @@ def test_the_menu_offers_cases_to_a_secretary_but_not_the_calendar(client_for, s
     body = client_for(secretary_a).get(reverse("cases:assigned_list")).content.decode()
     assert "交办件与积案" in body
     assert reverse("workdays:calendar") not in body
+
+
+def test_the_list_costs_the_same_queries_for_3_or_25_cases(client_for, staff_user, village_a):
+    client = client_for(staff_user)
+    counts = []
+    for n in (3, 22):
+        for i in range(n):
+            services.case_assign(
+                village=village_a,
+                title=f"件{i}",
+                assigned_by="区信访局",
+                assigned_date=date(2026, 12, 1),  # provisional: the banner's queries count too
+                by=staff_user,
+            )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("cases:assigned_list")).status_code == 200
+        counts.append(len(queries))
+    # Tier bounds 1 (overrides around today); banner 2 (provisional cases, entered years);
+    # count 1; page 1 (with villages); village filter 1; plus session, user, menu.
+    assert counts[0] == counts[1]
