@@ -22,6 +22,7 @@ from villages.models import Township
 
 from .jobs import sheets_filename
 from .periods import MONTH, QUARTER, YEAR, Span, span_from
+from .resources import RESOURCES
 from .score_sheets import village_workbook
 from .styles import workbook_bytes
 from .tables import ranking_workbook
@@ -146,7 +147,10 @@ def index(request):
         request,
         "exports/index.html",
         {
-            "can_import": request.user.has_perm("kaohe.change_records", township),
+            "kinds": [
+                (kind, cls.title, request.user.has_perm(cls.perm, township))
+                for kind, cls in RESOURCES.items()
+            ],
             "year": today.year,
             "month": today.month,
             "quarter": (today.month - 1) // 3 + 1,

@@ -1,0 +1,206 @@
+"""Import pages: upload -> dry run (each row new / updated / skipped / error) -> confirm, all
+rows or none; a blank template and the township's records per kind.
+
+Post/redirect/get: the upload and the confirmation both land on the batch's page, which shows the
+stored report of the last run, so a reload never imports twice (a batch is imported once).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .forms import UploadForm
+from .importing import STATUS_LABELS, Outcome, run_import, sha256
+from .models import BatchState, ImportBatch
+from .record_files import records_workbook, template_workbook
+from .resources import RESOURCES
+from .styles import workbook_bytes
+from .views import township_of, xlsx_response
+
+SHOWN_ROWS = 300  # rows listed besides the errors; the counts cover them all
+
+
+def _resource_for(request, kind: str, perm: str | None = None):
+    resource_cls = RESOURCES.get(kind)
+    if resource_cls is None:
+        raise Http404
+    township = township_of(request.user)
+    if not request.user.has_perm(perm or resource_cls.perm, township):
+        raise PermissionDenied
+    return resource_cls, township
+
+
+def _store(batch: ImportBatch, outcome: Outcome) -> None:
+    batch.rows = len(outcome.rows)
+    batch.counts = outcome.counts
+    batch.report = {
+        "rows": [[r.excel_row, r.status, r.summary, r.errors, r.changed] for r in outcome.rows],
+        "file_errors": outcome.file_errors,
+        "ignored": outcome.ignored,
+    }
+
+
+@login_required
+def import_page(request, kind: str):
+    resource_cls, township = _resource_for(request, kind)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload, data = form.cleaned_data["file"], form.cleaned_data["data"]
+        filename = upload.name.rsplit("/", 1)[-1][:200]
+        batch = ImportBatch(
+            kind=kind,
+            township=township,
+            filename=filename,
+            size=len(data),
+            sha256=sha256(data),
+            uploaded_by=request.user,
+        )
+        batch.file.save("upload.xlsx", ContentFile(data), save=False)
+        outcome = run_import(
+            kind, data, township=township, user=request.user, filename=filename, dry_run=True
+        )
+        _store(batch, outcome)
+        batch.save()
+        return redirect("exports:import_batch", pk=batch.pk)
+    recent = ImportBatch.objects.filter(township=township, kind=kind).select_related("uploaded_by")[
+        :10
+    ]
+    return render(
+        request,
+        "exports/import.html",
+        {
+            "kind": kind,
+            "title": resource_cls.title,
+            "form": form,
+            "recent": recent,
+            "columns": [
+                (c, c in resource_cls.required_columns(), resource_cls.notes.get(c, ""))
+                for c in resource_cls.columns()
+            ],
+        },
+    )
+
+
+def _batch_for(request, pk: int) -> ImportBatch:
+    batch = ImportBatch.objects.filter(pk=pk).select_related("uploaded_by", "township").first()
+    if batch is None:
+        raise Http404
+    if batch.uploaded_by_id != request.user.pk and not (
+        request.user.has_perm("kaohe.manage_assessment", batch.township)
+    ):
+        raise Http404
+    _resource_for(request, batch.kind)
+    return batch
+
+
+@login_required
+def import_batch(request, pk: int):
+    batch = _batch_for(request, pk)
+    report = batch.report or {}
+    rows = [
+        {
+            "excel_row": number,
+            "status": status,
+            "label": STATUS_LABELS[status],
+            "summary": summary,
+            "errors": errors,
+            "changed": changed,
+        }
+        for number, status, summary, errors, changed in report.get("rows", [])
+    ]
+    errors = [r for r in rows if r["status"] == "error"]
+    shown = (
+        rows
+        if len(rows) <= SHOWN_ROWS + len(errors)
+        else errors + [r for r in rows if r["status"] != "error"][:SHOWN_ROWS]
+    )
+    shown.sort(key=lambda r: r["excel_row"])
+    can_confirm = (
+        batch.state == BatchState.PREVIEWED
+        and batch.uploaded_by_id == request.user.pk
+        and not errors
+        and not report.get("file_errors")
+        and any(r["status"] in ("new", "update") for r in rows)
+    )
+    return render(
+        request,
+        "exports/import_batch.html",
+        {
+            "batch": batch,
+            "title": RESOURCES[batch.kind].title,
+            "rows": shown,
+            "hidden": len(rows) - len(shown),
+            "error_count": len(errors),
+            "counts": batch.counts,
+            "labels": STATUS_LABELS,
+            "file_errors": report.get("file_errors", []),
+            "ignored": report.get("ignored", []),
+            "can_confirm": can_confirm,
+            "imported_before": ImportBatch.objects.filter(
+                township=batch.township, kind=batch.kind, sha256=batch.sha256,
+                state=BatchState.IMPORTED,
+            ).exclude(pk=batch.pk).first(),
+        },
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk: int):
+    batch = _batch_for(request, pk)
+    if batch.uploaded_by_id != request.user.pk:
+        raise PermissionDenied
+    if batch.state == BatchState.IMPORTED:
+        messages.info(request, _("该文件已经导入,不会重复导入。"))
+        return redirect("exports:import_batch", pk=batch.pk)
+    with batch.file.open("rb") as handle:
+        data = handle.read()
+    outcome = run_import(
+        batch.kind,
+        data,
+        township=batch.township,
+        user=request.user,
+        filename=batch.filename,
+        dry_run=False,
+    )
+    _store(batch, outcome)
+    if outcome.imported:
+        batch.state = BatchState.IMPORTED
+        batch.imported_at = timezone.now()
+        counts = outcome.counts
+        messages.success(
+            request,
+            _("导入完成:新增 %(new)d 条,更新 %(update)d 条,无变化跳过 %(skip)d 条。") % counts,
+        )
+    else:
+        messages.error(
+            request,
+            _("没有导入任何记录:文件中仍有错误(可能是预览之后数据有变化),请修改后重新上传。"),
+        )
+    batch.save()
+    return redirect("exports:import_batch", pk=batch.pk)
+
+
+@login_required
+def import_template(request, kind: str):
+    resource_cls, township = _resource_for(request, kind)
+    data = workbook_bytes(template_workbook(kind, township))
+    return xlsx_response(data, f"{resource_cls.title}_导入模板.xlsx")
+
+
+@login_required
+def records_export(request, kind: str):
+    resource_cls, township = _resource_for(request, kind, "kaohe.view_dashboard")
+    try:
+        year = int(request.GET.get("year") or 0) or None
+    except ValueError as exc:
+        raise Http404 from exc
+    data = workbook_bytes(records_workbook(kind, township, year))
+    suffix = f"_{year}年" if year else ""
+    return xlsx_response(data, f"{township.name}_{resource_cls.title}{suffix}.xlsx")
