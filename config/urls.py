@@ -23,4 +23,5 @@ urlpatterns = [
     path("rewards/", include("rewards.urls")),
     path("jobs/", include("jobs.urls")),
     path("exports/", include("exports.urls")),
+    path("api/", include("api.urls")),
 ]

@@ -1,0 +1,294 @@
+"""The generic record endpoint: every record kind is a RecordViewSet with a RecordSerializer.
+
+Reads: the queryset is narrowed by accounts.access.scope (what lies outside a user's reach is
+404), filtered (api.filters) and paginated. Writes: the serializer checks types and builds the
+model instance, then hands it to core.records.record_save (full_clean, closed-month guard,
+attributed history, stale marks): the path the browser's forms take. A Django ValidationError
+comes back as 400 with the field at fault, a closed month as 409 (api.exceptions).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.relations import ManyRelatedField
+from rest_framework.response import Response
+from rest_framework.utils import model_meta
+
+from accounts.access import scope, visible_villages
+from assessment.periods import PeriodClosedError
+from core.records import record_delete, record_save
+
+from .exceptions import validation_error
+from .filters import filterset_for
+from .history import HistoryRowSerializer, history_rows
+from .pagination import Pagination
+from .permissions import RecordPermission
+
+MSG_REASON_REQUIRED = _("修改已有记录时须填写修改原因。")
+MSG_DELETE_REASON = _("请填写删除原因。")
+AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+FILE_PARSERS = [MultiPartParser, JSONParser]
+
+
+def user_of(context):
+    request = context.get("request")
+    return getattr(request, "user", None)
+
+
+class Described:
+    """Every field carries a description in the schema: its help text, else its label."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if not field.help_text and field.label:
+                field.help_text = field.label
+        return fields
+
+
+class DescribedSerializer(Described, serializers.Serializer):
+    pass
+
+
+class ProtectedFileField(serializers.FileField):
+    """In: an upload (the model's validator checks its content); out: the URL of the API's
+    permission-checked download (`url_name` with the record's pk and this field's name)."""
+
+    def __init__(self, *, url_name: str, **kwargs):
+        self.url_name = url_name
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data):
+        # null clears an optional file; the column itself stores an empty name, never NULL.
+        is_empty, value = super().validate_empty_values(data)
+        if is_empty and data is None and self.allow_null:
+            return True, ""
+        return is_empty, value
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        url = reverse(self.url_name, kwargs={"pk": value.instance.pk, "field": self.field_name})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class RecordSerializer(Described, serializers.ModelSerializer):
+    """A record's fields; `change_reason` is asked on every change, as the browser's edit form.
+
+    `related_scopes` limits what a related field may point at (name -> function of the user
+    returning a queryset), as the forms limit their choices: by default the user's villages.
+    `nested` names writable nested lists saved by `save_nested` in the same transaction.
+    """
+
+    change_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        label=_("修改原因"),
+        help_text=_("修改已有记录时必填,记入修改历史。"),
+    )
+
+    related_scopes: dict = {"village": visible_villages}
+    nested: tuple[str, ...] = ()
+    ALWAYS_FIELDS = ("change_reason", "village_name")
+
+    class Meta:
+        # The model's full_clean checks its constraints, with the township's wording.
+        validators = []
+
+    @property
+    def user(self):
+        return user_of(self.context)
+
+    def get_field_names(self, declared_fields, info):
+        names = list(super().get_field_names(declared_fields, info))
+        names += [n for n in self.ALWAYS_FIELDS if n in declared_fields and n not in names]
+        return names
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = self.user
+        for name, scope_of in self.related_scopes.items():
+            field = fields.get(name)
+            if field is None or field.read_only:
+                continue
+            target = field.child_relation if isinstance(field, ManyRelatedField) else field
+            if user is not None and user.is_authenticated:
+                target.queryset = scope_of(user)
+            else:
+                target.queryset = target.queryset.none()
+        return fields
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None and not attrs.get("change_reason", "").strip():
+            raise serializers.ValidationError({"change_reason": [MSG_REASON_REQUIRED]})
+        return attrs
+
+    # --- writing ---------------------------------------------------------------------------
+    def _split(self, validated_data):
+        nested = {name: validated_data.pop(name) for name in self.nested if name in validated_data}
+        info = model_meta.get_field_info(self.Meta.model)
+        m2m = {
+            name: validated_data.pop(name)
+            for name, relation in info.forward_relations.items()
+            if relation.to_many and name in validated_data
+        }
+        return m2m, nested
+
+    def create(self, validated_data):
+        reason = validated_data.pop("change_reason", "")
+        m2m, nested = self._split(validated_data)
+        instance = self.Meta.model(**validated_data)
+        return self.write(instance, reason=reason, m2m=m2m, nested=nested)
+
+    def update(self, instance, validated_data):
+        reason = validated_data.pop("change_reason", "")
+        m2m, nested = self._split(validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return self.write(instance, reason=reason, m2m=m2m, nested=nested)
+
+    def write(self, instance, *, reason: str, m2m: dict, nested: dict):
+        self.check_write(instance)
+        try:
+            with transaction.atomic():
+                instance = self.save_record(instance, reason=reason, m2m=m2m)
+                self.save_nested(instance, nested, reason=reason)
+        except PeriodClosedError:
+            raise
+        except DjangoValidationError as exc:
+            raise validation_error(exc) from exc
+        return instance
+
+    def check_write(self, instance) -> None:
+        """The new state must be the user's to write too (a record moved to another village)."""
+        perm = self.context["view"].perm_for_action()
+        if not self.user.has_perm(perm, instance):
+            raise PermissionDenied
+
+    def save_record(self, instance, *, reason: str, m2m: dict):
+        instance = record_save(instance=instance, user=self.user, reason=reason)
+        for name, values in m2m.items():
+            getattr(instance, name).set(values)
+        return instance
+
+    def save_nested(self, instance, nested: dict, *, reason: str) -> None:
+        """Save nested rows; a kind with `nested` overrides this."""
+
+
+class VillageRecordSerializer(RecordSerializer):
+    village_name = serializers.CharField(
+        source="village.name", read_only=True, label=_("村(居)名称")
+    )
+
+
+DELETE_REASON = OpenApiParameter(
+    "reason",
+    OpenApiTypes.STR,
+    required=True,
+    description=str(_("删除原因,记入修改历史。")),
+)
+
+
+@extend_schema_view(destroy=extend_schema(parameters=[DELETE_REASON]))
+class RecordViewSet(viewsets.ModelViewSet):
+    """List (filters, pagination), create, read, update, delete and history of one kind."""
+
+    authentication_classes = AUTHENTICATION
+    permission_classes = [RecordPermission]
+    pagination_class = Pagination
+    parser_classes = [JSONParser]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    village_path = "village"
+    read_perm = "kaohe.view_village"
+    change_perm = "kaohe.change_records"
+    delete_perm: str | None = None
+    # Actions that check their own permission (a service's rule): action name -> perm or None.
+    action_perms: dict = {}
+    select_related: tuple[str, ...] = ("village",)
+    prefetch_related: tuple = ()
+    ordering: tuple[str, ...] | None = None
+    # filters
+    date_field: str | None = None
+    month_fields: tuple[str, ...] = ()
+    filter_fields: tuple[str, ...] = ()
+    search_fields: tuple[str, ...] = ()
+    extra_filters: dict | None = None
+    history_hidden: frozenset = frozenset()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        serializer = getattr(cls, "serializer_class", None)
+        if serializer is None:
+            return
+        cls.model = serializer.Meta.model
+        if "filterset_class" not in cls.__dict__:
+            cls.filterset_class = filterset_for(
+                cls.model,
+                village_path=cls.village_path or None,
+                date_field=cls.date_field,
+                month_fields=cls.month_fields,
+                fields=cls.filter_fields,
+                search=cls.search_fields,
+                extra=cls.extra_filters,
+            )
+
+    # --- access ----------------------------------------------------------------------------
+    def may_read_kind(self, user) -> bool:
+        return True
+
+    def perm_for_action(self) -> str | None:
+        if self.action in self.action_perms:
+            return self.action_perms[self.action]
+        if self.action == "destroy":
+            return self.delete_perm or self.change_perm
+        if self.request.method in SAFE_METHODS:
+            return self.read_perm
+        return self.change_perm
+
+    def scope(self, queryset):
+        return scope(queryset, self.request.user, self.village_path)
+
+    def get_queryset(self):
+        queryset = self.model._default_manager.all()
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        ordering = self.ordering or tuple(self.model._meta.ordering)
+        return self.scope(queryset).order_by(*ordering, "-pk")
+
+    # --- writes ----------------------------------------------------------------------------
+    def perform_destroy(self, instance):
+        reason = self.request.query_params.get("reason", "").strip()
+        if not reason:
+            raise serializers.ValidationError({"reason": [MSG_DELETE_REASON]})
+        self.delete_record(instance, reason=reason)
+
+    def delete_record(self, instance, *, reason: str) -> None:
+        record_delete(instance=instance, user=self.request.user, reason=reason)
+
+    # --- history ---------------------------------------------------------------------------
+    @extend_schema(
+        summary=str(_("修改历史")),
+        description=str(_("该记录的全部版本,最新在前:修改人、时间、类型、原因与改动的字段。")),
+        responses=HistoryRowSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request, pk=None):
+        obj = self.get_object()
+        rows = history_rows(obj, hidden=self.history_hidden)
+        return Response(HistoryRowSerializer(rows, many=True).data)

@@ -1,0 +1,60 @@
+"""/api/: a ModelViewSet per record kind, scores and rankings, periods, exports, token and the
+OpenAPI schema with its interactive docs (Swagger UI and ReDoc served from our static files)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from . import assessment, cases, exports, governance, petitions, villages
+from .auth import ObtainToken
+
+app_name = "api"
+
+router = SimpleRouter()
+for prefix, viewset, basename in [
+    ("petitions", petitions.PetitionViewSet, "petition"),
+    ("reception-logs", petitions.ReceptionLogViewSet, "reception-log"),
+    ("baobao-entries", petitions.BaobaoEntryViewSet, "baobao-entry"),
+    ("disputes", petitions.DisputeViewSet, "dispute"),
+    ("dispute-reports", petitions.DisputeReportViewSet, "dispute-report"),
+    ("dossiers", petitions.DossierViewSet, "dossier"),
+    ("assigned-cases", cases.AssignedCaseViewSet, "assigned-case"),
+    ("backlog-cases", cases.BacklogCaseViewSet, "backlog-case"),
+    ("centre-inspections", governance.CentreInspectionViewSet, "centre-inspection"),
+    ("special-persons", governance.SpecialPersonViewSet, "special-person"),
+    ("zero-reports", governance.ZeroReportViewSet, "zero-report"),
+    ("leadership-groups", governance.LeadershipGroupViewSet, "leadership-group"),
+    ("landline-households", governance.LandlineHouseholdViewSet, "landline-household"),
+    ("patrols", governance.PatrolViewSet, "patrol"),
+    ("village-meetings", governance.VillageMeetingViewSet, "village-meeting"),
+    ("township-meetings", governance.TownshipMeetingViewSet, "township-meeting"),
+    ("meeting-attendances", governance.MeetingAttendanceViewSet, "meeting-attendance"),
+    ("surveys", governance.SurveyViewSet, "survey"),
+    ("adjustment-events", governance.AdjustmentEventViewSet, "adjustment-event"),
+    ("sensitive-periods", governance.SensitivePeriodViewSet, "sensitive-period"),
+    ("villages", villages.VillageViewSet, "village"),
+    ("people", villages.PersonViewSet, "person"),
+    ("responsibilities", villages.ResponsibilityViewSet, "responsibility"),
+    ("sheets", assessment.ScoreSheetViewSet, "sheet"),
+    ("rubric-versions", assessment.RubricVersionViewSet, "rubric-version"),
+    ("periods", assessment.PeriodViewSet, "period"),
+]:
+    router.register(prefix, viewset, basename=basename)
+
+urlpatterns = [
+    path("token/", ObtainToken.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("rankings/", assessment.RankingView.as_view(), name="rankings"),
+    path(
+        "exports/villages/<int:village_id>/sheet/",
+        exports.VillageSheetExport.as_view(),
+        name="export-village-sheet",
+    ),
+    path("exports/ranking/", exports.RankingExport.as_view(), name="export-ranking"),
+    path("exports/sheets/", exports.SheetsJobExport.as_view(), name="export-sheets"),
+    path("jobs/<int:job_id>/", exports.JobView.as_view(), name="job-detail"),
+    path("jobs/<int:job_id>/download/", exports.JobDownload.as_view(), name="job-download"),
+    *router.urls,
+]
