@@ -26,7 +26,7 @@ from .models import (
     StaleVillageMonth,
 )
 from .scoring import engine
-from .scoring.facts import collect_month
+from .scoring.facts import collect_months
 from .scoring.types import Sheet
 from .sheets import store_sheets
 
@@ -43,75 +43,109 @@ def _rule_reason(stored_reason: str) -> str:
     return stored_reason.split(",扣完为止")[0].split(engine.WAIVED_NOTE)[0]
 
 
-def waivers_for(township_id: int, year: int, month: int) -> frozenset:
-    """(village, waiver) of accepted contests: their lines count 0 on every recompute."""
+def waivers_for(township_id: int, year: int, months) -> dict:
+    """{(month, village): waivers} of accepted contests: their lines count 0 on every recompute."""
     rows = Contest.objects.filter(
-        village__township_id=township_id, year=year, month=month, state=ContestState.ACCEPTED
-    ).values_list("village_id", "item_code", "refs", "line_reason")
-    found = set()
-    for village_id, code, refs, reason in rows:
+        village__township_id=township_id,
+        year=year,
+        month__in=list(months),
+        state=ContestState.ACCEPTED,
+    ).values_list("month", "village_id", "item_code", "refs", "line_reason")
+    found: dict = defaultdict(set)
+    for month, village_id, code, refs, reason in rows:
         refs = tuple((kind, int(pk)) for kind, pk in refs)
-        found.add((village_id, (code, refs) if refs else (code, (), _rule_reason(reason))))
-    return frozenset(found)
+        waiver = (code, refs) if refs else (code, (), _rule_reason(reason))
+        found[(month, village_id)].add(waiver)
+    return {key: frozenset(value) for key, value in found.items()}
+
+
+def compute_months(
+    *, township_id: int, year: int, months, version: RubricVersion | None = None, today=None
+) -> dict[int, list[Sheet]]:
+    """Score every village of the township for the months, without storing anything.
+
+    One read per record kind for all the months together (scoring/facts.py). An open month is
+    scored as known today (deadlines not yet passed make it provisional); a closed one is final.
+    """
+    months = sorted(months)
+    version = version or rubrics.version_for_year(township_id, year)
+    rubric = rubrics.rubric_of(version)
+    closed = set(
+        Period.objects.filter(
+            township_id=township_id, year=year, month__in=months, state=PeriodState.CLOSED
+        ).values_list("month", flat=True)
+    )
+    known = today or timezone.localdate()
+    as_of = {m: None if m in closed else known for m in months}
+    facts = collect_months(township_id=township_id, year=year, months=months, as_of=as_of)
+    waived = waivers_for(township_id, year, months)
+    return {
+        month: [
+            engine.score_village(rubric, f, waived=waived.get((month, f.village_id), frozenset()))
+            for f in facts[(year, month)].values()
+        ]
+        for month in months
+    }
 
 
 def compute_month(
     *, township_id: int, year: int, month: int, version: RubricVersion | None = None, today=None
 ) -> list[Sheet]:
-    """Score every village of the township for the month, without storing anything."""
-    version = version or rubrics.version_for_year(township_id, year)
-    rubric = rubrics.rubric_of(version)
-    period = Period.objects.filter(township_id=township_id, year=year, month=month).first()
-    closed = period is not None and period.is_closed
-    as_of = None if closed else (today or timezone.localdate())
-    facts = collect_month(township_id=township_id, year=year, month=month, as_of=as_of)
-    waived = waivers_for(township_id, year, month)
-    return [
-        engine.score_village(rubric, f, waived=_waived_for(waived, f.village_id))
-        for f in facts.values()
-    ]
-
-
-def _waived_for(waived: frozenset, village_id: int) -> frozenset:
-    return frozenset(waiver for v, waiver in waived if v == village_id)
+    return compute_months(
+        township_id=township_id, year=year, months=[month], version=version, today=today
+    )[month]
 
 
 @transaction.atomic
-def score_month(*, township_id: int, year: int, month: int, today=None) -> int:
-    """Recompute and store a month's sheets; a closed month's sheets stay as they were closed."""
-    period = period_for(township_id, year, month)
-    if period.is_closed:
+def score_months(*, township_id: int, year: int, months, today=None) -> int:
+    """Recompute and store the months' sheets; a closed month's sheets stay as they were closed."""
+    closed = set(
+        Period.objects.filter(
+            township_id=township_id, year=year, month__in=list(months), state=PeriodState.CLOSED
+        ).values_list("month", flat=True)
+    )
+    open_months = [m for m in months if m not in closed]
+    if not open_months:
         return 0
     version = rubrics.version_for_year(township_id, year)
-    sheets = compute_month(
-        township_id=township_id, year=year, month=month, version=version, today=today
+    computed = compute_months(
+        township_id=township_id, year=year, months=open_months, version=version, today=today
     )
-    return store_sheets(year=year, month=month, version=version, sheets=sheets)
+    stored = 0
+    for month, sheets in computed.items():
+        stored += store_sheets(
+            township_id=township_id, year=year, month=month, version=version, sheets=sheets
+        )
+    return stored
+
+
+def score_month(*, township_id: int, year: int, month: int, today=None) -> int:
+    return score_months(township_id=township_id, year=year, months=[month], today=today)
 
 
 def recompute_stale_village_months(today=None) -> int:
     """Rebuild every township-month holding a stale village-month; idempotent."""
     marks = list(
-        StaleVillageMonth.objects.select_related("village").values_list(
-            "pk", "village__township_id", "year", "month"
-        )
+        StaleVillageMonth.objects.values_list("pk", "village__township_id", "year", "month")
     )
-    groups: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    groups: dict[tuple[int, int], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     for pk, township_id, year, month in marks:
-        groups[(township_id, year, month)].append(pk)
+        groups[(township_id, year)][month].append(pk)
     rebuilt = 0
-    for (township_id, year, month), pks in sorted(groups.items()):
+    for (township_id, year), by_month in sorted(groups.items()):
         with transaction.atomic():
-            rebuilt += score_month(township_id=township_id, year=year, month=month, today=today)
+            rebuilt += score_months(
+                township_id=township_id, year=year, months=sorted(by_month), today=today
+            )
+            pks = [pk for month_pks in by_month.values() for pk in month_pks]
             StaleVillageMonth.objects.filter(pk__in=pks).delete()
     return rebuilt
 
 
 def score_year(*, township_id: int, year: int, months=None, today=None) -> int:
-    total = 0
-    for month in months or range(1, 13):
-        total += score_month(township_id=township_id, year=year, month=month, today=today)
-    return total
+    return score_months(
+        township_id=township_id, year=year, months=list(months or range(1, 13)), today=today
+    )
 
 
 # --- Periods ---------------------------------------------------------------------------------
@@ -168,7 +202,13 @@ def period_close(*, period: Period, by, reason: str = "") -> Period:
     sheets = compute_month(
         township_id=period.township_id, year=period.year, month=period.month, version=version
     )
-    store_sheets(year=period.year, month=period.month, version=version, sheets=sheets)
+    store_sheets(
+        township_id=period.township_id,
+        year=period.year,
+        month=period.month,
+        version=version,
+        sheets=sheets,
+    )
     rubrics.lock(version)
     StaleVillageMonth.objects.filter(
         village__township_id=period.township_id, year=period.year, month=period.month

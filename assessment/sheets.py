@@ -19,10 +19,11 @@ def _refs_of(data) -> tuple[RecordRef, ...]:
 
 
 @transaction.atomic
-def store_sheets(*, year: int, month: int, version: RubricVersion, sheets: list[Sheet]) -> int:
-    """Replace the stored sheets of these villages for the month, in a fixed number of queries."""
-    village_ids = [s.village_id for s in sheets]
-    ScoreSheet.objects.filter(village_id__in=village_ids, year=year, month=month).delete()
+def store_sheets(
+    *, township_id: int, year: int, month: int, version: RubricVersion, sheets: list[Sheet]
+) -> int:
+    """Replace the township's stored sheets for the month, in a fixed number of queries."""
+    _delete_month(township_id, year, month)
     rows = ScoreSheet.objects.bulk_create(
         [
             ScoreSheet(
@@ -43,11 +44,6 @@ def store_sheets(*, year: int, month: int, version: RubricVersion, sheets: list[
         ]
     )
     by_village = {row.village_id: row for row in rows}
-    if any(row.pk is None for row in rows):  # backends that do not return ids on bulk insert
-        by_village = {
-            row.village_id: row
-            for row in ScoreSheet.objects.filter(village_id__in=village_ids, year=year, month=month)
-        }
     ScoreLine.objects.bulk_create(
         [
             ScoreLine(
@@ -66,6 +62,16 @@ def store_sheets(*, year: int, month: int, version: RubricVersion, sheets: list[
         batch_size=2000,
     )
     return len(rows)
+
+
+def _delete_month(township_id: int, year: int, month: int) -> None:
+    """Two DELETE statements whatever the number of villages: sheets are derived rows with no
+    history and nothing else points at them, so Django's per-object cascade is not needed. A
+    month is always rebuilt for the whole township, so a village no longer assessed loses its
+    sheet too."""
+    old = ScoreSheet.objects.filter(village__township_id=township_id, year=year, month=month)
+    ScoreLine.objects.filter(sheet__in=old)._raw_delete(ScoreLine.objects.db)
+    old._raw_delete(ScoreSheet.objects.db)
 
 
 def sheet_from_row(row: ScoreSheet, lines: Iterable[ScoreLine]) -> Sheet:

@@ -6,12 +6,15 @@ from accounts.access import visible_villages
 
 @login_required
 def home(request):
-    """Each role lands where its work is: a secretary on the village portal, others here."""
+    """Each role lands where its work is: a secretary on the village portal, leaders, admins
+    and staff on the dashboard, anyone else here."""
     user = request.user
     if user.is_secretary:
         try:
             return redirect("petitions:portal")
         except Exception:
             return redirect("villages:village_detail", pk=user.village_id)
+    if user.has_perm("kaohe.view_dashboard"):
+        return redirect("dashboard:index")
     villages = visible_villages(user).select_related("area").order_by("area__name", "name")
     return render(request, "core/home.html", {"villages": villages})

@@ -1,71 +1,133 @@
-"""Collect: the facts of every village of a township for a period, in a fixed number of queries.
+"""Collect: the facts of every village of a township for one or more months, in a fixed number
+of queries.
 
-Each record kind has one collector (assessment/scoring/collect/<app>.py) that reads all villages
-at once and returns, per village, the VillageFacts fields it fills. The number of queries is
-the number of collectors, whatever the number of villages.
+Each record kind has one collector (assessment/scoring/collect/<app>.py). A collector reads its
+rows for ALL villages over the whole window at once and returns them bucketed by month:
+{(year, month): {village_id: {VillageFacts field: value}}}. Standing facts (registers, the
+latest inspection) are evaluated at each month's end from the same rows. A year's recompute is
+therefore one query per record kind, not one per month or per village.
 """
 
 from __future__ import annotations
 
 import calendar
 import dataclasses
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from villages.models import Village
 
-from .collect import COLLECTORS
 from .types import VillageFacts
+
+Month = tuple[int, int]
 
 
 @dataclasses.dataclass(frozen=True)
 class Window:
-    """What a collector reads: a township's villages over [start, end], known up to as_of."""
+    """What a collector reads: a township's villages over whole months, each known up to as_of."""
 
     township_id: int
-    start: date
-    end: date
-    as_of: date | None
     village_ids: tuple[int, ...]
+    months: tuple[Month, ...]
+    as_of: dict[Month, date | None]
+
+    @property
+    def start(self) -> date:
+        year, month = self.months[0]
+        return date(year, month, 1)
+
+    @property
+    def end(self) -> date:
+        return month_last_day(*self.months[-1])
+
+    def month_of(self, day: date) -> Month | None:
+        key = (day.year, day.month)
+        return key if key in self._month_set else None
+
+    @property
+    def _month_set(self) -> frozenset[Month]:
+        return frozenset(self.months)
+
+    def month_ends(self) -> list[tuple[Month, date]]:
+        return [(m, month_last_day(*m)) for m in self.months]
 
 
-Collector = Callable[[Window], dict[int, dict]]
+Collector = Callable[[Window], dict[Month, dict[int, dict]]]
 
 
-def month_window(township_id: int, year: int, month: int, as_of: date | None) -> Window:
-    last = calendar.monthrange(year, month)[1]
+def month_last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def bucket(window: Window, rows: Iterable, when: Callable, field: str) -> dict:
+    """Group dated facts by (month, village) into {month: {village: {field: tuple}}}."""
+    found: dict[Month, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for village_id, fact in rows:
+        month = window.month_of(when(fact))
+        if month is not None:
+            found[month][village_id].append(fact)
+    return {
+        month: {v: {field: tuple(items)} for v, items in by_village.items()}
+        for month, by_village in found.items()
+    }
+
+
+def merge(*parts: dict) -> dict:
+    merged: dict[Month, dict[int, dict]] = defaultdict(lambda: defaultdict(dict))
+    for part in parts:
+        for month, by_village in part.items():
+            for village_id, fields in by_village.items():
+                merged[month][village_id].update(fields)
+    return merged
+
+
+def window_for(
+    township_id: int, year: int, months: Iterable[int], as_of: dict[int, date | None]
+) -> Window:
     ids = tuple(
         Village.objects.filter(township_id=township_id, is_active=True)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    return Window(township_id, date(year, month, 1), date(year, month, last), as_of, ids)
+    keys = tuple((year, m) for m in sorted(months))
+    return Window(township_id, ids, keys, {(year, m): as_of.get(m) for m in sorted(months)})
 
 
-def collect(window: Window) -> dict[int, VillageFacts]:
+def collect(window: Window) -> dict[Month, dict[int, VillageFacts]]:
+    from .collect import COLLECTORS
+
     villages = Village.objects.filter(pk__in=window.village_ids).values_list(
         "pk", "along_railway", "has_cctv_room"
     )
-    fields: dict[int, dict] = {
-        pk: {"is_railway": railway, "has_cctv_room": cctv} for pk, railway, cctv in villages
-    }
-    for collector in COLLECTORS:
-        for village_id, found in collector(window).items():
-            if village_id in fields:
-                fields[village_id].update(found)
-    return {
-        pk: VillageFacts(
-            village_id=pk,
-            period_start=window.start,
-            period_end=window.end,
-            as_of=window.as_of,
-            **fields[pk],
-        )
-        for pk in sorted(fields)
-    }
+    base = {pk: {"is_railway": railway, "has_cctv_room": cctv} for pk, railway, cctv in villages}
+    found = merge(*(collector(window) for collector in COLLECTORS))
+    result = {}
+    for month in window.months:
+        start, end = date(*month, 1), month_last_day(*month)
+        by_village = found.get(month, {})
+        result[month] = {
+            pk: VillageFacts(
+                village_id=pk,
+                period_start=start,
+                period_end=end,
+                as_of=window.as_of[month],
+                **base[pk],
+                **by_village.get(pk, {}),
+            )
+            for pk in sorted(base)
+        }
+    return result
 
 
 def collect_month(
     *, township_id: int, year: int, month: int, as_of: date | None
 ) -> dict[int, VillageFacts]:
-    return collect(month_window(township_id, year, month, as_of))
+    window = window_for(township_id, year, [month], {month: as_of})
+    return collect(window)[(year, month)]
+
+
+def collect_months(
+    *, township_id: int, year: int, months: Iterable[int], as_of: dict[int, date | None]
+) -> dict[Month, dict[int, VillageFacts]]:
+    return collect(window_for(township_id, year, months, as_of))

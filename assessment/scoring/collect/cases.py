@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from cases.models import AssignedCase
 from cases.selectors import backlog_relapses, backlog_resolutions, rejected_reviews
 
 from .. import types as t
+from ..facts import Window, bucket, merge
 
 
-def _grouped(rows, key: str) -> dict[int, dict]:
-    found: dict[int, list] = defaultdict(list)
-    for village_id, fact in rows:
-        found[village_id].append(fact)
-    return {v: {key: tuple(items)} for v, items in found.items()}
-
-
-def rejections(window) -> dict[int, dict]:
+def rejections(window: Window) -> dict:
     rows = rejected_reviews(window.township_id, window.start, window.end)
-    return _grouped(
-        ((r.village_id, t.Event(t.RecordRef("case", r.case_id), r.review_date)) for r in rows),
+    return bucket(
+        window,
+        [(r.village_id, t.Event(t.RecordRef("case", r.case_id), r.review_date)) for r in rows],
+        lambda e: e.date,
         "case_rejections",
     )
 
 
-def due_cases(window) -> dict[int, dict]:
-    """Every case due in the period: the rule decides overdue, pending or in time."""
+def due_cases(window: Window) -> dict:
+    """Every case due in the window: the rule decides overdue, pending or in time."""
     rows = (
         AssignedCase.objects.filter(
             village_id__in=window.village_ids, due_date__range=(window.start, window.end)
@@ -34,30 +28,33 @@ def due_cases(window) -> dict[int, dict]:
         .order_by("due_date", "pk")
         .values_list("pk", "village_id", "due_date", "concluded_date", "due_provisional")
     )
-    return _grouped(
-        (
-            (village_id, t.AssignedCase(t.RecordRef("case", pk), due, concluded, provisional))
-            for pk, village_id, due, concluded, provisional in rows
-        ),
-        "assigned_cases",
-    )
+    facts = [
+        (village_id, t.AssignedCase(t.RecordRef("case", pk), due, concluded, provisional))
+        for pk, village_id, due, concluded, provisional in rows
+    ]
+    return bucket(window, facts, lambda c: c.due_date, "assigned_cases")
 
 
-def backlog(window) -> dict[int, dict]:
+def backlog(window: Window) -> dict:
     relapses = backlog_relapses(window.township_id, window.start, window.end)
     resolutions = backlog_resolutions(window.township_id, window.start, window.end)
-    found: dict[int, dict] = defaultdict(
-        lambda: {"backlog_relapses": [], "backlog_resolutions": []}
+    return merge(
+        bucket(
+            window,
+            [(r.village_id, t.Event(t.RecordRef("backlog", r.case_id), r.date)) for r in relapses],
+            lambda e: e.date,
+            "backlog_relapses",
+        ),
+        bucket(
+            window,
+            [
+                (r.village_id, t.Event(t.RecordRef("backlog", r.case_id), r.resolved_date))
+                for r in resolutions
+            ],
+            lambda e: e.date,
+            "backlog_resolutions",
+        ),
     )
-    for r in relapses:
-        found[r.village_id]["backlog_relapses"].append(
-            t.Event(t.RecordRef("backlog", r.case_id), r.date)
-        )
-    for r in resolutions:
-        found[r.village_id]["backlog_resolutions"].append(
-            t.Event(t.RecordRef("backlog", r.case_id), r.resolved_date)
-        )
-    return {v: {k: tuple(items) for k, items in f.items()} for v, f in found.items()}
 
 
 COLLECTORS = [rejections, due_cases, backlog]

@@ -8,24 +8,25 @@ from datetime import date
 from django.db.models import Min, Q
 
 from petitions import rules as petition_rules
-from petitions.models import Dispute, DisputeReport, Dossier, Petition, Petitioner
-from petitions.selectors import villages_with_baobao_register
+from petitions.models import BaobaoEntry, Dispute, DisputeReport, Dossier, Petition, Petitioner
 
 from .. import types as t
+from ..facts import Window, bucket, merge
 
 
-def _petitioner_keys(petition_ids) -> dict[int, str]:
+def _petitioner_keys(window: Window) -> dict[int, list[str]]:
     people = defaultdict(list)
-    rows = Petitioner.objects.filter(petition_id__in=petition_ids).values_list(
-        "petition_id", "id_number", "name"
-    )
+    rows = Petitioner.objects.filter(
+        petition__village_id__in=window.village_ids,
+        petition__date__range=(window.start, window.end),
+    ).values_list("petition_id", "id_number", "name")
     for petition_id, id_number, name in rows:
         people[petition_id].append(id_number or name)
     return people
 
 
-def petitions(window) -> dict[int, dict]:
-    rows = list(
+def petitions(window: Window) -> dict:
+    rows = (
         Petition.objects.filter(
             village_id__in=window.village_ids, date__range=(window.start, window.end)
         )
@@ -46,61 +47,60 @@ def petitions(window) -> dict[int, dict]:
             "matter",
         )
     )
-    people = _petitioner_keys([row[0] for row in rows]) if rows else {}
-    found: dict[int, list] = defaultdict(list)
-    for (
-        pk,
-        village_id,
-        day,
-        level,
-        nature,
-        collective,
-        count,
-        channel,
-        stable,
-        opinion,
-        *rest,
-    ) in rows:
-        new_problem, large_impact, matter = rest
+    people = _petitioner_keys(window)
+    facts = []
+    for pk, village_id, day, level, nature, collective, count, channel, stable, *rest in rows:
+        opinion, new_problem, large_impact, matter = rest
         duty = petition_rules.opinion_duty_applies(level, channel)
-        found[village_id].append(
-            t.Petition(
-                ref=t.RecordRef("petition", pk),
-                date=day,
-                level=level,
-                nature=nature,
-                collective=collective,
-                person_count=count,
-                channel=channel,
-                stabilised_in_time=stable,
-                carried_village_opinion=bool(opinion) if duty else None,
-                new_problem_unresolved=new_problem,
-                large_impact=large_impact,
-                petitioner_key=petition_rules.petitioner_key(people.get(pk, []), matter),
+        facts.append(
+            (
+                village_id,
+                t.Petition(
+                    ref=t.RecordRef("petition", pk),
+                    date=day,
+                    level=level,
+                    nature=nature,
+                    collective=collective,
+                    person_count=count,
+                    channel=channel,
+                    stabilised_in_time=stable,
+                    carried_village_opinion=bool(opinion) if duty else None,
+                    new_problem_unresolved=new_problem,
+                    large_impact=large_impact,
+                    petitioner_key=petition_rules.petitioner_key(people.get(pk, []), matter),
+                ),
             )
         )
-    return {v: {"petitions": tuple(items)} for v, items in found.items()}
+    return bucket(window, facts, lambda p: p.date, "petitions")
 
 
-def baobao(window) -> dict[int, dict]:
-    present = villages_with_baobao_register(window.village_ids, window.end)
-    return {v: {"baobao_register": v in present} for v in window.village_ids}
+def baobao(window: Window) -> dict:
+    """评分表 一.2: a register exists at a month's end when one entry is active then."""
+    rows = list(
+        BaobaoEntry.objects.filter(
+            village_id__in=window.village_ids, start__lte=window.end
+        ).values_list("village_id", "start", "end")
+    )
+    found = {}
+    for month, last_day in window.month_ends():
+        present = {
+            v for v, start, end in rows if start <= last_day and (end is None or end >= last_day)
+        }
+        found[month] = {v: {"baobao_register": v in present} for v in window.village_ids}
+    return found
 
 
-def reports(window) -> dict[int, dict]:
-    """The month's two halves; a report is dated by the half it answers, not when it came."""
-    rows = DisputeReport.objects.filter(
-        village_id__in=window.village_ids,
-        year__gte=window.start.year,
-        year__lte=window.end.year,
-    ).values_list(
+def reports(window: Window) -> dict:
+    """Each report counts in the month whose half it answers, not when it came."""
+    months = Q()
+    for year, month in window.months:
+        months |= Q(year=year, month=month)
+    rows = DisputeReport.objects.filter(months, village_id__in=window.village_ids).values_list(
         "pk", "village_id", "year", "month", "half", "submitted_at", "signed_by", "seal_scan"
     )
-    found: dict[int, list] = defaultdict(list)
-    for pk, village_id, year, month, half, submitted_at, signed_by, seal in rows:
-        if not window.start <= date(year, month, 1) <= window.end:
-            continue
-        found[village_id].append(
+    facts = [
+        (
+            village_id,
             t.DisputeReport(
                 ref=t.RecordRef("report", pk),
                 year=year,
@@ -109,18 +109,21 @@ def reports(window) -> dict[int, dict]:
                 submitted_on=petition_rules.local_date(submitted_at) if submitted_at else None,
                 signed=bool((signed_by or "").strip()),
                 sealed=bool(seal),
-            )
+            ),
         )
-    return {v: {"dispute_reports": tuple(items)} for v, items in found.items()}
+        for pk, village_id, year, month, half, submitted_at, signed_by, seal in rows
+    ]
+    return bucket(window, facts, lambda r: date(r.year, r.month, 1), "dispute_reports")
 
 
-def disputes(window) -> dict[int, dict]:
+def disputes(window: Window) -> dict:
     """Resolved disputes with their first dossier's date; town-level finds no report listed."""
     resolved = (
         Dispute.objects.filter(
             village_id__in=window.village_ids, resolved_date__range=(window.start, window.end)
         )
         .annotate(first_dossier=Min("dossiers__submitted_date"))
+        .order_by("resolved_date", "pk")
         .values_list("pk", "village_id", "resolved_date", "first_dossier")
     )
     unreported = (
@@ -130,30 +133,34 @@ def disputes(window) -> dict[int, dict]:
             found_date__range=(window.start, window.end),
             reports__isnull=True,
         )
+        .order_by("found_date", "pk")
         .values_list("pk", "village_id", "found_date")
         .distinct()
     )
-    found: dict[int, dict] = defaultdict(
-        lambda: {"resolved_disputes": [], "unreported_disputes": []}
+    return merge(
+        bucket(
+            window,
+            [(v, t.ResolvedDispute(t.RecordRef("dispute", pk), d, f)) for pk, v, d, f in resolved],
+            lambda r: r.resolved_on,
+            "resolved_disputes",
+        ),
+        bucket(
+            window,
+            [(v, t.Event(t.RecordRef("dispute", pk), d)) for pk, v, d in unreported],
+            lambda e: e.date,
+            "unreported_disputes",
+        ),
     )
-    for pk, village_id, day, dossier_day in resolved:
-        found[village_id]["resolved_disputes"].append(
-            t.ResolvedDispute(t.RecordRef("dispute", pk), day, dossier_day)
-        )
-    for pk, village_id, day in unreported:
-        found[village_id]["unreported_disputes"].append(t.Event(t.RecordRef("dispute", pk), day))
-    return {
-        v: {key: tuple(sorted(items, key=lambda e: e.ref.id)) for key, items in fields.items()}
-        for v, fields in found.items()
-    }
 
 
-def dossiers(window) -> dict[int, dict]:
-    """Dossiers accepted in the period, and how many earlier in the year (the plan's yearly cap)."""
+def dossiers(window: Window) -> dict:
+    """Dossiers accepted per month, and how many earlier in the year (the plan's yearly cap)."""
     year_start = date(window.start.year, 1, 1)
     rows = (
         Dossier.objects.filter(
-            village_id__in=window.village_ids, centre_result="accepted", judicial_result="accepted"
+            village_id__in=window.village_ids,
+            centre_result="accepted",
+            judicial_result="accepted",
         )
         .filter(
             Q(centre_date__range=(year_start, window.end))
@@ -163,26 +170,24 @@ def dossiers(window) -> dict[int, dict]:
             "pk", "village_id", "centre_result", "centre_date", "judicial_result", "judicial_date"
         )
     )
-    found: dict[int, dict] = defaultdict(
-        lambda: {"dossiers_accepted": [], "dossiers_accepted_before_in_year": 0}
-    )
+    accepted = []
     for pk, village_id, c_result, c_date, j_result, j_date in rows:
         day = petition_rules.accepted_date(c_result, c_date, j_result, j_date)
-        if day is None or not year_start <= day <= window.end:
-            continue
-        if day < window.start:
-            found[village_id]["dossiers_accepted_before_in_year"] += 1
-        else:
-            found[village_id]["dossiers_accepted"].append(t.Event(t.RecordRef("dossier", pk), day))
-    return {
-        v: {
-            "dossiers_accepted": tuple(
-                sorted(f["dossiers_accepted"], key=lambda e: (e.date, e.ref.id))
-            ),
-            "dossiers_accepted_before_in_year": f["dossiers_accepted_before_in_year"],
-        }
-        for v, f in found.items()
-    }
+        if day is not None and year_start <= day <= window.end:
+            accepted.append((village_id, t.Event(t.RecordRef("dossier", pk), day)))
+    accepted.sort(key=lambda row: (row[1].date, row[1].ref.id))
+    found = bucket(window, accepted, lambda e: e.date, "dossiers_accepted")
+    for month in window.months:
+        first = date(*month, 1)
+        earlier = defaultdict(int)
+        for village_id, event in accepted:
+            if event.date.year == first.year and event.date < first:
+                earlier[village_id] += 1
+        for village_id, count in earlier.items():
+            found.setdefault(month, {}).setdefault(village_id, {})[
+                "dossiers_accepted_before_in_year"
+            ] = count
+    return found
 
 
 COLLECTORS = [petitions, baobao, reports, disputes, dossiers]
