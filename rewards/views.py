@@ -1,0 +1,296 @@
+"""Pages of 奖惩兑现: the township's statement, a village's, a person's, the lines with bulk
+approval and payment, one line with its history, and the settlement workbook.
+
+Access goes through the project's one gate (accounts/rules.py): reading the township's ledger
+needs `kaohe.view_dashboard` (admins, staff, leaders); settling, approving and paying need
+`kaohe.manage_assessment` (admins: anyone else gets 403); a secretary reads their own
+village's statement only (another village answers 404). Every number comes from selectors.
+"""
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import visible_villages
+from exports.styles import workbook_bytes
+from exports.tables import write_table
+from villages.models import Person, Township
+
+from . import selectors, services
+from .choices import EntryKind, EntryStatus
+from .models import LedgerEntry
+
+VIEW = "kaohe.view_dashboard"
+MANAGE = "kaohe.manage_assessment"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def township_of(user) -> Township:
+    if user.township_id:
+        return user.township
+    township = Township.objects.order_by("pk").first()
+    if township is None:
+        raise Http404
+    return township
+
+
+def _require(user, perm, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _int(value, default, low, high):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if low <= number <= high else default
+
+
+def _filters(request) -> dict:
+    """?year= (default this year), ?quarter=1..4|year|"" , ?status=, ?kind=."""
+    params = request.GET
+    quarter = params.get("quarter", "")
+    status = params.get("status", "")
+    kind = params.get("kind", "")
+    return {
+        "year": _int(params.get("year"), timezone.localdate().year, 2000, 2100),
+        "quarter": quarter if quarter in ("1", "2", "3", "4", selectors.YEAR_END) else "",
+        "status": status if status in EntryStatus.values else "",
+        "kind": kind if kind in EntryKind.values else "",
+    }
+
+
+def _context(request, filters: dict, **extra) -> dict:
+    return {
+        **filters,
+        "statuses": EntryStatus.choices,
+        "kinds": EntryKind.choices,
+        "quarters": [("1", "一"), ("2", "二"), ("3", "三"), ("4", "四")],
+        "can_manage": request.user.has_perm(MANAGE, township_of(request.user)),
+        "query": urlencode({k: v for k, v in filters.items() if v}),
+        **extra,
+    }
+
+
+@login_required
+def index(request):
+    """The township's statement; a secretary lands on their own village's."""
+    if request.user.is_secretary:
+        url = reverse("rewards:village", args=[request.user.village_id])
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url)
+    township = township_of(request.user)
+    _require(request.user, VIEW, township)
+    filters = _filters(request)
+    qs = selectors.entries_for(request.user, township=township, **filters)
+    return render(
+        request,
+        "rewards/township.html",
+        _context(
+            request,
+            filters,
+            township=township,
+            totals=selectors.totals(qs),
+            villages=selectors.village_rows(qs),
+            people=selectors.person_rows(qs),
+            summons=selectors.summons(township, filters["year"]),
+        ),
+    )
+
+
+@login_required
+def village_statement(request, village_id: int):
+    village = visible_villages(request.user).select_related("area").filter(pk=village_id).first()
+    if village is None:
+        raise Http404
+    filters = _filters(request)
+    qs = selectors.entries_for(request.user, village=village, **filters)
+    return render(
+        request,
+        "rewards/village.html",
+        _context(
+            request,
+            filters,
+            village=village,
+            totals=selectors.totals(qs),
+            entries=qs,
+            people=selectors.person_rows(qs),
+            drafts_hidden=request.user.is_secretary,
+        ),
+    )
+
+
+@login_required
+def person_statement(request, person_id: int):
+    township = township_of(request.user)
+    _require(request.user, VIEW, township)
+    person = Person.objects.filter(pk=person_id, township=township).first()
+    if person is None and request.user.is_superuser:
+        person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    filters = _filters(request)
+    qs = selectors.entries_for(request.user, person=person, **filters)
+    return render(
+        request,
+        "rewards/person.html",
+        _context(
+            request,
+            filters,
+            person=person,
+            totals=selectors.totals(qs),
+            entries=qs,
+            deposits=selectors.deposits_of(person, filters["year"]),
+        ),
+    )
+
+
+@login_required
+def lines(request):
+    """Every line of the township with filters; admins approve or pay a selection."""
+    township = township_of(request.user)
+    _require(request.user, VIEW, township)
+    filters = _filters(request)
+    qs = selectors.entries_for(request.user, township=township, **filters)
+    page = Paginator(qs, 200).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "rewards/lines.html",
+        _context(
+            request,
+            filters,
+            township=township,
+            totals=selectors.totals(qs),
+            entries=page.object_list,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            query_string=urlencode({k: v for k, v in filters.items() if v}),
+        ),
+    )
+
+
+def _back(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return default
+
+
+@login_required
+@require_POST
+def lines_action(request):
+    """Bulk 审批 or 兑现 of the chosen lines, with the reason kept on each line's history."""
+    township = township_of(request.user)
+    _require(request.user, MANAGE, township)
+    ids = [int(x) for x in request.POST.getlist("entry") if x.isdigit()]
+    chosen = list(LedgerEntry.objects.filter(pk__in=ids, township=township))
+    action, reason = request.POST.get("action"), request.POST.get("reason", "")
+    back = _back(request, reverse("rewards:lines"))
+    if not chosen:
+        messages.error(request, _("请先勾选要处理的行。"))
+        return redirect(back)
+    try:
+        if action == "approve":
+            n = services.approve_entries(entries=chosen, by=request.user, reason=reason)
+            messages.success(request, _("已审批 %(n)d 行。") % {"n": n})
+        elif action == "pay":
+            n = services.pay_entries(entries=chosen, by=request.user, reason=reason)
+            messages.success(request, _("已标记兑现 %(n)d 行。") % {"n": n})
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def settle(request):
+    """Run a settlement: the year's deposits, a quarter, or the year end."""
+    township = township_of(request.user)
+    _require(request.user, MANAGE, township)
+    year = _int(request.POST.get("year"), None, 2000, 2100)
+    what = request.POST.get("what")
+    if year is None:
+        raise Http404
+    try:
+        if what == "deposits":
+            result = services.create_deposits(township=township, year=year, by=request.user)
+        elif what == "year":
+            result = services.settle_year(township=township, year=year, by=request.user)
+        elif what == "quarter":
+            quarter = _int(request.POST.get("quarter"), None, 1, 4)
+            if quarter is None:
+                raise Http404
+            result = services.settle_quarter(
+                township=township, year=year, quarter=quarter, by=request.user
+            )
+        else:
+            raise Http404
+        messages.success(
+            request,
+            _("计算完成:新增 %(c)d 行(其中差额待审批 %(a)d 行),更新 %(u)d 行,删除 %(d)d 行。")
+            % {
+                "c": result.created,
+                "a": result.adjustments,
+                "u": result.updated,
+                "d": result.deleted,
+            },
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(_back(request, f"{reverse('rewards:index')}?year={year}"))
+
+
+@login_required
+def entry_detail(request, pk: int):
+    entry = selectors.entries_for(request.user).filter(pk=pk).first()
+    if entry is None:
+        raise Http404
+    history = entry.history.select_related("history_user").order_by("-history_date", "-pk")
+    return render(
+        request,
+        "rewards/entry.html",
+        {
+            "entry": entry,
+            "history": history,
+            "adjustments": entry.adjustments.order_by("pk"),
+            "can_manage": request.user.has_perm(MANAGE, entry.township),
+        },
+    )
+
+
+@login_required
+def export(request):
+    """The year's ledger as a print-ready workbook (exports.tables.write_table)."""
+    township = township_of(request.user)
+    _require(request.user, VIEW, township)
+    year = _int(request.GET.get("year"), timezone.localdate().year, 2000, 2100)
+    rows = selectors.settlement_rows(township, year)
+    workbook = write_table(
+        f"{township.name}{year}年度综治及信访工作奖惩兑现台账",
+        selectors.SETTLEMENT_HEADERS,
+        rows,
+        subtitle=_("金额:正数为发放给村(居)或个人,负数为其缴纳或被罚。"),
+        notes=[_("状态:已计算(待审批)→ 已审批 → 已兑现;“差额调整”为重算后与已审批金额的差额。")],
+        sheet_title=_("奖惩台账"),
+    )
+    response = FileResponse(
+        BytesIO(workbook_bytes(workbook)),
+        as_attachment=True,
+        filename=f"奖惩兑现台账-{year}.xlsx",
+    )
+    response["Content-Type"] = XLSX
+    return response
