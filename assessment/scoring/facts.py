@@ -43,11 +43,7 @@ class Window:
 
     def month_of(self, day: date) -> Month | None:
         key = (day.year, day.month)
-        return key if key in self._month_set else None
-
-    @property
-    def _month_set(self) -> frozenset[Month]:
-        return frozenset(self.months)
+        return key if key in self.months else None
 
     def month_ends(self) -> list[tuple[Month, date]]:
         return [(m, month_last_day(*m)) for m in self.months]
