@@ -90,18 +90,29 @@ class PetitionAdmin(RecordAdmin):
     inlines = [PetitionerInline]
 
     def save_related(self, request, form, formsets, change):
-        # Petitioners go through core.records as well (history with who and why).
+        # Petitioners go through core.records as well (history with who and why); the lists
+        # below are what the admin's change message reads.
         form.save_m2m()
+        reason = str(ADMIN_REASON)
         for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             for inline_form in formset.forms:
-                if inline_form.cleaned_data.get("DELETE") and inline_form.instance.pk:
-                    record_delete(
-                        instance=inline_form.instance, user=request.user, reason=str(ADMIN_REASON)
-                    )
-                elif inline_form.has_changed() and not inline_form.cleaned_data.get("DELETE"):
-                    person = inline_form.save(commit=False)
-                    person.petition = form.instance
-                    record_save(instance=person, user=request.user, reason=str(ADMIN_REASON))
+                person = inline_form.instance
+                if inline_form.cleaned_data.get("DELETE"):
+                    if person.pk:
+                        record_delete(instance=person, user=request.user, reason=reason)
+                        formset.deleted_objects.append(person)
+                    continue
+                if not inline_form.has_changed():
+                    continue
+                is_new = person.pk is None
+                person = inline_form.save(commit=False)
+                person.petition = form.instance
+                record_save(instance=person, user=request.user, reason=reason)
+                if is_new:
+                    formset.new_objects.append(person)
+                else:
+                    formset.changed_objects.append((person, inline_form.changed_data))
 
 
 class PetitionerAdminForm(PetitionerForm):

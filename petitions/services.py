@@ -2,6 +2,7 @@
 the permission and ends in core.records.record_save, so the period guard, the history's who
 and why and the recompute all happen once.
 
+    petition_import    create or update a petition from a source row, never twice (source, ref)
     report_submit      the village saves or submits its twice-monthly screening report
     candidates_refresh find petitions that no ledger dispute covers (疑似未上报纠纷)
     candidate_confirm  ... a candidate is an unreported dispute: register it (镇级以上发现)
@@ -24,7 +25,52 @@ from core.records import record_delete, record_save
 
 from . import selectors
 from .choices import CandidateState, DisputeCategory, ReviewOffice, ReviewResult
-from .models import Dispute, DisputeReport, Dossier, UnreportedCandidate
+from .models import Dispute, DisputeReport, Dossier, Petition, Petitioner, UnreportedCandidate
+
+
+@transaction.atomic
+def petition_import(
+    *,
+    village,
+    source: str,
+    source_ref: str,
+    user,
+    petitioners: Iterable[tuple[str, str]] = (),
+    reason: str = "",
+    **fields,
+) -> tuple[Petition, bool]:
+    """One row of 阳光信访 / 区转办 / 镇接访登记: the petition with this (source, source_ref) is
+    created, or updated when it exists, so a re-import never creates it twice. Petitioners
+    (name, ID number) are added unless the petition already has one with the same ID number
+    (or, without a number, the same name). Returns (petition, created)."""
+    require(user, "kaohe.change_records", village)
+    if not (source_ref or "").strip():
+        raise ValidationError({"source_ref": _("导入的信访事件须有来源编号。")})
+    petition = (
+        Petition.objects.select_for_update()
+        .filter(source=source, source_ref=source_ref.strip())
+        .first()
+    )
+    created = petition is None
+    if created:
+        petition = Petition(source=source, source_ref=source_ref.strip())
+    else:
+        require(user, "kaohe.change_records", petition)
+    petition.village = village
+    for name, value in fields.items():
+        setattr(petition, name, value)
+    reason = reason or (_("导入新增") if created else _("导入更新"))
+    record_save(instance=petition, user=user, reason=reason)
+    known = {(p.id_number or p.name) for p in petition.petitioners.all()}
+    for name, id_number in petitioners:
+        person = Petitioner(petition=petition, name=name, id_number=id_number or "")
+        person.clean()
+        key = person.id_number or person.name
+        if key in known:
+            continue
+        record_save(instance=person, user=user, reason=reason)
+        known.add(key)
+    return petition, created
 
 
 @transaction.atomic

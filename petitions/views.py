@@ -377,6 +377,9 @@ def portal(request, year: int | None = None, month: int | None = None, half: int
                         request, _("排查报告已报送。") if submit else _("草稿已保存,尚未报送。")
                     )
                     return redirect("petitions:portal")
+        if request.method == "POST" and request.FILES.get("seal_scan"):
+            # The browser empties a file input when the page comes back with errors.
+            form["seal_scan"].help_text = _("请重新选择盖章扫描件后再报送。")
     elif request.method == "POST":
         messages.error(request, _("该期排查报告已报送,如需更正请联系镇综治中心。"))
     status = selectors.portal_status(village, today)

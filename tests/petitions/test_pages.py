@@ -261,6 +261,21 @@ class TestOtherForms:
         assert list(report.disputes.all()) == [own]
         assert report.is_complete
 
+    def test_report_detail_shows_local_time_and_deadline(self, client_for, cast, village_a):
+        from datetime import datetime
+
+        from tests.petitions.factories import SHANGHAI, DisputeReportFactory
+
+        report = DisputeReportFactory(
+            village=village_a, submitted_at=datetime(2026, 4, 15, 8, 30, tzinfo=SHANGHAI)
+        )
+        body = (
+            client_for(cast["staff"])
+            .get(reverse("petitions:report_detail", args=[report.pk]))
+            .content.decode()
+        )
+        assert "2026-04-15 08:30" in body and "2026-04-14" in body and "迟报" in body
+
     def test_a_seal_scan_that_is_not_an_image_or_pdf(self, client_for, cast, village_a):
         data = {
             "village": village_a.pk,

@@ -320,3 +320,76 @@ class TestDossierReview:
                 day=date(2026, 4, 26),
                 user=leader_user,
             )
+
+
+class TestPetitionImport:
+    ROW = {
+        "date": date(2026, 4, 8),
+        "level": "city",
+        "channel": "online",
+        "matter": "反映小区噪音",
+    }
+
+    def test_a_reimport_creates_nothing_twice(self, village_a, staff_user):
+        from petitions.models import Petition, Petitioner
+        from tests.petitions.factories import ID_A
+
+        people = [("张三", ID_A), ("李四", "")]
+        first, created = services.petition_import(
+            village=village_a,
+            source="sunshine",
+            source_ref="YG-2026-0001",
+            user=staff_user,
+            petitioners=people,
+            **self.ROW,
+        )
+        assert created
+        again, created = services.petition_import(
+            village=village_a,
+            source="sunshine",
+            source_ref="YG-2026-0001",
+            user=staff_user,
+            petitioners=[("张三", ID_A.lower()), ("李四", "")],
+            **{**self.ROW, "nature": "repeat"},
+        )
+        assert not created and again.pk == first.pk
+        assert Petition.objects.count() == 1 and Petitioner.objects.count() == 2
+        assert Petition.objects.get().nature == "repeat"
+        assert again.history.first().history_change_reason == "导入更新"
+
+    def test_the_same_reference_in_another_source_is_another_petition(self, village_a, staff_user):
+        from petitions.models import Petition
+
+        for source in ("sunshine", "district_transfer"):
+            services.petition_import(
+                village=village_a, source=source, source_ref="2026-1", user=staff_user, **self.ROW
+            )
+        assert Petition.objects.count() == 2
+
+    def test_a_row_without_reference_or_with_bad_data_saves_nothing(self, village_a, staff_user):
+        from petitions.models import Petition
+
+        with pytest.raises(ValidationError):
+            services.petition_import(
+                village=village_a, source="sunshine", source_ref=" ", user=staff_user, **self.ROW
+            )
+        with pytest.raises(ValidationError):
+            services.petition_import(
+                village=village_a,
+                source="sunshine",
+                source_ref="YG-9",
+                user=staff_user,
+                petitioners=[("王五", "123")],
+                **self.ROW,
+            )
+        assert not Petition.objects.exists()
+
+    def test_another_townships_village_is_refused(self, other_village, staff_user):
+        with pytest.raises(PermissionDenied):
+            services.petition_import(
+                village=other_village,
+                source="sunshine",
+                source_ref="X",
+                user=staff_user,
+                **self.ROW,
+            )
