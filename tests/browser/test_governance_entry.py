@@ -27,9 +27,7 @@ from governance.models import (
 )
 from tests.governance.factories import LandlineHouseholdFactory
 
-# serialized_rollback: the flush between transactional tests would also remove the rubric
-# versions the migrations ship, which every save's recompute reads.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def open_form(page, live_server, kind):
