@@ -3,11 +3,14 @@ until it is deleted in the admin). The credentials go through the project's auth
 backends, so failed attempts count against django-axes' lockout as on the login page."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import Throttled
 from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
 
 from .base import DescribedSerializer
 
@@ -36,8 +39,18 @@ class ObtainToken(ObtainAuthToken):
     @extend_schema(
         summary=str(_("用用户名和密码换取令牌")),
         request=TokenRequestSerializer,
-        responses=TokenSerializer,
+        responses={
+            200: TokenSerializer,
+            429: OpenApiResponse(description=str(_("登录失败次数过多,暂时锁定。"))),
+        },
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            # django-axes marks the request when the username is locked out (AXES_* settings).
+            if getattr(request, "axes_locked_out", False):
+                raise Throttled(detail=_("登录失败次数过多,已暂时锁定,请稍后再试。"))
+            raise serializers.ValidationError(serializer.errors)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

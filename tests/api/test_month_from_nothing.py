@@ -131,9 +131,7 @@ def test_a_month_entered_through_the_api_is_scored_and_read_back_by_item(
     )
 
     # Scoring: the admin recomputes the month now (the saves also marked it stale).
-    response = admin.post(
-        "/api/periods/recompute/", {"year": 2026, "month": 4}, format="json"
-    )
+    response = admin.post("/api/periods/recompute/", {"year": 2026, "month": 4}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["sheets"] >= 1
 
