@@ -566,10 +566,16 @@ class Survey(models.Model):
                     % {"year": self.year, "q": self.quarter}
                 }
             )
-        if self.pk and self.village_id:
-            stored = Survey.objects.filter(pk=self.pk).values_list("village_id", flat=True)
-            if stored and stored[0] != self.village_id and self.samples.exists():
+        stored = Survey.objects.filter(pk=self.pk).values("village_id", "seed").first()
+        if stored and self.samples.exists():
+            # The sample belongs to the stored draw: neither a new village nor an old version
+            # (restored from the history) may leave it behind.
+            if stored["village_id"] != self.village_id:
                 raise ValidationError({"village": _("已抽样的调查不能更换村(居)。")})
+            if stored["seed"] != self.seed:
+                raise ValidationError(
+                    _("抽样结果不能通过恢复历史版本更改;如需重抽,请使用随机抽样。")
+                )
 
 
 class SurveySample(models.Model):

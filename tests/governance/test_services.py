@@ -260,3 +260,14 @@ def test_a_zero_report_stands_for_the_rest_of_its_year(village_a):
     report = ZeroReportFactory(village=village_a, date=date(2026, 2, 3))
     months = {(d.year, d.month) for d in report.record_dates()}
     assert months == {(2026, m) for m in range(2, 7)}
+
+
+def test_a_drawn_survey_cannot_be_reverted_to_before_its_draw(village_a, households, staff_user):
+    from core.records import record_revert
+
+    survey = SurveyFactory(village=village_a)
+    services.survey_draw(survey=survey, size=10, seed=1, by=staff_user)
+    with pytest.raises(ValidationError, match="抽样结果不能通过恢复历史版本更改"):
+        record_revert(historical=survey.history.earliest(), user=staff_user)
+    survey.refresh_from_db()
+    assert survey.seed == 1
