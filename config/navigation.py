@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 
 NAV_APPS = ["villages", "petitions", "cases", "governance", "assessment", "rewards", "jobs", "accounts"]
 NAV_APPS += ["exports"]
+NAV_APPS.insert(0, "dashboard")
 
 
 def _entries():

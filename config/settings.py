@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rewards",
     "jobs",
     "exports",
+    "dashboard",
     "api",
 ]
 

@@ -23,5 +23,6 @@ urlpatterns = [
     path("rewards/", include("rewards.urls")),
     path("jobs/", include("jobs.urls")),
     path("exports/", include("exports.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("api/", include("api.urls")),
 ]

@@ -1,0 +1,684 @@
+"""Reads of the leaders' dashboard and of a village's page: every figure those pages show.
+
+Templates only lay these figures out (ARCHITECTURE.md example 9). Each function reads all
+villages of a township in a fixed number of queries, however many villages there are
+(example 4; tests/dashboard/test_queries.py holds the pages to that at 10 and 100 villages).
+Scores come from the stored sheets through assessment.selectors, never recomputed here.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models.functions import ExtractMonth
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from assessment import selectors as scores
+from assessment.links import record_url
+from assessment.models import Contest, ContestState, Period, PeriodState, ScoreLine, ScoreSheet
+from assessment.scoring.engine import rank
+from cases.choices import AlertTier
+from cases.models import AssignedCase
+from cases.tiers import TIER_BADGE, bounds_for, tier_for_dates
+from jobs.models import Job, JobState
+from petitions import rules as petition_rules
+from petitions.choices import DisputeStatus, Level
+from petitions.models import Dispute, DisputeReport, Petition
+from petitions.selectors import HalfStatus, PortalStatus, portal_status
+from villages.models import Village
+
+KINDS = ("month", "quarter", "year")
+# The at-risk list (decision of the issue "The browser experience"): a year-to-date mean under
+# 80 forfeits the deposit (RUBRIC.md "Money"); under 82 and lower than three months earlier
+# is "falling toward it".
+RISK_LINE = Decimal(80)
+WATCH_LINE = Decimal(82)
+LOOKBACK_MONTHS = 3
+# How many villages at each end of the ranking the trend chart shows at first.
+HIGHLIGHTED = 3
+PER = 1000  # residents
+TWO_PLACES = Decimal("0.01")
+
+
+def _mean(values) -> Decimal:
+    return (sum(values, Decimal(0)) / len(values)).quantize(TWO_PLACES, ROUND_HALF_UP)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _villages(township_id: int) -> dict[int, Village]:
+    qs = Village.objects.filter(township_id=township_id, is_active=True).select_related("area")
+    return {v.pk: v for v in qs.order_by("area__name", "name")}
+
+
+# --- The period a page shows -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A month, a quarter or a year of assessment (月考核、季兑现、年终综合考核)."""
+
+    kind: str
+    year: int
+    number: int = 0  # the month (1-12) or the quarter (1-4); 0 for a year
+
+    @property
+    def months(self) -> tuple[int, ...]:
+        if self.kind == "month":
+            return (self.number,)
+        if self.kind == "quarter":
+            return tuple(3 * (self.number - 1) + i for i in (1, 2, 3))
+        return tuple(range(1, 13))
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.months[0], 1)
+
+    @property
+    def end(self) -> date:
+        return _month_end(self.year, self.months[-1])
+
+    @property
+    def title(self) -> str:
+        if self.kind == "month":
+            return _("%(y)d年%(m)d月") % {"y": self.year, "m": self.number}
+        if self.kind == "quarter":
+            return _("%(y)d年第%(q)d季度") % {"y": self.year, "q": self.number}
+        return _("%(y)d年度") % {"y": self.year}
+
+    def previous(self) -> Span:
+        if self.kind == "year":
+            return Span("year", self.year - 1)
+        last = 12 if self.kind == "month" else 4
+        if self.number > 1:
+            return Span(self.kind, self.year, self.number - 1)
+        return Span(self.kind, self.year - 1, last)
+
+
+def latest_scored_month(township_id: int, year: int) -> int | None:
+    """The last month of the year that has sheets (one query)."""
+    return ScoreSheet.objects.filter(village__township_id=township_id, year=year).aggregate(
+        m=Max("month")
+    )["m"]
+
+
+# --- The ranking, with the change and the per-capita view -------------------------------------
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    village: Village
+    score: Decimal
+    change: int | None  # places gained since the previous period; negative: places lost
+    vetoes: tuple[tuple[str, str], ...]
+    provisional_reasons: tuple[str, ...]
+    petitions: int = 0
+    person_times: int = 0
+    disputes: int = 0
+    person_times_per_k: Decimal | None = None
+    disputes_per_k: Decimal | None = None
+    per_capita_rank: int | None = None
+
+    @property
+    def change_abs(self) -> int:
+        return abs(self.change or 0)
+
+
+def _rank_rows(township_id: int, span: Span):
+    if span.kind == "year":
+        return scores.year_ranking(township_id, span.year)
+    if span.kind == "quarter":
+        return scores.quarter_ranking(township_id, span.year, span.number)
+    return scores.month_ranking(township_id, span.year, span.number)
+
+
+def _per_k(count: int, population: int) -> Decimal | None:
+    if not population:
+        return None
+    return (Decimal(count * PER) / population).quantize(TWO_PLACES, ROUND_HALF_UP)
+
+
+def activity_counts(township_id: int, start: date, end: date) -> dict[int, tuple[int, int, int]]:
+    """(petitions, person-times, disputes found) per village in [start, end]: two queries."""
+    found: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    petitions = (
+        Petition.objects.filter(village__township_id=township_id, date__range=(start, end))
+        .order_by()
+        .values("village_id")
+        .annotate(n=Count("id"), people=Sum("person_count"))
+    )
+    for row in petitions:
+        found[row["village_id"]][0] = row["n"]
+        found[row["village_id"]][1] = row["people"] or 0
+    disputes = (
+        Dispute.objects.filter(village__township_id=township_id, found_date__range=(start, end))
+        .order_by()
+        .values("village_id")
+        .annotate(n=Count("id"))
+    )
+    for row in disputes:
+        found[row["village_id"]][2] = row["n"]
+    return {pk: tuple(v) for pk, v in found.items()}
+
+
+def ranking(township_id: int, span: Span) -> list[RankingRow]:
+    """The rubric's ranking for the span, its change since the previous span, and beside it the
+    petitions and disputes per 1,000 residents (Village.population).
+
+    Decision: the per-capita rank orders villages by petition person-times per 1,000 residents,
+    fewest first: petitions are what the rubric prices per person-time; disputes are shown but
+    not ranked, since a village that screens well finds more of them.
+    """
+    rows = _rank_rows(township_id, span)
+    if span.kind == "month":
+        changes = {r.village.pk: r.change for r in rows}
+    else:
+        before = {r.village.pk: r.rank for r in _rank_rows(township_id, span.previous())}
+        changes = {
+            r.village.pk: (before[r.village.pk] - r.rank if r.village.pk in before else None)
+            for r in rows
+        }
+    counts = activity_counts(township_id, span.start, span.end)
+    per_k = {}
+    for r in rows:
+        petitions, people, disputes = counts.get(r.village.pk, (0, 0, 0))
+        per_k[r.village.pk] = (
+            petitions,
+            people,
+            disputes,
+            _per_k(people, r.village.population),
+            _per_k(disputes, r.village.population),
+        )
+    per_capita_ranks = rank({pk: -v[3] for pk, v in per_k.items() if v[3] is not None})
+    return [
+        RankingRow(
+            rank=r.rank,
+            village=r.village,
+            score=r.score,
+            change=changes.get(r.village.pk),
+            vetoes=tuple(r.vetoes),
+            provisional_reasons=tuple(r.provisional_reasons),
+            petitions=per_k[r.village.pk][0],
+            person_times=per_k[r.village.pk][1],
+            disputes=per_k[r.village.pk][2],
+            person_times_per_k=per_k[r.village.pk][3],
+            disputes_per_k=per_k[r.village.pk][4],
+            per_capita_rank=per_capita_ranks.get(r.village.pk),
+        )
+        for r in rows
+    ]
+
+
+# --- Chart data (passed to the page with json_script) -----------------------------------------
+
+
+def _sheet_rows(township_id: int, year: int) -> dict[int, dict[int, tuple[Decimal, list]]]:
+    """village -> month -> (total, sections) for a township's year: one query."""
+    found: dict[int, dict[int, tuple[Decimal, list]]] = defaultdict(dict)
+    rows = ScoreSheet.objects.filter(village__township_id=township_id, year=year).values_list(
+        "village_id", "month", "total", "sections"
+    )
+    for village_id, month, total, sections in rows:
+        found[village_id][month] = (total, sections)
+    return found
+
+
+def _levels_by_month(township_id: int, year: int) -> dict:
+    counts: dict[str, list[int]] = {level: [0] * 12 for level in Level.values}
+    rows = (
+        Petition.objects.filter(village__township_id=township_id, date__year=year)
+        .annotate(m=ExtractMonth("date"))
+        .order_by()
+        .values("m", "level")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        if row["level"] in counts:
+            counts[row["level"]][row["m"] - 1] = row["n"]
+    return {
+        "months": [_("%(m)d月") % {"m": m} for m in range(1, 13)],
+        "series": [{"name": str(label), "data": counts[value]} for value, label in Level.choices],
+    }
+
+
+def chart_data(
+    township_id: int, span: Span, rows: list[RankingRow], sheets=None
+) -> dict[str, dict]:
+    """The three charts of the dashboard, as plain JSON-ready data (three queries at most).
+
+    trend: each village's monthly totals of the year, in ranking order; the top and bottom
+    HIGHLIGHTED villages are shown at first, the others are one click away in the legend.
+    lost: points lost per section (section points minus section score) for each ranked village,
+    averaged over the span's scored months so a quarter or a year reads like one month.
+    levels: the township's petitions per month of the year, stacked by level.
+    """
+    sheets = _sheet_rows(township_id, span.year) if sheets is None else sheets
+    last = max((m for by_month in sheets.values() for m in by_month), default=0)
+    months = list(range(1, last + 1))
+    order = [r.village for r in rows]
+    n = len(order)
+    shown = {v.pk for i, v in enumerate(order) if n <= 2 * HIGHLIGHTED or i < HIGHLIGHTED}
+    shown |= {v.pk for v in order[-HIGHLIGHTED:]}
+    trend = {
+        "months": [_("%(m)d月") % {"m": m} for m in months],
+        "threshold": float(RISK_LINE),
+        "series": [
+            {
+                "name": v.name,
+                "data": [
+                    float(sheets[v.pk][m][0]) if m in sheets.get(v.pk, {}) else None for m in months
+                ],
+                "shown": v.pk in shown,
+            }
+            for v in order
+        ],
+    }
+    titles: dict[str, str] = {}
+    lost: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    for v in order:
+        in_span = [sheets[v.pk][m] for m in span.months if m in sheets.get(v.pk, {})]
+        by_section: dict[str, list[Decimal]] = defaultdict(list)
+        for _total, sections in in_span:
+            for code, title, points, score in sections:
+                titles.setdefault(code, title)
+                by_section[code].append(Decimal(points) - Decimal(score))
+        for code, values in by_section.items():
+            lost[code][v.pk] = _mean(values)
+    lost_data = {
+        "villages": [v.name for v in order],
+        "series": [
+            {
+                "name": f"{code} {titles[code]}",
+                "data": [float(lost[code].get(v.pk, 0)) for v in order],
+            }
+            for code in sorted(titles)
+        ],
+        "averaged": span.kind != "month",
+    }
+    return {"trend": trend, "lost": lost_data, "levels": _levels_by_month(township_id, span.year)}
+
+
+# --- At risk -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    village: Village
+    mean: Decimal  # the year-to-date mean of the monthly totals
+    mean_before: Decimal | None  # the same mean LOOKBACK_MONTHS months earlier
+    latest: Decimal  # the last month's total
+    through: int  # the last month counted
+    below_line: bool  # under RISK_LINE (else: under WATCH_LINE and falling)
+
+    @property
+    def drop(self) -> Decimal | None:
+        return None if self.mean_before is None else self.mean_before - self.mean
+
+
+@dataclass(frozen=True)
+class VetoCause:
+    petition: Petition
+    cause: str
+
+
+def at_risk(
+    township_id: int, year: int, through: int | None, sheets=None, villages=None
+) -> list[AtRisk]:
+    """Villages whose year-to-date mean (months 1..through) is under 80, or under 82 and lower
+    than it was three months earlier (months 1..through-3). Lowest mean first."""
+    if not through:
+        return []
+    sheets = _sheet_rows(township_id, year) if sheets is None else sheets
+    villages = _villages(township_id) if villages is None else villages
+    found = []
+    for pk, village in villages.items():
+        by_month = sheets.get(pk, {})
+        totals = [by_month[m][0] for m in range(1, through + 1) if m in by_month]
+        if not totals:
+            continue
+        mean = _mean(totals)
+        earlier = [by_month[m][0] for m in range(1, through - LOOKBACK_MONTHS + 1) if m in by_month]
+        mean_before = _mean(earlier) if earlier else None
+        falling = mean_before is not None and mean < mean_before
+        if mean < RISK_LINE or (mean < WATCH_LINE and falling):
+            latest_month = max(m for m in by_month if m <= through)
+            found.append(
+                AtRisk(
+                    village=village,
+                    mean=mean,
+                    mean_before=mean_before,
+                    latest=by_month[latest_month][0],
+                    through=through,
+                    below_line=mean < RISK_LINE,
+                )
+            )
+    return sorted(found, key=lambda r: (r.mean, r.village.name))
+
+
+def veto_causes(township_id: int, year: int) -> list[VetoCause]:
+    """The year's petitions that carry a veto cause (一票否决): a Beijing petition from a new
+    problem not resolved in time, or a collective petition with large impact. One query."""
+    beijing = Q(level=Level.BEIJING, new_problem_unresolved=True)
+    collective = Q(collective=True, large_impact=True)
+    rows = (
+        Petition.objects.filter(village__township_id=township_id, date__year=year)
+        .filter(beijing | collective)
+        .select_related("village")
+        .order_by("date", "pk")
+    )
+    return [
+        VetoCause(
+            petition=p,
+            cause=_("进京上访(新问题调处不及时)")
+            if p.level == Level.BEIJING and p.new_problem_unresolved
+            else _("集体上访造成重大影响"),
+        )
+        for p in rows
+    ]
+
+
+# --- Deadlines ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HalfBoard:
+    """One half-month's screening reports across the township (评分表 一.4)."""
+
+    year: int
+    month: int
+    half: int
+    due: date
+    today: date
+    total: int
+    missing: list[Village] = field(default_factory=list)  # nothing submitted (or a draft)
+    late: list[Village] = field(default_factory=list)
+    incomplete: list[Village] = field(default_factory=list)  # unsigned or unsealed
+
+    @property
+    def label(self) -> str:
+        return HalfStatus(self.year, self.month, self.half, self.due).label
+
+    @property
+    def days_left(self) -> int:
+        return (self.due - self.today).days
+
+    @property
+    def passed(self) -> bool:
+        return self.due < self.today
+
+    @property
+    def submitted(self) -> int:
+        return self.total - len(self.missing)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: AssignedCase
+    tier: dict
+
+
+@dataclass(frozen=True)
+class DeadlineBoard:
+    today: date
+    current: HalfBoard
+    previous: HalfBoard | None
+    cases: dict[str, list[CaseRow]]
+
+    @property
+    def has_cases(self) -> bool:
+        return any(self.cases.values())
+
+    @property
+    def case_tiers(self) -> list[tuple[dict, list[CaseRow]]]:
+        return [
+            ({"value": t, "label": t.label, "badge": TIER_BADGE[t]}, self.cases[t])
+            for t in (AlertTier.SERIOUSLY_OVERDUE, AlertTier.OVERDUE, AlertTier.DUE_SOON)
+        ]
+
+
+def _tier(value) -> dict:
+    return {"value": value, "label": value.label, "badge": TIER_BADGE[value]}
+
+
+def _half_board(key, villages: dict[int, Village], reports: dict, today: date) -> HalfBoard:
+    year, month, half = key
+    due = petition_rules.report_due_date(year, month, half)
+    board = HalfBoard(year, month, half, due, today, total=len(villages))
+    for pk, village in villages.items():
+        state = HalfStatus(year, month, half, due, reports.get((pk, *key))).state
+        if state in ("missing", "draft"):
+            board.missing.append(village)
+        elif state == "late":
+            board.late.append(village)
+        elif state == "incomplete":
+            board.incomplete.append(village)
+    return board
+
+
+def deadline_board(township_id: int, today: date, villages=None) -> DeadlineBoard:
+    """Reports due on the 14th and the 28th: the half being worked on and which villages have
+    not submitted yet, and the last half whose due day has passed (missing, late, incomplete).
+    Assigned cases still open by alert tier (cases.tiers). Three queries plus the calendar's."""
+    villages = _villages(township_id) if villages is None else villages
+    current = petition_rules.half_of(today)
+    passed = petition_rules.halves_due(today - timedelta(days=45), today - timedelta(days=1))
+    previous = passed[-1][:3] if passed else None
+    keys = [k for k in (current, previous) if k]
+    wanted = Q()
+    for year, month, half in keys:
+        wanted |= Q(year=year, month=month, half=half)
+    reports = {
+        (r.village_id, r.year, r.month, r.half): r
+        for r in DisputeReport.objects.filter(village__township_id=township_id).filter(wanted)
+    }
+    bounds = bounds_for(today)
+    open_cases = (
+        AssignedCase.objects.filter(
+            village__township_id=township_id,
+            village__is_active=True,
+            concluded_date__isnull=True,
+            due_date__lt=bounds.due_soon_before,
+        )
+        .select_related("village")
+        .order_by("due_date", "pk")
+    )
+    cases: dict[str, list[CaseRow]] = {
+        AlertTier.DUE_SOON: [],
+        AlertTier.OVERDUE: [],
+        AlertTier.SERIOUSLY_OVERDUE: [],
+    }
+    for case in open_cases:
+        tier = tier_for_dates(case.due_date, case.concluded_date, bounds)
+        if tier in cases:
+            cases[tier].append(CaseRow(case, _tier(tier)))
+    return DeadlineBoard(
+        today=today,
+        current=_half_board(current, villages, reports, today),
+        previous=_half_board(previous, villages, reports, today) if previous else None,
+        cases=cases,
+    )
+
+
+def pending_contests(township_id: int) -> list[Contest]:
+    return list(
+        Contest.objects.filter(village__township_id=township_id, state=ContestState.PENDING)
+        .select_related("village", "filed_by")
+        .order_by("filed_at", "pk")
+    )
+
+
+def running_recompute(township_id: int) -> Job | None:
+    """A year recompute of the township still queued or running, to show its panel again."""
+    return (
+        Job.objects.filter(
+            kind="recompute_year",
+            township_id=township_id,
+            state__in=[JobState.QUEUED, JobState.RUNNING],
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    span: Span
+    rows: list[RankingRow]
+    charts: dict
+    at_risk: list[AtRisk]
+    vetoes: list[VetoCause]
+    deadlines: DeadlineBoard
+    contests: list[Contest]
+
+
+def dashboard(township_id: int, span: Span, today: date) -> Dashboard:
+    """Everything the leaders' dashboard shows, for all villages, in a fixed number of queries."""
+    rows = ranking(township_id, span)
+    villages = _villages(township_id)
+    sheets = _sheet_rows(township_id, span.year)
+    scored = [m for by_month in sheets.values() for m in by_month if m <= span.months[-1]]
+    return Dashboard(
+        span=span,
+        rows=rows,
+        charts=chart_data(township_id, span, rows, sheets),
+        at_risk=at_risk(township_id, span.year, max(scored, default=None), sheets, villages),
+        vetoes=veto_causes(township_id, span.year),
+        deadlines=deadline_board(township_id, today, villages),
+        contests=pending_contests(township_id),
+    )
+
+
+# --- A village's page --------------------------------------------------------------------------
+
+# assessment.links names five pages by URL names their apps do not use (reported to its owner);
+# until it is corrected, these are tried when it finds no page, so every line reaches its record.
+_RECORD_PAGES_FALLBACK = {
+    "reception": "petitions:reception_detail",
+    "baobao": "petitions:baobao_detail",
+    "report": "petitions:report_detail",
+    "case": "cases:assigned_detail",
+    "backlog": "cases:backlog_detail",
+}
+
+
+def _record_url(kind: str, pk: int) -> str | None:
+    url = record_url(kind, pk)
+    if url is None and kind in _RECORD_PAGES_FALLBACK:
+        try:
+            url = reverse(_RECORD_PAGES_FALLBACK[kind], args=[pk])
+        except NoReverseMatch:
+            return None
+    return url
+
+
+@dataclass(frozen=True)
+class LineRow:
+    line: ScoreLine
+    links: list[tuple[str, int, str | None]]
+
+
+@dataclass(frozen=True)
+class MonthScore:
+    month: int
+    sheet: ScoreSheet | None
+    state: str  # PeriodState value; "open" when the month has no period yet
+    state_label: str
+    hidden: bool  # not yet published, and the reader is the village's secretary
+    lines: list[LineRow]
+    lost: Decimal
+    gained: Decimal
+    url: str
+
+    @property
+    def sections(self) -> list:
+        return self.sheet.sections if self.sheet else []
+
+
+@dataclass(frozen=True)
+class VillageYear:
+    village: Village
+    year: int
+    months: list[MonthScore]  # the months that have a sheet, newest first
+    section_titles: list[str]
+    trend: dict
+
+
+def village_year(village: Village, year: int, *, secretary: bool) -> VillageYear:
+    """A village's year: each month's sheet with its lines down to the records (three queries).
+
+    A secretary sees a month only once it is published (as on assessment:village_scores).
+    """
+    lines = Prefetch("lines", queryset=ScoreLine.objects.order_by("position"))
+    sheets = list(
+        ScoreSheet.objects.filter(village=village, year=year)
+        .prefetch_related(lines)
+        .order_by("-month")
+    )
+    periods = {
+        p.month: p for p in Period.objects.filter(township_id=village.township_id, year=year)
+    }
+    url = reverse("assessment:village_scores", args=[village.pk])
+    months = []
+    for sheet in sheets:
+        period = periods.get(sheet.month)
+        state = period.state if period else PeriodState.OPEN
+        hidden = secretary and state == PeriodState.OPEN
+        shown = [] if hidden else list(sheet.lines.all())
+        months.append(
+            MonthScore(
+                month=sheet.month,
+                sheet=None if hidden else sheet,
+                state=state,
+                state_label=PeriodState(state).label,
+                hidden=hidden,
+                lines=[
+                    LineRow(line, [(k, pk, _record_url(k, pk)) for k, pk in line.refs])
+                    for line in shown
+                ],
+                lost=sum((x.points for x in shown if x.points < 0), Decimal(0)),
+                gained=sum((x.points for x in shown if x.points > 0), Decimal(0)),
+                url=f"{url}?year={year}&month={sheet.month}",
+            )
+        )
+    visible = sorted((m for m in months if not m.hidden), key=lambda m: m.month)
+    titles = [title for _code, title, _p, _s in visible[0].sheet.sections] if visible else []
+    trend = {
+        "months": [_("%(m)d月") % {"m": m.month} for m in visible],
+        "totals": [float(m.sheet.total) for m in visible],
+        "threshold": float(RISK_LINE),
+    }
+    return VillageYear(village, year, months, titles, trend)
+
+
+@dataclass(frozen=True)
+class OpenItems:
+    disputes: list[Dispute]
+    cases: list[CaseRow]
+    reports: PortalStatus  # the half being worked on, and this year's missing or late halves
+
+
+def open_items(village: Village, today: date) -> OpenItems:
+    """A village's open disputes, its open assigned cases with their alert tier, and the
+    screening reports missing or late this year (petitions.selectors.portal_status)."""
+    disputes = list(
+        Dispute.objects.filter(village=village, status=DisputeStatus.OPEN).order_by(
+            "found_date", "pk"
+        )
+    )
+    bounds = bounds_for(today)
+    cases = [
+        CaseRow(c, _tier(tier_for_dates(c.due_date, c.concluded_date, bounds)))
+        for c in AssignedCase.objects.filter(village=village, concluded_date__isnull=True).order_by(
+            "due_date", "pk"
+        )
+    ]
+    return OpenItems(disputes, cases, portal_status(village, today))

@@ -1,0 +1,118 @@
+"""The leaders' dashboard, a village's page, and the admins' year recompute started from it.
+
+Thin adapters: every figure comes from dashboard.selectors; the recompute is a job
+(jobs.tasks.start_job) whose progress panel htmx swaps into the page and polls.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import require, visible_villages
+from assessment.views import township_of
+from villages.models import Responsibility
+
+from . import selectors
+from .selectors import KINDS, Span
+
+
+def _int(value, default, low, high):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if low <= number <= high else default
+
+
+def _span(request, township_id: int, today) -> Span:
+    kind = request.GET.get("kind")
+    kind = kind if kind in KINDS else "month"
+    year = _int(request.GET.get("year"), today.year, 2000, 2100)
+    latest = selectors.latest_scored_month(township_id, year)
+    default_month = latest or (today.month if year == today.year else 12)
+    month = _int(request.GET.get("month"), default_month, 1, 12)
+    if kind == "year":
+        return Span("year", year)
+    if kind == "quarter":
+        quarter = _int(request.GET.get("quarter"), (month - 1) // 3 + 1, 1, 4)
+        return Span("quarter", year, quarter)
+    return Span("month", year, month)
+
+
+@login_required
+def index(request):
+    township = township_of(request.user)
+    require(request.user, "kaohe.view_dashboard", township)
+    today = timezone.localdate()
+    span = _span(request, township.pk, today)
+    board = selectors.dashboard(township.pk, span, today)
+    can_manage = request.user.has_perm("kaohe.manage_assessment", township)
+    return render(
+        request,
+        "dashboard/index.html",
+        {
+            "township": township,
+            "board": board,
+            "span": span,
+            "months": range(1, 13),
+            "quarters": range(1, 5),
+            "can_manage": can_manage,
+            "job": selectors.running_recompute(township.pk) if can_manage else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def recompute(request):
+    """重新计算本年: starts the background recompute and answers with its progress panel."""
+    from jobs.tasks import start_job
+
+    township = township_of(request.user)
+    require(request.user, "kaohe.manage_assessment", township)
+    year = _int(request.POST.get("year"), timezone.localdate().year, 2000, 2100)
+    job = start_job(
+        kind="recompute_year",
+        title=_("重新计算 %(y)d 年全部月份") % {"y": year},
+        params={"township_id": township.pk, "year": year},
+        by=request.user,
+        township=township,
+    )
+    if not request.headers.get("HX-Request"):
+        return redirect("jobs:job_status", pk=job.pk)
+    job.refresh_from_db()  # an eager run (tests, no broker) has already finished
+    return render(request, "jobs/_job_panel.html", {"job": job})
+
+
+@login_required
+def village(request, pk: int):
+    """A village's page: its people, its scores month by month down to the records, and what
+    is still open (disputes, assigned cases with their tier, missing reports)."""
+    village = (
+        visible_villages(request.user).select_related("area", "township").filter(pk=pk).first()
+    )
+    if village is None:
+        raise Http404
+    today = timezone.localdate()
+    year = _int(request.GET.get("year"), today.year, 2000, 2100)
+    people = (
+        Responsibility.objects.on(today)
+        .for_village(village)
+        .select_related("person")
+        .order_by("role", "start")
+    )
+    return render(
+        request,
+        "dashboard/village.html",
+        {
+            "village": village,
+            "responsibilities": people,
+            "today": today,
+            "year": year,
+            "scores": selectors.village_year(village, year, secretary=request.user.is_secretary),
+            "open": selectors.open_items(village, today),
+        },
+    )

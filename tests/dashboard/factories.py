@@ -1,0 +1,52 @@
+"""Score sheets stored directly: the dashboard reads sheets (scoring is tested elsewhere)."""
+
+from decimal import Decimal
+
+from assessment import rubrics
+from assessment.models import ScoreLine, ScoreSheet
+
+SECTIONS = (
+    ("1", "责任制", 20),
+    ("2", "包保网络与责任追究", 30),
+    ("3", "解决信访问题", 20),
+    ("4", "综治中心", 30),
+)
+
+
+def sheet_row(village, year, month, total, *, lost=None, vetoes=(), provisional=(), version=None):
+    """An unsaved ScoreSheet: `lost` maps a section code to the points it lost."""
+    lost = lost or {}
+    version = version or rubrics.version_for_year(village.township_id, year)
+    return ScoreSheet(
+        village=village,
+        year=year,
+        month=month,
+        version=version,
+        total=Decimal(str(total)),
+        sections=[
+            [code, title, str(points), str(Decimal(points) - Decimal(str(lost.get(code, 0))))]
+            for code, title, points in SECTIONS
+        ],
+        items=[],
+        vetoes=[[*v, []] if len(v) == 2 else list(v) for v in vetoes],
+        provisional_reasons=list(provisional),
+    )
+
+
+def sheets(rows):
+    return ScoreSheet.objects.bulk_create(rows)
+
+
+def sheet(village, year, month, total, **kwargs):
+    return sheets([sheet_row(village, year, month, total, **kwargs)])[0]
+
+
+def line(sheet, position, code, points, reason, refs=()):
+    return ScoreLine.objects.create(
+        sheet=sheet,
+        position=position,
+        item_code=code,
+        points=Decimal(str(points)),
+        reason=reason,
+        refs=[list(r) for r in refs],
+    )

@@ -1,0 +1,203 @@
+"""The dashboard and a village's page: who reaches what, what they show, the recompute button."""
+
+import json
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from assessment.models import Period, PeriodState, ScoreSheet
+from jobs.models import Job
+from petitions.models import Petition
+from tests.dashboard.factories import line, sheet, sheet_row, sheets
+
+
+@pytest.fixture
+def scored(township, village_a, village_b):
+    sheets(
+        [
+            sheet_row(village_a, 2026, 3, 95),
+            sheet_row(village_b, 2026, 3, 90),
+            sheet_row(village_a, 2026, 4, 88, lost={"2": 12}),
+            sheet_row(village_b, 2026, 4, 79, vetoes=[("beijing_new_problem", "进京上访")]),
+        ]
+    )
+    return township
+
+
+DASHBOARD = reverse("dashboard:index")
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("admin", 200), ("staff", 200), ("leader", 200), ("secretary_a", 403), ("other_staff", 200)],
+)
+def test_dashboard_reach(client_for, cast, scored, role, status):
+    response = client_for(cast[role]).get(DASHBOARD, {"year": 2026, "month": 4})
+    assert response.status_code == status
+    if role == "other_staff":
+        assert "甲村" not in response.content.decode()
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("role", "target"),
+    [
+        ("leader", "/dashboard/"),
+        ("admin", "/dashboard/"),
+        ("staff", "/dashboard/"),
+        ("secretary_a", "/petitions/portal/"),
+    ],
+)
+def test_home_sends_each_role_to_its_work(client_for, cast, role, target):
+    response = client_for(cast[role]).get(reverse("home"))
+    assert response.status_code == 302 and response["Location"] == target
+
+
+def test_dashboard_shows_ranking_change_veto_and_chart_data(client_for, cast, scored):
+    response = client_for(cast["leader"]).get(DASHBOARD, {"year": 2026, "month": 4})
+    body = response.content.decode()
+    assert "2026年4月" in body
+    assert body.index("甲村") < body.index("乙村")
+    assert "否决:进京上访" in body
+    assert "↑" not in body  # 甲村 kept first place
+    start = body.index('<script id="dashboard-data" type="application/json">')
+    data = json.loads(body[body.index(">", start) + 1 : body.index("</script>", start)])
+    assert [s["name"] for s in data["trend"]["series"]] == ["甲村", "乙村"]
+    assert data["trend"]["series"][0]["data"] == [None, None, 95.0, 88.0]
+    # 乙村 is under 80 year to date: (90 + 79) / 2 = 84.5 is not, so nobody is at risk yet.
+    assert response.context["board"].at_risk == []
+    assert 'id="chart-trend"' in body and 'id="chart-lost"' in body and 'id="chart-levels"' in body
+    assert "重新计算本年" not in body  # leaders do not manage assessment
+
+
+def test_dashboard_defaults_to_the_last_scored_month(client_for, cast, scored):
+    response = client_for(cast["leader"]).get(DASHBOARD, {"year": 2026})
+    assert response.context["span"].number == 4
+
+
+@pytest.mark.parametrize(
+    ("params", "title", "change_head"),
+    [
+        ({"kind": "quarter", "year": 2026, "quarter": 2}, "2026年第2季度", "较上季度"),
+        ({"kind": "year", "year": 2026}, "2026年度", "较上年"),
+        ({"kind": "nonsense", "year": 2026, "month": 3}, "2026年3月", "较上月"),
+    ],
+)
+def test_dashboard_periods(client_for, cast, scored, params, title, change_head):
+    body = client_for(cast["staff"]).get(DASHBOARD, params).content.decode()
+    assert title in body and change_head in body
+
+
+def test_year_ranking_marks_the_last_place_veto(client_for, cast, scored):
+    body = client_for(cast["leader"]).get(DASHBOARD, {"kind": "year", "year": 2026}).content
+    assert "年度综合排名最后一名" in body.decode()
+
+
+def test_admin_sees_the_recompute_button(client_for, cast, scored):
+    body = client_for(cast["admin"]).get(DASHBOARD, {"year": 2026}).content.decode()
+    assert "重新计算本年" in body and 'hx-post="/dashboard/recompute/"' in body
+
+
+def test_recompute_starts_the_job_and_answers_with_its_panel(
+    client_for, cast, scored, village_a, django_capture_on_commit_callbacks
+):
+    Petition.objects.create(
+        village=village_a, date=date(2026, 4, 3), level="city", channel="visit", matter="x"
+    )
+    client = client_for(cast["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("dashboard:recompute"), {"year": 2026}, HTTP_HX_REQUEST="true"
+        )
+    assert response.status_code == 200
+    job = Job.objects.get()
+    assert job.kind == "recompute_year" and job.params == {"township_id": scored.pk, "year": 2026}
+    body = response.content.decode()
+    # The panel only (htmx swaps it in), polling its own status until the job has finished.
+    assert "<html" not in body and f'id="job-{job.pk}"' in body
+    assert f'hx-get="{reverse("jobs:job_status", args=[job.pk])}"' in body
+    polled = client.get(reverse("jobs:job_status", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert "已完成" in polled.content.decode() and "hx-get" not in polled.content.decode()
+    april = ScoreSheet.objects.get(village=village_a, year=2026, month=4)
+    assert april.lines.filter(item_code="2").exists()  # rebuilt from the records
+
+
+def test_recompute_without_htmx_goes_to_the_job_page(client_for, cast, scored):
+    response = client_for(cast["admin"]).post(reverse("dashboard:recompute"), {"year": 2026})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("jobs:job_status", args=[Job.objects.get().pk])
+
+
+@pytest.mark.parametrize("role", ["staff", "leader", "secretary_a"])
+def test_only_admins_recompute(client_for, cast, scored, role):
+    response = client_for(cast[role]).post(reverse("dashboard:recompute"), {"year": 2026})
+    assert response.status_code == 403
+    assert not Job.objects.exists()
+
+
+def test_recompute_failure_is_shown_in_the_panel(
+    client_for, cast, scored, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jobs import registry
+
+    def broken(job, progress):
+        raise RuntimeError("数据库连接中断")
+
+    monkeypatch.setitem(registry.RUNNERS, "recompute_year", broken)
+    client = client_for(cast["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("dashboard:recompute"), {"year": 2026}, HTTP_HX_REQUEST="true")
+    job = Job.objects.get()
+    response = client.get(reverse("jobs:job_status", args=[job.pk]), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "失败" in body and "数据库连接中断" in body and 'role="alert"' in body
+
+
+# --- A village's page ----------------------------------------------------------------------------
+
+
+def village_url(village):
+    return reverse("dashboard:village", args=[village.pk])
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("admin", 200),
+        ("staff", 200),
+        ("leader", 200),
+        ("secretary_a", 200),
+        ("secretary_b", 404),
+        ("other_staff", 404),
+    ],
+)
+def test_village_page_reach(client_for, cast, scored, village_a, role, status):
+    assert client_for(cast[role]).get(village_url(village_a)).status_code == status
+
+
+def test_village_page_shows_months_lines_and_open_items(client_for, cast, township, village_a):
+    petition = Petition.objects.create(
+        village=village_a, date=date(2026, 4, 3), level="city", channel="visit", matter="x"
+    )
+    april = sheet(village_a, 2026, 4, 97, lost={"2": 3})
+    line(april, 0, "2", -3, "到市上访1人次", refs=[("petition", petition.pk)])
+    body = client_for(cast["leader"]).get(village_url(village_a), {"year": 2026}).content.decode()
+    assert "2026年逐月得分" in body and "97.00" in body
+    assert reverse("petitions:petition_detail", args=[petition.pk]) in body
+    assert f"/assessment/villages/{village_a.pk}/?year=2026&amp;month=4" in body
+    assert "未结事项" in body and "责任人" in body
+    assert 'id="village-trend-data"' in body
+
+
+def test_secretary_sees_only_published_months(client_for, cast, township, village_a):
+    sheet(village_a, 2026, 3, 91)
+    sheet(village_a, 2026, 4, 97)
+    Period.objects.create(township=township, year=2026, month=3, state=PeriodState.PUBLISHED)
+    body = client_for(cast["secretary_a"]).get(village_url(village_a), {"year": 2026})
+    text = body.content.decode()
+    assert "91.00" in text and "97.00" not in text and "尚未公示" in text
