@@ -5,13 +5,13 @@ from django.urls import NoReverseMatch, reverse
 # kind (as the collectors name it) -> URL name of the record's detail page
 RECORD_PAGES = {
     "petition": "petitions:petition_detail",
-    "reception": "petitions:receptionlog_detail",
-    "baobao": "petitions:baobaoentry_detail",
+    "reception": "petitions:reception_detail",
+    "baobao": "petitions:baobao_detail",
     "dispute": "petitions:dispute_detail",
-    "report": "petitions:disputereport_detail",
+    "report": "petitions:report_detail",
     "dossier": "petitions:dossier_detail",
-    "case": "cases:assignedcase_detail",
-    "backlog": "cases:backlogcase_detail",
+    "case": "cases:assigned_detail",
+    "backlog": "cases:backlog_detail",
     "inspection": "governance:centreinspection_detail",
     "special_person": "governance:specialperson_detail",
     "zero_report": "governance:zeroreport_detail",

@@ -18,6 +18,6 @@ def mark_stale(village_id: int, days: Iterable[date]) -> None:
 
 
 def _enqueue_recompute() -> None:
-    from . import tasks
+    from .tasks import enqueue_recompute
 
-    tasks.recompute_stale.delay()
+    enqueue_recompute()

@@ -142,3 +142,24 @@ def assign_year(*, township, year: int, version: RubricVersion, by) -> RubricAss
         township=township, year=year, defaults={"version": version}
     )
     return assignment
+
+
+SHIPPED_DIR = "fixtures/rubrics"
+SHIPPED_CODES = ("xx-2024-table", "xx-2024-plan")
+
+
+def install_shipped() -> list[RubricVersion]:
+    """The two readings the product ships (also installed by migration 0003); idempotent."""
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    installed = []
+    for code in SHIPPED_CODES:
+        version = RubricVersion.objects.filter(code=code).first()
+        if version is None:
+            path = Path(settings.BASE_DIR) / SHIPPED_DIR / f"{code}.json"
+            version = version_from_dict(json.loads(path.read_text(encoding="utf-8")))
+        installed.append(version)
+    return installed

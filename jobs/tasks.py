@@ -54,3 +54,47 @@ def start_job(*, kind: str, title: str, params: dict, by=None, township=None) ->
     job = job_create(kind=kind, title=title, params=params, by=by, township=township)
     transaction.on_commit(lambda: run_job.delay(job.pk))
     return job
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+RETRY = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RETRY)
+def report_reminders(self):
+    from .scheduled import send_report_reminders
+
+    return send_report_reminders(_today())
+
+
+@shared_task(**RETRY)
+def case_alerts(self):
+    from .scheduled import send_case_alerts
+
+    return send_case_alerts(_today())
+
+
+@shared_task(**RETRY)
+def close_reminders(self):
+    from .scheduled import send_close_reminders
+
+    return send_close_reminders(_today())
+
+
+@shared_task(**RETRY)
+def nightly_recompute(self):
+    from .scheduled import recompute_open_periods
+
+    return recompute_open_periods(_today())

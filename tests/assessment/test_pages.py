@@ -116,3 +116,11 @@ def test_score_command_with_another_rubric_does_not_store(scored, village_b):
     )
     assert "xx-2024-plan" in out.getvalue()
     assert list(ScoreSheet.objects.values_list("pk", "total")) == before
+
+
+def test_every_record_kind_a_line_can_cite_has_a_page():
+    from assessment.links import RECORD_PAGES, record_url
+
+    assert all(record_url(kind, 1) for kind in RECORD_PAGES), [
+        kind for kind in RECORD_PAGES if not record_url(kind, 1)
+    ]

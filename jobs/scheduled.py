@@ -1,0 +1,116 @@
+"""The scheduled work: reads with selectors, writes through services, one function per task.
+
+Each is idempotent: notifications carry a dedupe key, recomputes rebuild derived rows.
+"""
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from assessment.models import Period, PeriodState
+from villages.models import Township
+
+from . import reminders
+from .services import notify
+
+
+def send_report_reminders(today: date) -> int:
+    from petitions.models import DisputeReport
+
+    sent = 0
+    for year, month, half, due, days in reminders.report_halves_to_remind(today):
+        done = set(
+            DisputeReport.objects.filter(
+                year=year, month=month, half=half, submitted_at__isnull=False
+            ).values_list("village_id", flat=True)
+        )
+        secretaries = User.objects.filter(
+            role=Role.SECRETARY, is_active=True, village__is_active=True
+        ).exclude(village_id__in=done)
+        for user in secretaries:
+            sent += notify(
+                users=[user],
+                title=_("排查报告将于 %(due)s 到期") % {"due": due.isoformat()},
+                body=_("%(y)d年%(m)d月%(h)s排查报告未报送,请于 %(due)s 前报送(还剩 %(d)d 天)。")
+                % {
+                    "y": year,
+                    "m": month,
+                    "h": _("上半月") if half == 1 else _("下半月"),
+                    "due": due.isoformat(),
+                    "d": days,
+                },
+                url=reverse("petitions:portal"),
+                dedupe_key=f"report:{user.village_id}:{year}-{month}-{half}:{days}",
+            )
+    return sent
+
+
+def send_case_alerts(today: date) -> int:
+    from cases.choices import AlertTier
+    from cases.models import AssignedCase
+    from cases.tiers import bounds_for, tier_q
+
+    bounds = bounds_for(today)
+    labels = {
+        AlertTier.DUE_SOON: _("交办件即将到期(预警)"),
+        AlertTier.OVERDUE: _("交办件已超时"),
+        AlertTier.SERIOUSLY_OVERDUE: _("交办件严重超时"),
+    }
+    sent = 0
+    for tier, title in labels.items():
+        cases = AssignedCase.objects.filter(tier_q(tier, bounds)).select_related("village")
+        by_township: dict[int, list] = {}
+        for case in cases:
+            by_township.setdefault(case.village.township_id, []).append(case)
+        for township_id, township_cases in by_township.items():
+            staff = list(
+                User.objects.filter(
+                    township_id=township_id, role__in=[Role.ADMIN, Role.STAFF], is_active=True
+                )
+            )
+            for case in township_cases:
+                sent += notify(
+                    users=staff,
+                    title=f"{title}:{case.village} · {case.title}",
+                    body=_("办结期限 %(due)s") % {"due": case.due_date.isoformat()},
+                    url=reverse("cases:assigned_detail", args=[case.pk]),
+                    dedupe_key=f"case:{case.pk}:{tier}",
+                )
+    return sent
+
+
+def send_close_reminders(today: date) -> int:
+    year, month = reminders.month_to_close(today)
+    sent = 0
+    for township in Township.objects.all():
+        closed = Period.objects.filter(
+            township=township, year=year, month=month, state=PeriodState.CLOSED
+        ).exists()
+        if closed:
+            continue
+        admins = User.objects.filter(township=township, role=Role.ADMIN, is_active=True)
+        sent += notify(
+            users=admins,
+            title=_("请关闭 %(y)d年%(m)d月 的考核") % {"y": year, "m": month},
+            body=_("确认记录已录入完毕、申诉已处理后,关闭该月以冻结评分。"),
+            url=reverse("assessment:periods") + f"?year={year}",
+            dedupe_key=f"close:{township.pk}:{year}-{month}",
+        )
+    return sent
+
+
+def recompute_open_periods(today: date) -> int:
+    """Nightly: every open month of the current year so far, for every township."""
+    from assessment.services import score_months
+
+    rebuilt = 0
+    for township in Township.objects.all():
+        rebuilt += score_months(
+            township_id=township.pk,
+            year=today.year,
+            months=list(range(1, today.month + 1)),
+            today=today,
+        )
+    return rebuilt

@@ -1,0 +1,96 @@
+"""Reminders go to the right people on the right days, once (time-machine moves the clock)."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from jobs import reminders
+from jobs.models import Notification
+from jobs.tasks import case_alerts, close_reminders, report_reminders
+from petitions.models import DisputeReport
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 4, 11), [(2026, 4, 1, date(2026, 4, 14), 3)]),
+        (date(2026, 4, 13), [(2026, 4, 1, date(2026, 4, 14), 1)]),
+        (date(2026, 4, 25), [(2026, 4, 2, date(2026, 4, 28), 3)]),
+        (date(2026, 4, 27), [(2026, 4, 2, date(2026, 4, 28), 1)]),
+        (date(2026, 4, 12), []),
+        (date(2026, 4, 14), []),
+    ],
+)
+def test_report_reminders_fall_three_days_and_one_day_before(today, expected):
+    assert reminders.report_halves_to_remind(today) == expected
+
+
+def _run_on(day: date, task):
+    with time_machine.travel(datetime(day.year, day.month, day.day, 8, tzinfo=SH), tick=False):
+        return task.apply().get()
+
+
+def test_only_secretaries_whose_report_is_missing_are_reminded(
+    secretary_a, secretary_b, village_a, staff_user
+):
+    DisputeReport.objects.create(
+        village=village_a,
+        year=2026,
+        month=4,
+        half=1,
+        submitted_at=datetime(2026, 4, 10, 9, tzinfo=SH),
+        signed_by="书记",
+    )
+    assert _run_on(date(2026, 4, 11), report_reminders) == 1
+    (note,) = Notification.objects.all()
+    assert note.user == secretary_b
+    assert "2026-04-14" in note.title
+    assert _run_on(date(2026, 4, 11), report_reminders) == 0  # twice: nothing more
+    assert _run_on(date(2026, 4, 13), report_reminders) == 1  # the one-day reminder
+    assert _run_on(date(2026, 4, 12), report_reminders) == 0
+    assert not Notification.objects.filter(user=staff_user).exists()
+
+
+def test_case_alerts_reach_township_staff_once_per_tier(village_a, staff_user, admin_user):
+    from cases.models import AssignedCase
+
+    AssignedCase.objects.create(
+        village=village_a,
+        title="交办件",
+        assigned_by="区信访局",
+        assigned_date=date(2026, 3, 2),
+        due_date=date(2026, 3, 30),
+    )
+    assert _run_on(date(2026, 3, 25), case_alerts) == 2  # 预警 to staff and admin
+    assert _run_on(date(2026, 3, 26), case_alerts) == 0
+    assert _run_on(date(2026, 4, 2), case_alerts) == 2  # 超时
+    titles = set(Notification.objects.values_list("title", flat=True))
+    assert any("预警" in t for t in titles) and any("超时" in t for t in titles)
+
+
+def test_admins_are_asked_to_close_last_month_until_it_is(township, admin_user, staff_user):
+    from assessment import services
+
+    assert _run_on(date(2026, 5, 1), close_reminders) == 1
+    assert _run_on(date(2026, 5, 2), close_reminders) == 0
+    services.period_close(period=services.period_for(township.pk, 2026, 5), by=admin_user)
+    assert _run_on(date(2026, 6, 1), close_reminders) == 0
+    assert Notification.objects.filter(user=admin_user).count() == 1
+    assert not Notification.objects.filter(user=staff_user).exists()
+
+
+def test_default_schedules_are_installed_and_editable(db):
+    from django_celery_beat.models import PeriodicTask
+
+    tasks = set(PeriodicTask.objects.values_list("task", flat=True))
+    assert {
+        "jobs.tasks.report_reminders",
+        "jobs.tasks.case_alerts",
+        "jobs.tasks.close_reminders",
+        "jobs.tasks.nightly_recompute",
+        "assessment.tasks.recompute_stale",
+    } <= tasks
