@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Q
 
@@ -33,33 +34,46 @@ from .models import Deposit
 class Roster:
     """Every responsibility of a township overlapping a span, to answer holders_on in memory."""
 
-    rows: tuple[tuple, ...]  # (start, pk, role, village_id, area_id, person_id, end)
+    rows: tuple[tuple, ...]  # (start, pk, role, village_id, area_id, person_id, end), by start
     area_of: dict[int, int]  # village -> area
 
+    @cached_property
+    def _rows_by_place(self) -> dict[tuple[str, int], list[tuple]]:
+        found = defaultdict(list)
+        for row in self.rows:
+            place = ("village", row[3]) if row[3] else ("area", row[4])
+            found[place].append(row)
+        return found
+
+    @cached_property
+    def _villages_of_area(self) -> dict[int, list[int]]:
+        found = defaultdict(list)
+        for village_id, area_id in sorted(self.area_of.items()):
+            found[area_id].append(village_id)
+        return found
+
     def holders(self, village_id: int, day: date) -> dict[str, tuple[int, ...]]:
-        area_id = self.area_of.get(village_id)
+        """As villages.selectors.holders_on, for every role at once."""
+        places = self._rows_by_place
+        rows = sorted(
+            places.get(("village", village_id), [])
+            + places.get(("area", self.area_of.get(village_id)), [])
+        )
         found: dict[str, list[int]] = defaultdict(list)
-        for start, _pk, role, v_id, a_id, person_id, end in self.rows:
-            if start > day or (end is not None and end < day):
-                continue
-            if v_id != village_id and (a_id is None or a_id != area_id):
-                continue
-            if person_id not in found[role]:
+        for start, _pk, role, _v, _a, person_id, end in rows:
+            if start <= day and (end is None or end >= day) and person_id not in found[role]:
                 found[role].append(person_id)
         return {role: tuple(people) for role, people in found.items()}
 
     def villages_of(self, person_id: int, roles, start: date, end: date) -> list[int]:
         """The villages a person answered for with one of `roles` at any time in [start, end]."""
-        areas = defaultdict(list)
-        for village_id, area_id in self.area_of.items():
-            areas[area_id].append(village_id)
         found: list[int] = []
         for r_start, _pk, role, v_id, a_id, p_id, r_end in self.rows:
             if p_id != person_id or role not in roles:
                 continue
             if r_start > end or (r_end is not None and r_end < start):
                 continue
-            for village_id in [v_id] if v_id else sorted(areas.get(a_id, ())):
+            for village_id in [v_id] if v_id else self._villages_of_area.get(a_id, ()):
                 if village_id in self.area_of and village_id not in found:
                     found.append(village_id)
         return found

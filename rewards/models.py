@@ -318,6 +318,18 @@ class Deposit(models.Model):
     def __str__(self):
         return f"{self.year} {self.person} {self.get_role_display()} {self.amount}"
 
+    def clean(self):
+        errors = {}
+        township_id = self.township_id
+        if self.person_id and township_id and self.person.township_id != township_id:
+            errors["person"] = _("该人员不属于本镇。")
+        if self.village_id and township_id and self.village.township_id != township_id:
+            errors["village"] = _("该村(居)不属于本镇。")
+        if self.area_id and township_id and self.area.township_id != township_id:
+            errors["area"] = _("该片不属于本镇。")
+        if errors:
+            raise ValidationError(errors)
+
 
 class LedgerEntry(models.Model):
     """One amount of the 奖惩兑现 ledger: + paid to the village or person, − owed by them.

@@ -84,6 +84,7 @@ def totals(qs: QuerySet) -> Totals:
         .annotate(total=Sum("amount"), n=Count("pk"))
         .values_list("kind", "status", "total", "n")
     ):
+        amount = (amount or ZERO).quantize(ZERO)
         cells[kind][status] = amount
         result.by_status[status] += amount
         result.total += amount

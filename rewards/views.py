@@ -15,13 +15,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import visible_villages
+from assessment.links import record_url
 from exports.styles import workbook_bytes
 from exports.tables import write_table
 from villages.models import Person, Township
@@ -254,6 +255,36 @@ def settle(request):
     return redirect(_back(request, f"{reverse('rewards:index')}?year={year}"))
 
 
+REF_LABELS = {
+    "deposit": "责任金",
+    "village_year": "年度得分",
+    "petition": "信访事件",
+    "backlog": "信访积案",
+    "relapse": "积案反弹",
+    "dossier": "化解卷宗",
+    "adjustment": "加减分事件",
+    "sensitive_period": "敏感时期",
+}
+
+
+def _ref_url(kind: str, pk: int, year: int) -> str | None:
+    try:
+        if kind == "village_year":
+            return f"{reverse('assessment:village_scores', args=[pk])}?year={year}"
+        if kind == "sensitive_period":
+            return reverse("governance:sensitiveperiod_detail", args=[pk])
+    except NoReverseMatch:
+        return None
+    return record_url(kind, pk)
+
+
+def ref_links(entry) -> list[tuple[str, int, str | None]]:
+    """The records behind a line, with the page of each where there is one."""
+    return [
+        (REF_LABELS.get(kind, kind), pk, _ref_url(kind, pk, entry.year)) for kind, pk in entry.refs
+    ]
+
+
 @login_required
 def entry_detail(request, pk: int):
     entry = selectors.entries_for(request.user).filter(pk=pk).first()
@@ -267,6 +298,7 @@ def entry_detail(request, pk: int):
             "entry": entry,
             "history": history,
             "adjustments": entry.adjustments.order_by("pk"),
+            "links": ref_links(entry),
             "can_manage": request.user.has_perm(MANAGE, entry.township),
         },
     )

@@ -129,6 +129,7 @@ def test_entry_page_shows_the_trail(client_for, cast, ledger):
     entry = LedgerEntry.objects.get(person=ledger["secretary_a"], rule=RuleCode.SETTLEMENT)
     body = get(client_for(cast["leader"]), "entry", entry.pk).content.decode()
     assert "审批:审定" in body and "admin" in body
+    assert reverse("assessment:village_scores", args=[entry.village_id]) in body  # 年度得分
 
 
 def test_totals_by_kind_and_status(township, ledger, admin_user):
@@ -166,3 +167,16 @@ def test_admin_changelist_with_search_and_filters(client, ledger, model):
     one = model.objects.first()
     change = f"admin:rewards_{model._meta.model_name}_change"
     assert client.get(reverse(change, args=[one.pk])).status_code == 200
+
+
+def test_admin_actions_approve_and_pay_through_the_services(client, ledger, township):
+    root = User.objects.create_superuser("root", "root@example.cn", "pw")
+    client.force_login(root)
+    entry = LedgerEntry.objects.filter(status=EntryStatus.COMPUTED, provisional_reason="").first()
+    url = reverse("admin:rewards_ledgerentry_changelist")
+    client.post(url, {"action": "approve", "_selected_action": [entry.pk]})
+    entry.refresh_from_db()
+    assert (entry.status, entry.approved_by) == (EntryStatus.APPROVED, root)
+    client.post(url, {"action": "pay", "_selected_action": [entry.pk]})
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.PAID and entry.payment_reason == "后台批量兑现"
