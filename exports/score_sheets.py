@@ -374,7 +374,7 @@ def write_score_sheet(ws, data: PeriodSheet) -> None:
             c(ws, row, 2, f"{n}、{adj.title}")
             c(ws, row, 3, None)
             c(ws, row, 4, adj.criteria)
-            c(ws, row, 5, adj.points, font=styles.BOLD, align=styles.CENTRE).number_format = SIGNED
+            c(ws, row, 5, adj.points, font=styles.BOLD, align=styles.CENTRE, number_format=SIGNED)
             styles.fit_row(ws, row, [(adj.title, WIDTHS[1] - 3), (adj.criteria, WIDTHS[3])])
             row += 1
 
@@ -440,7 +440,7 @@ def write_score_sheet(ws, data: PeriodSheet) -> None:
         code = f"{line.month}月 {line.label}" if multi else line.label
         c(ws, row, 1, code, align=styles.CENTRE)
         c(ws, row, 2, line.reason)
-        c(ws, row, 3, line.points, align=styles.CENTRE).number_format = SIGNED
+        c(ws, row, 3, line.points, align=styles.CENTRE, number_format=SIGNED)
         c(ws, row, 4, line.refs, font=styles.SMALL)
         c(ws, row, 5, line.note, font=styles.SMALL)
         styles.fit_row(

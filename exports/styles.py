@@ -7,10 +7,13 @@ wide and as many pages long as it needs, with its header rows repeated on every 
 from __future__ import annotations
 
 import math
+from copy import copy
 from io import BytesIO
 
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .safety import put
@@ -32,31 +35,66 @@ RIGHT = Alignment(horizontal="right", vertical="center")
 LINE_HEIGHT = 14.5  # points per line of 11-point 宋体
 
 
-def cell(
-    ws: Worksheet, row: int, col: int, value, *, font=BODY, align=WRAP, border=True, fill=None
-):
-    """Write one cell safely with the house style."""
-    target = put(ws.cell(row=row, column=col), value)
-    target.font = font
-    target.alignment = align
+def _styled(target, font, align, border: bool, fill, number_format) -> None:
+    """Give `target` the style. openpyxl hashes every style object on each assignment, which
+    dominates a large export, so each combination is built once per workbook and its style
+    array copied to the other cells."""
+    cache = target.parent.parent.__dict__.setdefault("_kaohe_styles", {})
+    key = (id(font), id(align), border, id(fill), number_format)
+    found = cache.get(key)
+    if found is not None:
+        target._style = copy(found[0])
+        return
+    if font is not None:
+        target.font = font
+    if align is not None:
+        target.alignment = align
     if border:
         target.border = BOX
     if fill is not None:
         target.fill = fill
-    return target
+    if number_format:
+        target.number_format = number_format
+    # The objects are kept with the style so that their ids stay theirs while the cache lives.
+    cache[key] = (copy(target._style), (font, align, fill))
+
+
+def cell(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    value,
+    *,
+    font=BODY,
+    align=WRAP,
+    border=True,
+    fill=None,
+    number_format=None,
+):
+    """Write one cell safely with the house style."""
+    target = ws.cell(row=row, column=col)
+    _styled(target, font, align, border, fill, number_format)
+    return put(target, value)
 
 
 def merge(ws: Worksheet, row: int, col: int, last_row: int, last_col: int, value, **style):
     """Write the top-left cell, box every cell of the range (borders of merged cells are drawn
     per cell), then merge."""
     first = cell(ws, row, col, value, **style)
-    if style.get("border", True):
-        for r in range(row, last_row + 1):
-            for c in range(col, last_col + 1):
-                if (r, c) != (row, col):
-                    ws.cell(row=r, column=c).border = BOX
-    if (row, col) != (last_row, last_col):
-        ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
+    if (row, col) == (last_row, last_col):
+        return first
+    # ws.merge_cells() re-derives the range's borders with new style objects for every edge
+    # cell, the slowest step of a large export; the placeholders are made here instead, boxed
+    # like the rest of the table (openpyxl 3.1: what _clean_merge_range does, minus format()).
+    ref = f"{get_column_letter(col)}{row}:{get_column_letter(last_col)}{last_row}"
+    ws.merged_cells.add(MergedCellRange(ws, ref))
+    for r in range(row, last_row + 1):
+        for c in range(col, last_col + 1):
+            if (r, c) != (row, col):
+                placeholder = MergedCell(ws, row=r, column=c)
+                if style.get("border", True):
+                    _styled(placeholder, None, None, True, None, None)
+                ws._cells[(r, c)] = placeholder
     return first
 
 

@@ -34,15 +34,14 @@ def store_month(township, year, month, facts_by_village: dict):
         )
         for pk, extra in facts_by_village.items()
     ]
-    store_sheets(year=year, month=month, version=version, sheets=sheets)
+    store_sheets(township_id=township.pk, year=year, month=month, version=version, sheets=sheets)
 
 
-@pytest.fixture
-def scored(township, village_a, village_b):
-    """April and May 2026 scored for both villages. Village A's April has a district abnormal
-    petition of two people not stabilised (−8), a city commendation (+3) and a veto cause."""
+def april_a() -> dict:
+    """Village A's April: a district abnormal petition of two people not stabilised (−8), a
+    Beijing petition (a veto cause), a city commendation (+3) and a meeting."""
     day = date(2026, 4, 15)
-    april_a = {
+    return {
         "petitions": (
             F.Petition(
                 RecordRef("petition", 7),
@@ -57,7 +56,12 @@ def scored(township, village_a, village_b):
         "commendations": (F.Commendation(RecordRef("adjustment", 3), day, "city"),),
         "meetings": (F.Meeting(RecordRef("meeting", 1), day),),
     }
-    store_month(township, 2026, 4, {village_a.pk: april_a, village_b.pk: {}})
+
+
+@pytest.fixture
+def scored(township, village_a, village_b):
+    """April and May 2026 scored for both villages (a month is stored for all its villages)."""
+    store_month(township, 2026, 4, {village_a.pk: april_a(), village_b.pk: {}})
     store_month(township, 2026, 5, {village_a.pk: {}, village_b.pk: {"baobao_register": True}})
     return township
 

@@ -11,7 +11,7 @@ from exports.styles import workbook_bytes
 from exports.tables import ranking_workbook, write_table
 from tests.factories import VillageFactory
 
-from .conftest import load, store_month
+from .conftest import april_a, load, store_month
 
 
 def test_write_table_writes_rows_of_dicts_under_their_headers():
@@ -47,10 +47,10 @@ def test_write_table_takes_labels_as_keys_and_adds_to_a_workbook():
 
 
 @pytest.fixture
-def tied(scored, area):
+def tied(scored, area, village_a, village_b):
     """Village C has exactly village B's records, so they share a rank."""
     village_c = VillageFactory(area=area, name="丙村")
-    store_month(scored, 2026, 4, {village_c.pk: {}})
+    store_month(scored, 2026, 4, {village_a.pk: april_a(), village_b.pk: {}, village_c.pk: {}})
     return village_c
 
 
