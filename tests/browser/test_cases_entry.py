@@ -7,9 +7,9 @@ import pytest
 from cases.models import AssignedCase, BacklogCase, BacklogRelapse
 from tests.factories import PersonFactory
 
-# serialized_rollback: the rubric versions shipped by a data migration must survive the flush
-# between transactional tests (a saved record triggers the month's recompute, which reads them).
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: the live server sees the data. The shipped rubric versions a saved record's
+# recompute reads are put back after each flush by tests/conftest.py.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_staff_enters_an_assigned_case(
