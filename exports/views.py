@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -94,7 +95,9 @@ def village_sheet(request, village_id: int):
         raise Http404
     span = span_of_request(request.GET)
     if not _secretary_may_see(request.user, village, span):
-        raise PermissionDenied(_("该期间的评分尚未公示。"))
+        messages.error(request, _("%(p)s的评分尚未全部公示,暂不能下载。") % {"p": span.label})
+        back = reverse("assessment:village_scores", args=[village.pk])
+        return redirect(f"{back}?year={span.year}&month={span.months[0]}")
     data = workbook_bytes(village_workbook(village, span))
     return xlsx_response(data, f"{village.name}_{span.label}_考核评分表.xlsx")
 

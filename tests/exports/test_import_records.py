@@ -256,3 +256,60 @@ def test_survey_answers_update_the_drawn_sample(records, staff_user):
     answer = SurveyAnswer.objects.get(sample__household__phone=phone)
     assert (answer.reached, answer.answer) == (False, "no_answer")
     assert answer.history.latest().history_user == staff_user
+
+
+def test_people_are_created_once_with_history_and_updated_by_phone_and_title(
+    township, area, village_a, admin_user
+):
+    headers = ["姓名", "电话", "职务", "角色", "片", "所属村(居)", "起始日期"]
+    rows = [
+        ["刘片长", "13900000001", "副镇长", "片长", "东片", "", "2026-01-01"],
+        ["刘片长", "13900000001", "副镇长", "驻村点长", "", "甲村", "2026-01-01"],
+    ]
+    outcome = _import("people", xlsx(headers, *rows), township, admin_user)
+    assert outcome.ok, [r.errors for r in outcome.error_rows]
+    person = Person.objects.get()
+    assert person.responsibilities.count() == 2
+    assert person.history.get().history_change_reason == "导入 回归.xlsx"
+    rows[0][2] = rows[1][2] = "党委副书记"
+    again = _import("people", xlsx(headers, *rows), township, admin_user)
+    # The first row changes the person; the second then finds nothing left to change.
+    assert [r.status for r in again.rows] == ["update", "skip"]
+    person.refresh_from_db()
+    assert person.title == "党委副书记" and Person.objects.count() == 1
+
+
+def test_an_update_is_attributed_with_the_file_name(records, staff_user):
+    exported = workbook_bytes(records_workbook("disputes", records))
+    from .conftest import load
+
+    workbook = load(exported)
+    ws = workbook.active
+    column = [c.value for c in ws[1]].index("镇级以上发现") + 1
+    ws.cell(row=2, column=column).value = "是"
+    outcome = run_import(
+        "disputes",
+        workbook_bytes(workbook),
+        township=records,
+        user=staff_user,
+        filename="纠纷台账更正.xlsx",
+        dry_run=False,
+    )
+    assert [r.status for r in outcome.rows] == ["update", "skip"]
+    assert outcome.rows[0].changed == ["镇级以上发现"]
+    latest = Dispute.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (
+        staff_user,
+        "导入 纠纷台账更正.xlsx",
+    )
+    assert latest.history_type == "~"
+
+
+def test_the_batches_admin_lists_uploads(client, township):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    response = client.get(reverse("admin:exports_importbatch_changelist") + "?q=x&state=imported")
+    assert response.status_code == 200

@@ -38,13 +38,17 @@ def test_a_secretary_gets_only_published_months_of_its_own_village(
     scored, admin_user, secretary_a, client_for, village_a
 ):
     client = client_for(secretary_a)
-    assert client.get(_sheet_url(village_a)).status_code == 403  # April still open
+    refused = client.get(_sheet_url(village_a), follow=True)  # April still open
+    assert refused.redirect_chain[0][0].startswith(
+        reverse("assessment:village_scores", args=[village_a.pk])
+    )
+    assert "2026年4月的评分尚未全部公示" in refused.content.decode()
     period = services.period_for(scored.pk, 2026, 4)
     period.state = "published"
     period.save()
     assert client.get(_sheet_url(village_a)).status_code == 200
     # The quarter also holds May, which is open: refused until May is published too.
-    assert client.get(_sheet_url(village_a, kind="quarter", quarter=2)).status_code == 403
+    assert client.get(_sheet_url(village_a, kind="quarter", quarter=2)).status_code == 302
 
 
 def test_the_quarter_link_from_a_month_exports_its_quarter(
