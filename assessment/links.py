@@ -18,7 +18,7 @@ RECORD_PAGES = {
     "group": "governance:leadershipgroup_detail",
     "patrol": "governance:patrol_detail",
     "meeting": "governance:villagemeeting_detail",
-    "attendance": "governance:townshipmeeting_detail",
+    "attendance": "governance:meetingattendance_detail",
     "survey": "governance:survey_detail",
     "adjustment": "governance:adjustmentevent_detail",
 }

@@ -5,9 +5,20 @@ other_staff of another township.
 """
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from accounts.models import Role
 from tests.factories import AreaFactory, TownshipFactory, UserFactory, VillageFactory
+
+# Property tests draw whole village-months; on a loaded 2-core CI machine generation is slow,
+# which says nothing about the code. Fixed example counts keep the suite's time predictable.
+settings.register_profile(
+    "kaohe",
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("kaohe")
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ def _manage(*args, **env):
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DEBUG", "SECURE_SSL_REDIRECT")
+        if k not in ("SECRET_KEY", "DEBUG", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     base.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
     return subprocess.run(

@@ -196,7 +196,7 @@ def meetings(window: Window) -> dict:
         bucket(
             window,
             [
-                (v, t.Attendance(t.RecordRef("attendance", a.meeting_id), a.date, a.status))
+                (v, t.Attendance(t.RecordRef("attendance", a.id), a.date, a.status))
                 for v, rows in township.items()
                 for a in rows
             ],
