@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MAX_ID = 2**63 - 1
 
 
 class MonthFilter(django_filters.CharFilter):
@@ -49,6 +50,9 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("method", _by_id)
+        # Ids are 64-bit: a larger number is an invalid filter, not a database overflow.
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
 
 

@@ -1,7 +1,10 @@
 """/api/: a ModelViewSet per record kind, scores and rankings, periods, exports, token and the
 OpenAPI schema with its interactive docs (Swagger UI and ReDoc served from our static files)."""
 
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -58,3 +61,12 @@ urlpatterns = [
     path("jobs/<int:job_id>/download/", exports.JobDownload.as_view(), name="job-download"),
     *router.urls,
 ]
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/ answers like the API does: JSON, not the site's HTML page."""
+    return JsonResponse({"detail": _("未找到。")}, status=404)
+
+
+urlpatterns.append(re_path(r"", not_found))
