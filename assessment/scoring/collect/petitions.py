@@ -127,15 +127,10 @@ def disputes(window: Window) -> dict:
         .values_list("pk", "village_id", "resolved_date", "first_dossier")
     )
     unreported = (
-        Dispute.objects.filter(
-            village_id__in=window.village_ids,
-            found_at_town_or_above=True,
-            found_date__range=(window.start, window.end),
-            reports__isnull=True,
-        )
+        Dispute.objects.unreported()
+        .filter(village_id__in=window.village_ids, found_date__range=(window.start, window.end))
         .order_by("found_date", "pk")
         .values_list("pk", "village_id", "found_date")
-        .distinct()
     )
     return merge(
         bucket(
