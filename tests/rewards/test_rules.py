@@ -68,6 +68,24 @@ def test_shipped_scheme_has_the_documents_figures():
     }
 
 
+@pytest.mark.parametrize(
+    ("role", "amount"),
+    [
+        ("area_leader", "2000"),
+        ("point_leader", "1000"),
+        ("centre_staff", "1000"),
+        ("secretary", "1000"),
+        ("security_director", "1000"),
+    ],
+)
+def test_deposit_by_role_is_owed_by_the_person(role, amount):
+    line = rules.deposit_line(
+        person_id=70, deposit_id=7, role=role, amount=SCHEME.deposits[role], village_id=A
+    )
+    assert (line.kind, line.amount, line.person_id) == (rules.DEPOSIT, -D(amount), 70)
+    assert f"缴纳责任金{amount}元" in line.cause
+
+
 # --- Settlement by annual score (奖惩 1) ------------------------------------------------------
 
 
