@@ -252,8 +252,11 @@ def _standing(batch: Batch, rng: random.Random, v: Village, year: int) -> None:
         )
 
 
-def _month(batch, rng, v, year, month, cal, leader) -> None:
+def _month(batch, rng, v, year, month, cal, leader, until: date | None = None) -> None:
+    """One month of a village's records; nothing dated after `until` (the demo's today)."""
     last = calendar.monthrange(year, month)[1]
+    if until is not None and (year, month) == (until.year, until.month):
+        last = until.day
 
     def day() -> date:
         return date(year, month, rng.randint(1, last))
@@ -265,6 +268,8 @@ def _month(batch, rng, v, year, month, cal, leader) -> None:
             )
         )
     for half, due in ((1, 14), (2, 28)):
+        if due > last:
+            continue
         roll = rng.random()
         if roll < 0.02:
             continue
@@ -295,6 +300,8 @@ def _month(batch, rng, v, year, month, cal, leader) -> None:
         )
     )
     for d in _patrol_days(year, month):
+        if until is not None and d > until:
+            continue
         if rng.random() < 0.95:
             batch.add(Patrol(village=v, date=d, participants="巡逻队"))
     for _ in range(_poisson(rng, 0.3)):
@@ -311,7 +318,7 @@ def _month(batch, rng, v, year, month, cal, leader) -> None:
                 person_count=rng.randint(5, 12) if collective else rng.randint(1, 2),
                 matter="反映土地承包问题",
                 stabilised_in_time=rng.random() < 0.8,
-                carried_village_opinion=rng.random() < 0.8,
+                carried_village_opinion=(rng.random() < 0.8) if level == "township" else None,
                 source="sunshine",
                 source_ref=f"S{v.pk}-{year}{month:02d}-{rng.random():.9f}",
             )
@@ -319,7 +326,7 @@ def _month(batch, rng, v, year, month, cal, leader) -> None:
     for _ in range(_poisson(rng, 1.5)):
         found = day()
         resolved = found + timedelta(days=rng.randint(0, 20)) if rng.random() < 0.7 else None
-        if resolved and resolved.year != year:
+        if resolved and (resolved.year != year or (until and resolved > until)):
             resolved = None
         batch.add(
             Dispute(
@@ -362,7 +369,7 @@ def _month(batch, rng, v, year, month, cal, leader) -> None:
                 resolved_date=date(year, rng.randint(2, 12), 10) if rng.random() < 0.5 else None,
             )
         )
-    if month in (3, 6, 9, 12):
+    if month in (3, 6, 9, 12) and last >= 20:
         batch.add(Survey(village=v, year=year, quarter=month // 3, date=date(year, month, 20)))
     if rng.random() < 0.02:
         batch.add(
@@ -434,8 +441,10 @@ def _children(rng: random.Random, township: Township, year: int) -> None:
     )
 
 
-def _township_meetings(rng, township, villages, year) -> None:
+def _township_meetings(rng, township, villages, year, until: date | None = None) -> None:
     for month in range(1, 13):
+        if until is not None and date(year, month, 8) > until:
+            break
         meeting = TownshipMeeting.objects.create(
             township=township, date=date(year, month, 8), topic=f"{month}月综治例会"
         )
@@ -450,3 +459,39 @@ def _township_meetings(rng, township, villages, year) -> None:
             ],
             batch_size=2000,
         )
+
+
+@transaction.atomic
+def fill_demo_township(township: Township, *, year: int, until: date, seed: int = 7) -> bool:
+    """A year of records up to `until` for the demo township's villages; once only."""
+    from workdays.calendar import WorkCalendar
+
+    villages = list(township.villages.order_by("pk"))
+    if Patrol.objects.filter(village__in=villages).exists():
+        return False
+    rng = random.Random(seed)
+    leader = township.people.order_by("pk").first() or Person.objects.create(
+        township=township, name="包案领导"
+    )
+    batch, cal = Batch(), WorkCalendar()
+    for v in villages:
+        _standing(batch, rng, v, year)
+        for month in range(1, until.month + 1):
+            _month(batch, rng, v, year, month, cal, leader, until=until)
+    batch.save()
+    _children(rng, township, year)
+    # Keep every generated date on or before `until`: the children's dates move forward.
+    Dossier.objects.filter(village__in=villages, submitted_date__gt=until).delete()
+    Dossier.objects.filter(village__in=villages, judicial_date__gt=until).update(
+        centre_result="pending", centre_date=None, judicial_result="pending", judicial_date=None
+    )
+    CaseReview.objects.filter(case__village__in=villages, review_date__gt=until).delete()
+    AssignedCase.objects.filter(village__in=villages, concluded_date__gt=until).update(
+        concluded_date=None, state="handling"
+    )
+    BacklogCase.objects.filter(village__in=villages, resolved_date__gt=until).update(
+        resolved_date=None
+    )
+    BacklogRelapse.objects.filter(case__village__in=villages, date__gt=until).delete()
+    _township_meetings(rng, township, villages, year, until=until)
+    return True
