@@ -52,11 +52,18 @@ def test_deploy_check_is_clean_with_production_settings():
 
 def test_demo_township_loads_twice_without_duplicates(db):
     from accounts.models import User
+    from assessment.models import ScoreSheet
+    from governance.models import Patrol
     from villages.models import Person, Responsibility, Village
 
     call_command("load_demo", stdout=StringIO())
     counts = (Village.objects.count(), Person.objects.count(), Responsibility.objects.count())
-    call_command("load_demo", stdout=StringIO())
+    records = (Patrol.objects.count(), ScoreSheet.objects.count())
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "已存在" in out.getvalue()
+    assert records == (Patrol.objects.count(), ScoreSheet.objects.count())
+    assert records[0] > 0 and records[1] > 0
     assert counts == (
         Village.objects.count(),
         Person.objects.count(),
