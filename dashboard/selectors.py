@@ -9,6 +9,7 @@ Scores come from the stored sheets through assessment.selectors, never recompute
 from __future__ import annotations
 
 import calendar
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,6 +19,7 @@ from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from assessment import selectors as scores
 from assessment.links import record_url
@@ -52,6 +54,17 @@ def _mean(values) -> Decimal:
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _short(title: str) -> str:
+    """A section's title up to its first comma, short enough for a column head or a legend."""
+    return re.split("[,,]", title)[0]
+
+
+def _plain(number) -> Decimal:
+    """20.00 -> 20, 4.50 -> 4.5 (for a column head)."""
+    value = Decimal(number)
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
 
 
 def _villages(township_id: int) -> dict[int, Village]:
@@ -297,7 +310,9 @@ def chart_data(
         "villages": [v.name for v in order],
         "series": [
             {
-                "name": f"{code} {titles[code]}",
+                "code": code,
+                "name": _short(titles[code]),
+                "title": titles[code],
                 "data": [float(lost[code].get(v.pk, 0)) for v in order],
             }
             for code in sorted(titles)
@@ -570,6 +585,28 @@ _RECORD_PAGES_FALLBACK = {
 }
 
 
+# What a line's record is, in the township's words (the kinds the collectors name).
+RECORD_LABELS = {
+    "petition": _lazy("信访事件"),
+    "reception": _lazy("来访接待"),
+    "baobao": _lazy("包保登记"),
+    "dispute": _lazy("矛盾纠纷"),
+    "report": _lazy("排查报告"),
+    "dossier": _lazy("化解卷宗"),
+    "case": _lazy("交办件"),
+    "backlog": _lazy("信访积案"),
+    "inspection": _lazy("综治中心检查"),
+    "special_person": _lazy("重点人员"),
+    "zero_report": _lazy("零报告"),
+    "group": _lazy("领导小组"),
+    "patrol": _lazy("巡逻记录"),
+    "meeting": _lazy("村会议"),
+    "attendance": _lazy("镇综治会议"),
+    "survey": _lazy("满意度调查"),
+    "adjustment": _lazy("加减分事项"),
+}
+
+
 def _record_url(kind: str, pk: int) -> str | None:
     url = record_url(kind, pk)
     if url is None and kind in _RECORD_PAGES_FALLBACK:
@@ -583,7 +620,7 @@ def _record_url(kind: str, pk: int) -> str | None:
 @dataclass(frozen=True)
 class LineRow:
     line: ScoreLine
-    links: list[tuple[str, int, str | None]]
+    links: list[tuple[str, str, int, str | None]]  # kind, its label, record id, page or None
 
 
 @dataclass(frozen=True)
@@ -608,7 +645,7 @@ class VillageYear:
     village: Village
     year: int
     months: list[MonthScore]  # the months that have a sheet, newest first
-    section_titles: list[str]
+    sections: list[tuple[str, str, Decimal]]  # short title (a column head), full title, points
     trend: dict
 
 
@@ -641,7 +678,13 @@ def village_year(village: Village, year: int, *, secretary: bool) -> VillageYear
                 state_label=PeriodState(state).label,
                 hidden=hidden,
                 lines=[
-                    LineRow(line, [(k, pk, _record_url(k, pk)) for k, pk in line.refs])
+                    LineRow(
+                        line,
+                        [
+                            (k, str(RECORD_LABELS.get(k, k)), pk, _record_url(k, pk))
+                            for k, pk in line.refs
+                        ],
+                    )
                     for line in shown
                 ],
                 lost=sum((x.points for x in shown if x.points < 0), Decimal(0)),
@@ -650,13 +693,14 @@ def village_year(village: Village, year: int, *, secretary: bool) -> VillageYear
             )
         )
     visible = sorted((m for m in months if not m.hidden), key=lambda m: m.month)
-    titles = [title for _code, title, _p, _s in visible[0].sheet.sections] if visible else []
+    first = visible[0].sheet.sections if visible else []
+    heads = [(_short(title), title, _plain(points)) for _c, title, points, _s in first]
     trend = {
         "months": [_("%(m)d月") % {"m": m.month} for m in visible],
         "totals": [float(m.sheet.total) for m in visible],
         "threshold": float(RISK_LINE),
     }
-    return VillageYear(village, year, months, titles, trend)
+    return VillageYear(village, year, months, heads, trend)
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,10 @@ def _span(request, township_id: int, today) -> Span:
     kind = request.GET.get("kind")
     kind = kind if kind in KINDS else "month"
     year = _int(request.GET.get("year"), today.year, 2000, 2100)
+    # The last month with scores, never a month still to come (a recompute may score those).
+    last = today.month if year == today.year else 12
     latest = selectors.latest_scored_month(township_id, year)
-    default_month = latest or (today.month if year == today.year else 12)
+    default_month = min(latest or last, last)
     month = _int(request.GET.get("month"), default_month, 1, 12)
     if kind == "year":
         return Span("year", year)
@@ -61,6 +63,7 @@ def index(request):
             "quarters": range(1, 5),
             "can_manage": can_manage,
             "job": selectors.running_recompute(township.pk) if can_manage else None,
+            "this_year": today.year,
         },
     )
 
@@ -73,11 +76,14 @@ def recompute(request):
 
     township = township_of(request.user)
     require(request.user, "kaohe.manage_assessment", township)
-    year = _int(request.POST.get("year"), timezone.localdate().year, 2000, 2100)
+    # This year up to the current month: scoring months still to come would only store sheets
+    # that lose every point for records nobody could have entered yet.
+    today = timezone.localdate()
+    year, months = today.year, list(range(1, today.month + 1))
     job = start_job(
         kind="recompute_year",
-        title=_("重新计算 %(y)d 年全部月份") % {"y": year},
-        params={"township_id": township.pk, "year": year},
+        title=_("重新计算 %(y)d 年 1-%(m)d 月") % {"y": year, "m": today.month},
+        params={"township_id": township.pk, "year": year, "months": months},
         by=request.user,
         township=township,
     )

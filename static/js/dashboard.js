@@ -17,11 +17,14 @@
     charts.push(c);
   }
 
-  var scoreAxis = {
-    type: "value",
-    min: function (v) { return Math.max(0, Math.floor(v.min - 5)); },
-    max: function (v) { return Math.min(130, Math.ceil(v.max + 2)); },
-  };
+  // A score axis that always shows the threshold line (80), however high or low the scores.
+  function scoreAxis(line) {
+    return {
+      type: "value",
+      min: function (v) { return Math.max(0, Math.floor(Math.min(v.min, line) - 5)); },
+      max: function (v) { return Math.min(130, Math.ceil(Math.max(v.max, line) + 2)); },
+    };
+  }
 
   function threshold(value) {
     return {
@@ -41,7 +44,7 @@
       legend: { type: "scroll", bottom: 0, selected: selected },
       grid: { left: 40, right: 20, top: 20, bottom: 50 },
       xAxis: { type: "category", data: d.months, boundaryGap: false },
-      yAxis: scoreAxis,
+      yAxis: scoreAxis(d.threshold),
       series: d.series.map(function (s, i) {
         return {
           name: s.name,
@@ -88,7 +91,7 @@
       tooltip: { trigger: "axis" },
       grid: { left: 40, right: 20, top: 20, bottom: 30 },
       xAxis: { type: "category", data: d.months },
-      yAxis: scoreAxis,
+      yAxis: scoreAxis(d.threshold),
       series: [{ type: "line", data: d.totals, label: { show: true }, markLine: threshold(d.threshold) }],
     });
   }

@@ -5,11 +5,11 @@ from decimal import Decimal
 from assessment import rubrics
 from assessment.models import ScoreLine, ScoreSheet
 
-SECTIONS = (
-    ("1", "责任制", 20),
-    ("2", "包保网络与责任追究", 30),
-    ("3", "解决信访问题", 20),
-    ("4", "综治中心", 30),
+SECTIONS = (  # as the shipped table reading names them
+    ("1", "一、落实信访工作责任制,建立一把手负总责", 20),
+    ("2", "二、包保网络建设和责任追究", 30),
+    ("3", "三、解决信访问题", 20),
+    ("4", "四、综治维稳基层基础工作,综治维稳信访工作站运行工作开展情况", 30),
 )
 
 

@@ -145,7 +145,7 @@ def test_chart_data(township, village_a, village_b, april):
     assert all(s["shown"] for s in trend["series"])  # few villages: all shown
     lost = data["lost"]
     assert lost["villages"] == ["乙村", "甲村", "丙村"]
-    by_section = {s["name"].split()[0]: s["data"] for s in lost["series"]}
+    by_section = {s["code"]: s["data"] for s in lost["series"]}
     assert by_section["1"] == [3.0, 0.0, 0.0] and by_section["2"] == [5.0, 12.0, 0.0]
     assert lost["averaged"] is False
     levels = {s["name"]: s["data"] for s in data["levels"]["series"]}
@@ -172,7 +172,7 @@ def test_lost_points_are_averaged_over_a_quarter(township, village_a):
     span = Span("quarter", 2026, 1)
     data = selectors.chart_data(township.pk, span, selectors.ranking(township.pk, span))
     assert data["lost"]["averaged"] is True
-    assert {s["name"].split()[0]: s["data"] for s in data["lost"]["series"]}["4"] == [3.0]
+    assert {s["code"]: s["data"] for s in data["lost"]["series"]}["4"] == [3.0]
 
 
 # --- At risk and veto causes ---------------------------------------------------------------------
@@ -309,9 +309,14 @@ def test_village_year_lines_down_to_records_and_hidden_months(township, village_
     assert [m.month for m in year.months] == [4, 3]
     m3 = year.months[1]
     assert m3.state == "closed" and m3.lost == Decimal("-3") and m3.gained == Decimal("2")
-    assert m3.lines[0].links == [("petition", p.pk, f"/petitions/petition/{p.pk}/")]
+    assert m3.lines[0].links == [("petition", "信访事件", p.pk, f"/petitions/petition/{p.pk}/")]
     assert m3.url == f"/assessment/villages/{village_a.pk}/?year=2026&month=3"
-    assert year.section_titles == ["责任制", "包保网络与责任追究", "解决信访问题", "综治中心"]
+    assert [(short, points) for short, _title, points in year.sections] == [
+        ("一、落实信访工作责任制", 20),
+        ("二、包保网络建设和责任追究", 30),
+        ("三、解决信访问题", 20),
+        ("四、综治维稳基层基础工作", 30),
+    ]
     assert year.trend["totals"] == [97.0, 100.0]
 
     for_secretary = selectors.village_year(village_a, 2026, secretary=True)
@@ -348,7 +353,7 @@ def test_every_line_reaches_its_record(township, village_a):
     kinds = ("petition", "report", "case", "backlog", "reception", "baobao", "patrol")
     line(april, 0, "x", -1, "r", refs=[(kind, 7) for kind in kinds])
     (month,) = selectors.village_year(village_a, 2026, secretary=False).months
-    urls = {kind: url for kind, _pk, url in month.lines[0].links}
+    urls = {kind: url for kind, _label, _pk, url in month.lines[0].links}
     assert urls == {
         "petition": "/petitions/petition/7/",
         "report": "/petitions/report/7/",

@@ -1,9 +1,11 @@
 """The dashboard and a village's page: who reaches what, what they show, the recompute button."""
 
 import json
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from assessment.models import Period, PeriodState, ScoreSheet
@@ -26,6 +28,7 @@ def scored(township, village_a, village_b):
 
 
 DASHBOARD = reverse("dashboard:index")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.mark.parametrize(
@@ -103,6 +106,7 @@ def test_admin_sees_the_recompute_button(client_for, cast, scored):
     assert "重新计算本年" in body and 'hx-post="/dashboard/recompute/"' in body
 
 
+@time_machine.travel(datetime(2026, 5, 9, 10, tzinfo=SHANGHAI), tick=False)
 def test_recompute_starts_the_job_and_answers_with_its_panel(
     client_for, cast, scored, village_a, django_capture_on_commit_callbacks
 ):
@@ -111,12 +115,12 @@ def test_recompute_starts_the_job_and_answers_with_its_panel(
     )
     client = client_for(cast["admin"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("dashboard:recompute"), {"year": 2026}, HTTP_HX_REQUEST="true"
-        )
+        response = client.post(reverse("dashboard:recompute"), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     job = Job.objects.get()
-    assert job.kind == "recompute_year" and job.params == {"township_id": scored.pk, "year": 2026}
+    # This year up to the current month: May's sheets, not December's, are rebuilt.
+    assert job.kind == "recompute_year" and job.title == "重新计算 2026 年 1-5 月"
+    assert job.params == {"township_id": scored.pk, "year": 2026, "months": [1, 2, 3, 4, 5]}
     body = response.content.decode()
     # The panel only (htmx swaps it in), polling its own status until the job has finished.
     assert "<html" not in body and f'id="job-{job.pk}"' in body
@@ -125,17 +129,33 @@ def test_recompute_starts_the_job_and_answers_with_its_panel(
     assert "已完成" in polled.content.decode() and "hx-get" not in polled.content.decode()
     april = ScoreSheet.objects.get(village=village_a, year=2026, month=4)
     assert april.lines.filter(item_code="2").exists()  # rebuilt from the records
+    assert not ScoreSheet.objects.filter(year=2026, month=6).exists()
+
+
+def test_a_running_recompute_shows_its_panel_again(client_for, cast, scored):
+    job = Job.objects.create(
+        kind="recompute_year", title="重新计算", township=scored, state="running", progress=40
+    )
+    body = client_for(cast["admin"]).get(DASHBOARD).content.decode()
+    assert f'id="job-{job.pk}"' in body and "40%" in body
+
+
+@time_machine.travel(datetime(2026, 3, 9, 10, tzinfo=SHANGHAI), tick=False)
+def test_the_default_month_is_never_one_still_to_come(client_for, cast, scored):
+    # April's sheets exist (a recompute may store months ahead); in March, March is shown.
+    response = client_for(cast["leader"]).get(DASHBOARD)
+    assert response.context["span"].number == 3
 
 
 def test_recompute_without_htmx_goes_to_the_job_page(client_for, cast, scored):
-    response = client_for(cast["admin"]).post(reverse("dashboard:recompute"), {"year": 2026})
+    response = client_for(cast["admin"]).post(reverse("dashboard:recompute"))
     assert response.status_code == 302
     assert response["Location"] == reverse("jobs:job_status", args=[Job.objects.get().pk])
 
 
 @pytest.mark.parametrize("role", ["staff", "leader", "secretary_a"])
 def test_only_admins_recompute(client_for, cast, scored, role):
-    response = client_for(cast[role]).post(reverse("dashboard:recompute"), {"year": 2026})
+    response = client_for(cast[role]).post(reverse("dashboard:recompute"))
     assert response.status_code == 403
     assert not Job.objects.exists()
 
@@ -151,7 +171,7 @@ def test_recompute_failure_is_shown_in_the_panel(
     monkeypatch.setitem(registry.RUNNERS, "recompute_year", broken)
     client = client_for(cast["admin"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("dashboard:recompute"), {"year": 2026}, HTTP_HX_REQUEST="true")
+        client.post(reverse("dashboard:recompute"), HTTP_HX_REQUEST="true")
     job = Job.objects.get()
     response = client.get(reverse("jobs:job_status", args=[job.pk]), HTTP_HX_REQUEST="true")
     body = response.content.decode()
