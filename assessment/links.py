@@ -24,6 +24,32 @@ RECORD_PAGES = {
 }
 
 
+# kind -> how a reader names the record
+RECORD_LABELS = {
+    "petition": "信访事件",
+    "reception": "来访登记",
+    "baobao": "包保登记",
+    "dispute": "矛盾纠纷",
+    "report": "排查报告",
+    "dossier": "化解卷宗",
+    "case": "交办件",
+    "backlog": "信访积案",
+    "inspection": "中心检查",
+    "special_person": "重点人员",
+    "zero_report": "零报告",
+    "group": "领导小组",
+    "patrol": "巡逻记录",
+    "meeting": "村会议",
+    "attendance": "镇会议出勤",
+    "survey": "满意度调查",
+    "adjustment": "加减分事件",
+}
+
+
+def record_label(kind: str) -> str:
+    return RECORD_LABELS.get(kind, kind)
+
+
 def record_url(kind: str, pk: int) -> str | None:
     name = RECORD_PAGES.get(kind)
     if name is None:

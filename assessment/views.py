@@ -16,7 +16,7 @@ from accounts.access import get_for_user, scope, visible_villages
 from villages.models import Township
 
 from . import rubrics, selectors, services
-from .links import record_url
+from .links import record_label, record_url
 from .models import (
     Contest,
     ContestState,
@@ -147,7 +147,7 @@ def village_scores(request, village_id: int):
             )
         )
         for line in sheet.lines.all():
-            links = [(kind, pk, record_url(kind, pk)) for kind, pk in line.refs]
+            links = [(record_label(kind), pk, record_url(kind, pk)) for kind, pk in line.refs]
             lines.append(
                 {
                     "line": line,
