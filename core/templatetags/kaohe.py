@@ -14,6 +14,8 @@ def field_value(obj, name):
     if callable(display):
         return display()
     value = getattr(obj, name, "")
+    if hasattr(value, "all") and callable(value.all):  # a to-many manager (itself callable)
+        return "、".join(str(v) for v in value.all())
     if callable(value):
         value = value()
     if value is True:
@@ -22,8 +24,6 @@ def field_value(obj, name):
         return _("否")
     if value is None:
         return "—"
-    if hasattr(value, "all") and callable(value.all):
-        return "、".join(str(v) for v in value.all())
     if hasattr(value, "url") and hasattr(value, "name"):
         return value.name.rsplit("/", 1)[-1] if value else "—"
     if isinstance(value, datetime):
