@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.db.models.functions import ExtractMonth
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -574,17 +574,6 @@ def dashboard(township_id: int, span: Span, today: date) -> Dashboard:
 
 # --- A village's page --------------------------------------------------------------------------
 
-# assessment.links names five pages by URL names their apps do not use (reported to its owner);
-# until it is corrected, these are tried when it finds no page, so every line reaches its record.
-_RECORD_PAGES_FALLBACK = {
-    "reception": "petitions:reception_detail",
-    "baobao": "petitions:baobao_detail",
-    "report": "petitions:report_detail",
-    "case": "cases:assigned_detail",
-    "backlog": "cases:backlog_detail",
-}
-
-
 # What a line's record is, in the township's words (the kinds the collectors name).
 RECORD_LABELS = {
     "petition": _lazy("信访事件"),
@@ -605,16 +594,6 @@ RECORD_LABELS = {
     "survey": _lazy("满意度调查"),
     "adjustment": _lazy("加减分事项"),
 }
-
-
-def _record_url(kind: str, pk: int) -> str | None:
-    url = record_url(kind, pk)
-    if url is None and kind in _RECORD_PAGES_FALLBACK:
-        try:
-            url = reverse(_RECORD_PAGES_FALLBACK[kind], args=[pk])
-        except NoReverseMatch:
-            return None
-    return url
 
 
 @dataclass(frozen=True)
@@ -681,7 +660,7 @@ def village_year(village: Village, year: int, *, secretary: bool) -> VillageYear
                     LineRow(
                         line,
                         [
-                            (k, str(RECORD_LABELS.get(k, k)), pk, _record_url(k, pk))
+                            (k, str(RECORD_LABELS.get(k, k)), pk, record_url(k, pk))
                             for k, pk in line.refs
                         ],
                     )

@@ -27,21 +27,21 @@ def _int(value, default, low, high):
     return number if low <= number <= high else default
 
 
-def _span(request, township_id: int, today) -> Span:
+def _span(request, township_id: int, today) -> tuple[Span, int, int]:
+    """The period asked for, with the month and quarter the form keeps selected."""
     kind = request.GET.get("kind")
     kind = kind if kind in KINDS else "month"
     year = _int(request.GET.get("year"), today.year, 2000, 2100)
     # The last month with scores, never a month still to come (a recompute may score those).
     last = today.month if year == today.year else 12
     latest = selectors.latest_scored_month(township_id, year)
-    default_month = min(latest or last, last)
-    month = _int(request.GET.get("month"), default_month, 1, 12)
+    month = _int(request.GET.get("month"), min(latest or last, last), 1, 12)
+    quarter = _int(request.GET.get("quarter"), (month - 1) // 3 + 1, 1, 4)
     if kind == "year":
-        return Span("year", year)
+        return Span("year", year), month, quarter
     if kind == "quarter":
-        quarter = _int(request.GET.get("quarter"), (month - 1) // 3 + 1, 1, 4)
-        return Span("quarter", year, quarter)
-    return Span("month", year, month)
+        return Span("quarter", year, quarter), month, quarter
+    return Span("month", year, month), month, quarter
 
 
 @login_required
@@ -49,7 +49,7 @@ def index(request):
     township = township_of(request.user)
     require(request.user, "kaohe.view_dashboard", township)
     today = timezone.localdate()
-    span = _span(request, township.pk, today)
+    span, month, quarter = _span(request, township.pk, today)
     board = selectors.dashboard(township.pk, span, today)
     can_manage = request.user.has_perm("kaohe.manage_assessment", township)
     return render(
@@ -59,6 +59,8 @@ def index(request):
             "township": township,
             "board": board,
             "span": span,
+            "month": month,
+            "quarter": quarter,
             "months": range(1, 13),
             "quarters": range(1, 5),
             "can_manage": can_manage,
