@@ -8,9 +8,18 @@ from importlib import import_module
 
 from django.urls import NoReverseMatch, reverse
 
-NAV_APPS = ["villages", "petitions", "cases", "governance", "assessment", "rewards", "jobs", "accounts"]
-NAV_APPS += ["exports"]
-NAV_APPS.insert(0, "dashboard")
+NAV_APPS = [
+    "dashboard",
+    "villages",
+    "petitions",
+    "cases",
+    "governance",
+    "assessment",
+    "rewards",
+    "jobs",
+    "accounts",
+    "exports",
+]
 
 
 def _entries():
