@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import assessment, cases, exports, governance, petitions, villages
+from . import assessment, cases, exports, governance, petitions, rewards, villages
 from .auth import ObtainToken
 
 app_name = "api"
@@ -41,6 +41,8 @@ for prefix, viewset, basename in [
     ("sheets", assessment.ScoreSheetViewSet, "sheet"),
     ("rubric-versions", assessment.RubricVersionViewSet, "rubric-version"),
     ("periods", assessment.PeriodViewSet, "period"),
+    ("settlements", rewards.SettlementViewSet, "settlement"),
+    ("deposits", rewards.DepositViewSet, "deposit"),
 ]:
     router.register(prefix, viewset, basename=basename)
 
