@@ -3,7 +3,6 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-export DJANGO_SETTINGS_MODULE ?= config.settings
 
 .PHONY: run test bench lint format install messages clean-db
 
@@ -25,7 +24,7 @@ run: install messages
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --ds=config.settings_test $(PYTEST_ARGS)
 
 # The benchmark runs on PostgreSQL (its own database, recreated each time).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kaohe_bench
