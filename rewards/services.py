@@ -114,7 +114,7 @@ def _reconcile(*, township, year, quarter, rule_codes, desired, scheme, by, reas
     scope = LedgerEntry.objects.filter(
         township=township, year=year, quarter=quarter, rule__in=list(rule_codes)
     )
-    existing = {e.pk: e for e in scope.select_for_update().order_by("pk")}
+    existing = {e.pk: e for e in scope.select_for_update(of=("self",)).order_by("pk")}
     stored = [rules.Stored(e.pk, e.as_line(), e.status, e.adjusts_id) for e in existing.values()]
     plan = rules.reconcile(stored, desired)
     now = timezone.now()
@@ -398,7 +398,7 @@ def approve_entries(*, entries: Iterable[LedgerEntry], by, reason: str) -> int:
     if not reason:
         raise ValidationError(_("请填写审批说明。"))
     chosen = _entries(
-        LedgerEntry.objects.select_for_update().filter(pk__in=[e.pk for e in entries])
+        LedgerEntry.objects.select_for_update(of=("self",)).filter(pk__in=[e.pk for e in entries])
     )
     for entry in chosen:
         _require_admin(by, entry.township)
@@ -432,7 +432,7 @@ def pay_entries(*, entries: Iterable[LedgerEntry], by, reason: str) -> int:
     if not reason:
         raise ValidationError(_("请填写兑现说明。"))
     chosen = _entries(
-        LedgerEntry.objects.select_for_update().filter(pk__in=[e.pk for e in entries])
+        LedgerEntry.objects.select_for_update(of=("self",)).filter(pk__in=[e.pk for e in entries])
     )
     for entry in chosen:
         _require_admin(by, entry.township)
