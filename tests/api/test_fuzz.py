@@ -43,19 +43,7 @@ MODELS = {
 
 
 @pytest.fixture
-def wsgi_in_test_transaction(settings):
-    """The raw WSGI handler closes the database connection after each request (which would end
-    the test's transaction); Django's own test client switches that off the same way."""
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
-def seeded(db, wsgi_in_test_transaction):
+def seeded(db):
     return seed_township()
 
 
@@ -65,7 +53,7 @@ def staff_token(seeded):
 
 
 @pytest.fixture
-def api_schema(seeded, staff_token):
+def api_schema(seeded, staff_token, settings):
     """The schema as the API serves it to the staff user, run against the WSGI application."""
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {staff_token}")
@@ -73,7 +61,15 @@ def api_schema(seeded, staff_token):
     assert response.status_code == 200
     loaded = schemathesis.openapi.from_dict(response.json())
     loaded.app = get_wsgi_application()
-    return loaded
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
+    # The raw WSGI handler closes the database connection after each request, which would end
+    # the test's transaction; Django's test client switches that off the same way (and back on
+    # after each of its own requests, so this comes after the last one).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield loaded
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def real_id(case, generated):
