@@ -9,6 +9,7 @@ def test_staff_logs_in_and_sees_the_villages(
     assert "/login/" in page.url
     assert page.locator("h1").inner_text() == "登录"
     login(staff_user)
-    assert page.locator("h1").inner_text() == "工作台"
-    assert page.get_by_role("link", name=village_a.name).is_visible()
+    assert page.url == f"{live_server.url}/dashboard/"  # staff land on the dashboard
+    assert "综治及信访工作考核看板" in page.locator("h1").inner_text()
+    assert page.locator("#reports-current").get_by_role("link", name=village_a.name).is_visible()
     screenshot("staff-home")
