@@ -13,8 +13,14 @@ def mark_stale(village_id: int, days: Iterable[date]) -> None:
     months = {(d.year, d.month) for d in days if d is not None}
     for year, month in sorted(months):
         StaleVillageMonth.objects.update_or_create(village_id=village_id, year=year, month=month)
-    if months:
+    if months and not _already_queued():
         transaction.on_commit(_enqueue_recompute)
+
+
+def _already_queued() -> bool:
+    """One recompute per transaction, however many records it saves (an import of thousands)."""
+    connection = transaction.get_connection()
+    return any(entry[1] is _enqueue_recompute for entry in connection.run_on_commit)
 
 
 def _enqueue_recompute() -> None:

@@ -113,3 +113,17 @@ def test_secretary_cannot_contest_another_village(township, admin_user, secretar
     line = _published_line(township, admin_user, village_a)
     with pytest.raises(PermissionDenied):
         services.contest_file(line=line, reason="x", by=secretary_b, today=date(2026, 5, 4))
+
+
+def test_a_transaction_saving_many_records_queues_one_recompute(
+    village_a, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from assessment.recompute import mark_stale
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for day in range(1, 29):
+            mark_stale(village_a.pk, [date(2026, 4, day)])
+        mark_stale(village_a.pk, [date(2026, 5, 1)])
+    assert len(callbacks) == 1
