@@ -454,13 +454,15 @@ class DeadlineBoard:
 
     @property
     def case_tiers(self) -> list[tuple[dict, list[CaseRow]]]:
+        """Worst first: seriously overdue, overdue, due within five working days."""
         return [
-            ({"value": t, "label": t.label, "badge": TIER_BADGE[t]}, self.cases[t])
+            (_tier(t), self.cases[t])
             for t in (AlertTier.SERIOUSLY_OVERDUE, AlertTier.OVERDUE, AlertTier.DUE_SOON)
         ]
 
 
 def _tier(value) -> dict:
+    """An alert tier as cases/_tier_badge.html shows it."""
     return {"value": value, "label": value.label, "badge": TIER_BADGE[value]}
 
 
