@@ -142,10 +142,22 @@ def recompute_stale_village_months(today=None) -> int:
     return rebuilt
 
 
+def months_to_score(year: int, today: date) -> list[int]:
+    """The months of `year` that have begun by `today`: a month still to come has no records,
+    and a sheet for it would lose every point and pull the year's mean down."""
+    if year < today.year:
+        return list(range(1, 13))
+    if year > today.year:
+        return []
+    return list(range(1, today.month + 1))
+
+
 def score_year(*, township_id: int, year: int, months=None, today=None) -> int:
-    return score_months(
-        township_id=township_id, year=year, months=list(months or range(1, 13)), today=today
-    )
+    today = today or timezone.localdate()
+    months = list(months) if months is not None else months_to_score(year, today)
+    if not months:
+        return 0
+    return score_months(township_id=township_id, year=year, months=months, today=today)
 
 
 # --- Periods ---------------------------------------------------------------------------------

@@ -127,3 +127,21 @@ def test_a_transaction_saving_many_records_queues_one_recompute(
             mark_stale(village_a.pk, [date(2026, 4, day)])
         mark_stale(village_a.pk, [date(2026, 5, 1)])
     assert len(callbacks) == 1
+
+
+@pytest.mark.parametrize(
+    ("year", "today", "months"),
+    [
+        (2025, date(2026, 11, 26), list(range(1, 13))),
+        (2026, date(2026, 11, 26), list(range(1, 12))),
+        (2026, date(2026, 1, 1), [1]),
+        (2027, date(2026, 11, 26), []),
+    ],
+)
+def test_a_year_is_scored_only_up_to_the_month_that_has_begun(year, today, months):
+    assert services.months_to_score(year, today) == months
+
+
+def test_recompute_year_stores_no_sheet_for_months_to_come(township, village_a):
+    services.score_year(township_id=township.pk, year=2026, today=date(2026, 3, 15))
+    assert sorted(ScoreSheet.objects.values_list("month", flat=True)) == [1, 2, 3]

@@ -3,6 +3,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from assessment import rubrics, services
 from assessment.models import RubricVersion
@@ -28,7 +29,8 @@ class Command(BaseCommand):
         )
         if township is None:
             raise CommandError(f"no township {opts['township']!r}")
-        months = [opts["month"]] if opts["month"] else list(range(1, 13))
+        today = timezone.localdate()
+        months = [opts["month"]] if opts["month"] else services.months_to_score(opts["year"], today)
         if opts["month"] and not 1 <= opts["month"] <= 12:
             raise CommandError("--month must be 1..12")
         assigned = rubrics.version_for_year(township.pk, opts["year"])
