@@ -17,12 +17,12 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from accounts.access import visible_villages
-from exports.jobs import sheets_filename
+from exports.access import secretary_may_see
+from exports.jobs import start_sheets_export
 from exports.periods import MONTH, QUARTER, YEAR, Span, span_from
 from exports.score_sheets import village_workbook
 from exports.styles import workbook_bytes
 from exports.tables import ranking_workbook
-from exports.views import _secretary_may_see
 from jobs.models import Job, JobState
 
 from .assessment import KINDS, township_for
@@ -99,7 +99,7 @@ class VillageSheetExport(ExportView):
         if village is None or not request.user.has_perm("kaohe.view_village", village):
             raise Http404
         span = _span(request.query_params)
-        if not _secretary_may_see(request.user, village, span):
+        if not secretary_may_see(request.user, village, span):
             raise PermissionDenied(_("该期间的评分尚未公示。"))
         data = workbook_bytes(village_workbook(village, span))
         return xlsx(data, f"{village.name}_{span.label}_考核评分表.xlsx")
@@ -148,26 +148,11 @@ class SheetsJobExport(ExportView):
         responses={202: JobSerializer},
     )
     def post(self, request):
-        from jobs.tasks import start_job
-
         township = township_for(request.user)
         if not request.user.has_perm("kaohe.view_dashboard", township):
             raise PermissionDenied
         span = _span(request.data)
-        params = {"township_id": township.pk, "year": span.year}
-        if span.kind == MONTH:
-            params["month"] = span.month
-        elif span.kind == QUARTER:
-            params["quarter"] = span.quarter
-        else:
-            params["period"] = YEAR
-        job = start_job(
-            kind="export_sheets",
-            title=_("导出考核评分表:%(f)s") % {"f": sheets_filename(township, span)},
-            params=params,
-            by=request.user,
-            township=township,
-        )
+        job = start_sheets_export(township=township, span=span, by=request.user)
         return Response(
             JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
         )

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from villages.models import Township, Village
+from villages.models import Township
 
 from . import rubrics
 from .models import (
@@ -301,7 +301,3 @@ def contest_decide(*, contest: Contest, accept: bool, reason: str, by) -> Contes
     if accept:
         score_month(township_id=contest.village.township_id, year=contest.year, month=contest.month)
     return contest
-
-
-def villages_of(township_id: int):
-    return Village.objects.filter(township_id=township_id, is_active=True)

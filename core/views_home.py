@@ -10,10 +10,7 @@ def home(request):
     and staff on the dashboard, anyone else here."""
     user = request.user
     if user.is_secretary:
-        try:
-            return redirect("petitions:portal")
-        except Exception:
-            return redirect("villages:village_detail", pk=user.village_id)
+        return redirect("petitions:portal")
     if user.has_perm("kaohe.view_dashboard"):
         return redirect("dashboard:index")
     villages = visible_villages(user).select_related("area").order_by("area__name", "name")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from jobs.registry import runner
 from villages.models import Township
 
-from .periods import span_from
+from .periods import MONTH, QUARTER, YEAR, span_from
 from .score_sheets import township_workbook
 from .styles import workbook_bytes
 
@@ -34,3 +34,23 @@ def export_sheets(job, progress):
     content = ContentFile(workbook_bytes(workbook))
     message = _("已导出 %(n)d 个村(居)%(p)s的考核评分表。") % {"n": count, "p": span.label}
     return message, (sheets_filename(township, span), content)
+
+
+def start_sheets_export(*, township: Township, span, by):
+    """Queue every village's 评分表 of a period as a background job (pages and API alike)."""
+    from jobs.tasks import start_job
+
+    params = {"township_id": township.pk, "year": span.year}
+    if span.kind == MONTH:
+        params["month"] = span.month
+    elif span.kind == QUARTER:
+        params["quarter"] = span.quarter
+    else:
+        params["period"] = YEAR
+    return start_job(
+        kind="export_sheets",
+        title=_("导出考核评分表:%(f)s") % {"f": sheets_filename(township, span)},
+        params=params,
+        by=by,
+        township=township,
+    )

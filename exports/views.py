@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import visible_villages
-from assessment.models import Period, PeriodState, ScoreSheet
 from villages.models import Township
 
-from .jobs import sheets_filename
+from .access import secretary_may_see
+from .jobs import start_sheets_export
 from .periods import MONTH, QUARTER, YEAR, Span, span_from
 from .resources import RESOURCES
 from .score_sheets import village_workbook
@@ -66,27 +66,6 @@ def span_of_request(params, default_kind: str = MONTH) -> Span:
         raise Http404(_("期间参数不正确。")) from exc
 
 
-def _secretary_may_see(user, village, span: Span) -> bool:
-    """A secretary sees a period only when every month of it that has a sheet is published or
-    closed (the score page hides an open month from the village)."""
-    if not user.is_secretary:
-        return True
-    scored = set(
-        ScoreSheet.objects.filter(
-            village=village, year=span.year, month__in=span.months
-        ).values_list("month", flat=True)
-    )
-    shown = set(
-        Period.objects.filter(
-            township_id=village.township_id,
-            year=span.year,
-            month__in=span.months,
-            state__in=[PeriodState.PUBLISHED, PeriodState.CLOSED],
-        ).values_list("month", flat=True)
-    )
-    return bool(scored) and scored <= shown
-
-
 @login_required
 def village_sheet(request, village_id: int):
     """One village's 评分表 for a month, a quarter or the year, downloaded directly."""
@@ -94,7 +73,7 @@ def village_sheet(request, village_id: int):
     if village is None or not request.user.has_perm("kaohe.view_village", village):
         raise Http404
     span = span_of_request(request.GET)
-    if not _secretary_may_see(request.user, village, span):
+    if not secretary_may_see(request.user, village, span):
         messages.error(request, _("%(p)s的评分尚未全部公示,暂不能下载。") % {"p": span.label})
         back = reverse("assessment:village_scores", args=[village.pk])
         return redirect(f"{back}?year={span.year}&month={span.months[0]}")
@@ -116,26 +95,11 @@ def ranking(request):
 @require_POST
 def sheets_job(request):
     """Every village's 评分表 of a period: large, so it runs in the background."""
-    from jobs.tasks import start_job
-
     township = township_of(request.user)
     if not request.user.has_perm("kaohe.view_dashboard", township):
         raise PermissionDenied
     span = span_of_request(request.POST)
-    params = {"township_id": township.pk, "year": span.year}
-    if span.kind == MONTH:
-        params["month"] = span.month
-    elif span.kind == QUARTER:
-        params["quarter"] = span.quarter
-    else:
-        params["period"] = YEAR
-    job = start_job(
-        kind="export_sheets",
-        title=_("导出考核评分表:%(f)s") % {"f": sheets_filename(township, span)},
-        params=params,
-        by=request.user,
-        township=township,
-    )
+    job = start_sheets_export(township=township, span=span, by=request.user)
     messages.info(request, _("正在后台生成,完成后可在本页下载。"))
     return redirect("jobs:job_status", pk=job.pk)
 
