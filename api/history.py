@@ -3,10 +3,11 @@ and which fields changed from what to what (the detail page's history table, as 
 
 import json
 
-from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+from core.history import versions
 
 HISTORY_TYPES = [("+", _("新增")), ("~", _("修改")), ("-", _("删除"))]
 
@@ -16,43 +17,22 @@ def _plain(value):
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def _label(model, name: str) -> str:
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return name
-
-
 def history_rows(obj, *, hidden: frozenset = frozenset()) -> list[dict]:
     """Newest first; `hidden` fields are left out of the changes (never shown)."""
-    history = getattr(obj, "history", None)
-    if history is None:
-        return []
-    records = list(history.select_related("history_user").order_by("-history_date", "-history_id"))
     rows = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        changes = []
-        if older is not None:
-            for change in newer.diff_against(older).changes:
-                if change.field in hidden:
-                    continue
-                changes.append(
-                    {
-                        "field": change.field,
-                        "label": _label(type(obj), change.field),
-                        "old": _plain(change.old),
-                        "new": _plain(change.new),
-                    }
-                )
-        user = newer.history_user
+    for version in versions(obj, hidden=hidden):
+        record, user = version.record, version.record.history_user
         rows.append(
             {
-                "history_id": newer.history_id,
-                "history_date": newer.history_date,
-                "history_type": newer.history_type,
+                "history_id": record.history_id,
+                "history_date": record.history_date,
+                "history_type": record.history_type,
                 "user": None if user is None else {"id": user.pk, "username": user.username},
-                "change_reason": newer.history_change_reason or "",
-                "changes": changes,
+                "change_reason": record.history_change_reason or "",
+                "changes": [
+                    {"field": c.field, "label": c.label, "old": _plain(c.old), "new": _plain(c.new)}
+                    for c in version.changes
+                ],
             }
         )
     return rows

@@ -22,6 +22,7 @@ from django_filters.views import FilterView
 
 from accounts.access import get_for_user, scope
 
+from .history import versions
 from .records import record_delete, record_revert, record_save
 
 
@@ -244,20 +245,10 @@ class RecordDetail(PagesMixin, DetailView):
 
 
 def _history_rows(obj):
-    history = getattr(obj, "history", None)
-    if history is None:
-        return []
-    records = list(history.select_related("history_user").order_by("-history_date", "-history_id"))
-    rows = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older)
-            for change in delta.changes:
-                field = obj._meta.get_field(change.field)
-                changes.append((field.verbose_name, change.old, change.new))
-        rows.append({"record": newer, "changes": changes})
-    return rows
+    return [
+        {"record": v.record, "changes": [(c.label, c.old, c.new) for c in v.changes]}
+        for v in versions(obj)
+    ]
 
 
 class RecordDelete(PagesMixin, TemplateView):
