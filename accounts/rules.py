@@ -6,6 +6,8 @@ Permission names:
   kaohe.submit_report     submit the village's twice-monthly dispute report
   kaohe.manage_assessment rubric versions, periods, contests, settlements (admins)
   kaohe.view_dashboard    township-wide rankings and dashboards
+  kaohe.file_contest      contest (申诉) a line of a village's sheet: its own secretary, or a
+                          township admin on the village's behalf (never a leader or staff)
 """
 
 import rules
@@ -80,6 +82,12 @@ rules.add_perm(
     (is_records_staff & in_users_township) | (is_secretary & is_own_village),
 )
 rules.add_perm("kaohe.manage_assessment", is_township_admin & in_users_township)
+# A contest is the village's own objection: a leader or staff member reading the sheet may not
+# raise one; an admin may, on the village's behalf (the contest records who filed it).
+rules.add_perm(
+    "kaohe.file_contest",
+    (is_secretary & is_own_village) | (is_township_admin & in_users_township),
+)
 rules.add_perm(
     "kaohe.view_dashboard", (is_township_admin | is_leader | is_records_staff) & in_users_township
 )

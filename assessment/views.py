@@ -158,7 +158,7 @@ def village_scores(request, village_id: int):
     can_contest = (
         period is not None
         and period.state == PeriodState.PUBLISHED
-        and request.user.has_perm("kaohe.view_village", village)
+        and request.user.has_perm("kaohe.file_contest", village)
     )
     return render(
         request,
@@ -187,6 +187,8 @@ def contest_file(request, line_id: int):
     village = line.sheet.village
     if not request.user.has_perm("kaohe.view_village", village):
         raise Http404
+    if not request.user.has_perm("kaohe.file_contest", village):
+        raise PermissionDenied
     try:
         services.contest_file(line=line, reason=request.POST.get("reason", ""), by=request.user)
         messages.success(request, _("申诉已提交,等待镇管理员处理。"))

@@ -124,3 +124,10 @@ class Contest(models.Model):
 
     def __str__(self):
         return f"{self.village} {self.year}-{self.month:02d} {self.item_code}"
+
+    @property
+    def filed_on_behalf(self) -> bool:
+        """Filed by a township admin for the village rather than by its own secretary."""
+        from accounts.models import Role
+
+        return self.filed_by.role != Role.SECRETARY
