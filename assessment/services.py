@@ -258,7 +258,7 @@ def contest_deadline(period: Period) -> date | None:
 def contest_file(*, line: ScoreLine, reason: str, by, today=None) -> Contest:
     sheet = line.sheet
     village = sheet.village
-    if not by.has_perm("kaohe.view_village", village):
+    if not by.has_perm("kaohe.file_contest", village):
         raise PermissionDenied
     period = period_for(village.township_id, sheet.year, sheet.month)
     if period.state != PeriodState.PUBLISHED:
