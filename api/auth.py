@@ -9,10 +9,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from .base import DescribedSerializer
+from .parsers import JSONParser
 
 
 class TokenRequestSerializer(AuthTokenSerializer):

@@ -17,7 +17,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.relations import ManyRelatedField
 from rest_framework.response import Response
@@ -31,6 +31,7 @@ from .exceptions import validation_error
 from .filters import filterset_for
 from .history import HistoryRowSerializer, history_rows
 from .pagination import Pagination
+from .parsers import JSONParser
 from .permissions import RecordPermission
 
 MSG_REASON_REQUIRED = _("修改已有记录时须填写修改原因。")

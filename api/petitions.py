@@ -8,7 +8,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from accounts.access import visible_villages
@@ -37,6 +36,7 @@ from .base import (
     VillageRecordSerializer,
 )
 from .exceptions import validation_error
+from .parsers import JSONParser
 
 VILLAGE = ("id", "village", "village_name")
 DOWNLOAD_TYPES = ("application/pdf", "image/jpeg", "image/png", "application/octet-stream")
