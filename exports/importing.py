@@ -1,6 +1,7 @@
 """Bringing an Excel file in: check it, read it, dry-run it, import it all or nothing.
 
-- The upload is an .xlsx by its content (a zip that openpyxl opens), within
+- The upload is an .xlsx by its content (a zip that openpyxl opens, and whose directory declares
+  no zip bomb: safety.check_archive, checked before openpyxl reads a byte), within
   settings.UPLOAD_MAX_BYTES and IMPORT_MAX_ROWS data rows; row 1 holds the column titles.
 - A missing required column stops the whole file before any row is read.
 - Each row is reported as new / updated (with the columns it changes) / unchanged (skipped) /
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .resources import RESOURCES, VILLAGE, RecordResource, example_row
+from .safety import check_archive
 from .widgets import _key, text_of
 
 log = logging.getLogger(__name__)
@@ -151,6 +153,7 @@ def check_xlsx(data: bytes) -> None:
         raise ValidationError(ERROR_OLD_XLS, code="xls")
     if not data.startswith(ZIP_MAGIC):
         raise ValidationError(ERROR_TYPE, code="type")
+    check_archive(data)  # a zip bomb is refused from its directory, before openpyxl inflates it
     try:
         workbook = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=True)
         workbook.close()
