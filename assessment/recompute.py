@@ -1,11 +1,24 @@
-"""Marking village-months stale when their records change, and rebuilding them after commit."""
+"""Marking village-months stale when their records change, and rebuilding them after commit.
 
+The stale mark, written in the record's own transaction, is the durable queue: queuing the
+Celery task after commit is only a wake-up call. If it fails (Redis down) the save stands, the
+failure is logged and the sweep, or a worker reconnecting to the broker, picks the month up.
+"""
+
+import contextvars
+import logging
 from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import StaleVillageMonth
+
+log = logging.getLogger(__name__)
+
+# Whether the last transaction's wake-up call failed, for the page that saved it to say so.
+_queue_failed: contextvars.ContextVar[bool] = contextvars.ContextVar("queue_failed", default=False)
 
 
 def mark_stale(village_id: int, days: Iterable[date]) -> None:
@@ -14,6 +27,7 @@ def mark_stale(village_id: int, days: Iterable[date]) -> None:
     for year, month in sorted(months):
         StaleVillageMonth.objects.update_or_create(village_id=village_id, year=year, month=month)
     if months and not _already_queued():
+        _queue_failed.set(False)
         transaction.on_commit(_enqueue_recompute)
 
 
@@ -24,6 +38,19 @@ def _already_queued() -> bool:
 
 
 def _enqueue_recompute() -> None:
+    """Runs after commit: nothing raised here may turn the committed save into an error."""
     from .tasks import enqueue_recompute
 
-    enqueue_recompute()
+    try:
+        enqueue_recompute()
+    except Exception:
+        log.warning("recompute not queued; the stale mark waits for the sweep", exc_info=True)
+        _queue_failed.set(True)
+
+
+def pending_notice() -> str:
+    """The message for a page whose save could not queue its recompute (read once)."""
+    if not _queue_failed.get():
+        return ""
+    _queue_failed.set(False)
+    return _("记录已保存。评分将在稍后自动更新。")

@@ -4,14 +4,19 @@ Every function is keyword-only, runs in a transaction and is the single place it
 views, the API, commands and Celery tasks call these.
 """
 
+import logging
+import time
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from villages.models import Township
 
 from . import rubrics
@@ -28,7 +33,9 @@ from .models import (
 from .scoring import engine
 from .scoring.facts import collect_months
 from .scoring.types import Sheet
-from .sheets import store_sheets
+from .sheets import lock_months, store_sheets
+
+log = logging.getLogger(__name__)
 
 CONTEST_WORKING_DAYS = 5
 
@@ -98,7 +105,10 @@ def compute_month(
 
 @transaction.atomic
 def score_months(*, township_id: int, year: int, months, today=None) -> int:
-    """Recompute and store the months' sheets; a closed month's sheets stay as they were closed."""
+    """Recompute and store the months' sheets; a closed month's sheets stay as they were closed.
+
+    The months are locked first (sheets.lock_months) and their state read under the lock."""
+    lock_months(township_id, year, months)
     closed = set(
         Period.objects.filter(
             township_id=township_id, year=year, month__in=list(months), state=PeriodState.CLOSED
@@ -123,23 +133,90 @@ def score_month(*, township_id: int, year: int, month: int, today=None) -> int:
     return score_months(township_id=township_id, year=year, months=[month], today=today)
 
 
-def recompute_stale_village_months(today=None) -> int:
-    """Rebuild every township-month holding a stale village-month; idempotent."""
-    marks = list(
-        StaleVillageMonth.objects.values_list("pk", "village__township_id", "year", "month")
+def recompute_stale_village_months(today=None, budget_seconds: float | None = None):
+    """Rebuild every township-month holding a stale village-month; idempotent.
+
+    Each township-month in its own transaction: one that raises (a record the rules cannot
+    score) keeps its marks with the reason, is reported once (record_recompute_failure) and
+    blocks neither the save that marked it nor any other month. A mark touched again while its
+    month was being rebuilt stays for the next run. Returns (sheets rebuilt, whether months are
+    left because the time budget ran out)."""
+    started = time.monotonic()
+    now = timezone.now()
+    marks = StaleVillageMonth.objects.values_list(
+        "pk", "village__township_id", "year", "month", "marked_at", "attempts", "failed_at"
     )
-    groups: dict[tuple[int, int], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for pk, township_id, year, month in marks:
-        groups[(township_id, year)][month].append(pk)
+    groups: dict[tuple[int, int, int], list] = defaultdict(list)
+    for pk, township_id, year, month, marked_at, attempts, failed_at in marks:
+        groups[(township_id, year, month)].append((pk, marked_at, attempts, failed_at))
     rebuilt = 0
-    for (township_id, year), by_month in sorted(groups.items()):
-        with transaction.atomic():
-            rebuilt += score_months(
-                township_id=township_id, year=year, months=sorted(by_month), today=today
+    for (township_id, year, month), group in sorted(groups.items()):
+        if _waiting_after_failure(group, now):
+            continue
+        if budget_seconds is not None and time.monotonic() - started > budget_seconds:
+            return rebuilt, True
+        try:
+            with transaction.atomic():
+                rebuilt += score_months(
+                    township_id=township_id, year=year, months=[month], today=today
+                )
+                for pk, marked_at, _attempts, _failed in group:
+                    StaleVillageMonth.objects.filter(pk=pk, marked_at=marked_at).delete()
+        except (OperationalError, InterfaceError):
+            raise  # the database itself (connection, deadlock): the task retries everything
+        except Exception as exc:
+            log.exception("recompute of township %s %s-%s failed", township_id, year, month)
+            record_recompute_failure(
+                township_id=township_id, year=year, month=month, group=group, error=exc
             )
-            pks = [pk for month_pks in by_month.values() for pk in month_pks]
-            StaleVillageMonth.objects.filter(pk__in=pks).delete()
-    return rebuilt
+    return rebuilt, False
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    """A month that keeps failing is retried 1, 2, 4 ... minutes apart, at most hourly."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+def _waiting_after_failure(group, now) -> bool:
+    """Failed before and not marked again since: wait out the retry delay."""
+    return all(
+        failed_at is not None and marked_at <= failed_at and now < failed_at + _retry_delay(n)
+        for _pk, marked_at, n, failed_at in group
+    )
+
+
+def record_recompute_failure(*, township_id: int, year: int, month: int, group, error) -> None:
+    """Keep the marks with the reason; the first failure of a streak becomes a failed job on
+    /jobs/ and a notification to the township's admins (once: the job's key)."""
+    from accounts.models import Role, User
+    from jobs.services import job_create, job_failed, notify
+
+    reason = f"{type(error).__name__}: {error}"[:2000]
+    with transaction.atomic():
+        pks = [pk for pk, *_rest in group]
+        first = not any(attempts for _pk, _marked, attempts, _failed in group)
+        StaleVillageMonth.objects.filter(pk__in=pks).update(
+            attempts=F("attempts") + 1, last_error=reason, failed_at=timezone.now()
+        )
+        if not first:
+            return
+        township = Township.objects.get(pk=township_id)
+        title = _("重新计算 %(y)d年%(m)d月 失败") % {"y": year, "m": month}
+        job = job_create(
+            kind="recompute",
+            title=title,
+            params={"township_id": township_id, "year": year, "month": month},
+            township=township,
+        )
+        job_failed(job, reason)
+        admins = User.objects.filter(township_id=township_id, role=Role.ADMIN, is_active=True)
+        notify(
+            users=admins,
+            title=title,
+            body=_("该月评分未更新,原因:%(reason)s。修正记录后将自动重算。") % {"reason": reason},
+            url=reverse("jobs:job_status", args=[job.pk]),
+            dedupe_key=f"recompute-failed:{job.pk}",
+        )
 
 
 def months_to_score(year: int, today: date) -> list[int]:
@@ -168,10 +245,18 @@ def _require_admin(by, township_id):
         raise PermissionDenied
 
 
+def _lock(period: Period) -> None:
+    """Take the month's lock (the one recomputes take) and read its state as committed: two
+    admins closing at once, or a recompute running meanwhile, wait for each other."""
+    lock_months(period.township_id, period.year, [period.month])
+    period.refresh_from_db()
+
+
 def _move(period: Period, *, action: str, to: str, by, reason: str = "") -> Period:
     PeriodEvent.objects.create(
         period=period, action=action, from_state=period.state, to_state=to, reason=reason, by=by
     )
+    audit.record(f"period_{action}", user=by, obj=period, detail=reason)
     period.state = to
     return period
 
@@ -180,6 +265,7 @@ def _move(period: Period, *, action: str, to: str, by, reason: str = "") -> Peri
 def period_publish(*, period: Period, by, today=None) -> Period:
     """公示: the sheets become visible to the villages, who may contest a line for five days."""
     _require_admin(by, period.township_id)
+    _lock(period)
     if period.state != PeriodState.OPEN:
         raise ValidationError(_("只有进行中的月份可以公示。"))
     score_month(township_id=period.township_id, year=period.year, month=period.month, today=today)
@@ -193,6 +279,7 @@ def period_publish(*, period: Period, by, today=None) -> Period:
 def period_close(*, period: Period, by, reason: str = "") -> Period:
     """关闭: final sheets (nothing provisional is left open), then the month is frozen."""
     _require_admin(by, period.township_id)
+    _lock(period)
     if period.is_closed:
         raise ValidationError(_("%(period)s 已关闭。") % {"period": period})
     pending = Contest.objects.filter(
@@ -232,6 +319,7 @@ def period_close(*, period: Period, by, reason: str = "") -> Period:
 def period_reopen(*, period: Period, by, reason: str) -> Period:
     """重新开启: only with a reason, which is kept; the month's records can change again."""
     _require_admin(by, period.township_id)
+    _lock(period)
     if not period.is_closed:
         raise ValidationError(_("只有已关闭的月份可以重新开启。"))
     if not reason.strip():

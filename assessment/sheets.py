@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from .models import RubricVersion, ScoreLine, ScoreSheet
+from .models import Period, RubricVersion, ScoreLine, ScoreSheet
 from .scoring.types import ItemScore, Line, RecordRef, SectionScore, Sheet, Veto
 
 
@@ -18,11 +18,36 @@ def _refs_of(data) -> tuple[RecordRef, ...]:
     return tuple(RecordRef(kind, int(pk)) for kind, pk in data)
 
 
+def lock_months(township_id: int, year: int, months: Iterable[int]) -> None:
+    """Hold the township-months' Period rows (FOR UPDATE) until the transaction ends.
+
+    Whoever writes a month's sheets or changes its state holds this lock first, so two
+    recomputes of the same month run one after the other (the second rebuilds the same sheets)
+    instead of deleting the sheets the other's lines still point at, and a recompute never
+    overwrites the final sheets of a month closed meanwhile. Months in ascending order: two
+    holders of several months cannot deadlock. A no-op on SQLite, which locks the whole file.
+    """
+    months = sorted(set(months))
+    if not months:
+        return
+    Period.objects.bulk_create(
+        [Period(township_id=township_id, year=year, month=m) for m in months],
+        ignore_conflicts=True,
+    )
+    list(
+        Period.objects.select_for_update()
+        .filter(township_id=township_id, year=year, month__in=months)
+        .order_by("month")
+        .values_list("pk", flat=True)
+    )
+
+
 @transaction.atomic
 def store_sheets(
     *, township_id: int, year: int, month: int, version: RubricVersion, sheets: list[Sheet]
 ) -> int:
     """Replace the township's stored sheets for the month, in a fixed number of queries."""
+    lock_months(township_id, year, [month])
     _delete_month(township_id, year, month)
     rows = ScoreSheet.objects.bulk_create(
         [

@@ -21,6 +21,7 @@ from django_filters import FilterSet
 from django_filters.views import FilterView
 
 from accounts.access import get_for_user, scope
+from assessment.recompute import pending_notice
 
 from .history import versions
 from .records import record_delete, record_revert, record_save
@@ -189,6 +190,8 @@ class RecordFormView(PagesMixin, FormView):
             _add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已保存:%(obj)s") % {"obj": instance})
+        if notice := pending_notice():  # saved, but its recompute could not be queued yet
+            messages.info(self.request, notice)
         return redirect(self.url("detail", instance.pk))
 
     def get_context_data(self, **kwargs):

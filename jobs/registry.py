@@ -7,6 +7,10 @@ the app that owns the work (assessment/jobs.py, ...), imported when Django start
 
 RUNNERS: dict = {}
 
+# Returned by a runner that handed its work to further short tasks (a year recompute is one task
+# per month); the last of them finishes the job, so run_job must not mark it done.
+DEFERRED = object()
+
 
 def runner(kind: str):
     def register(fn):

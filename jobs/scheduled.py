@@ -102,15 +102,19 @@ def send_close_reminders(today: date) -> int:
 
 
 def recompute_open_periods(today: date) -> int:
-    """Nightly: every open month of the current year so far, for every township."""
-    from assessment.services import score_months
+    """Nightly: every open month of the current year so far, for every township, queued as one
+    short task per township-month (well under the broker's visibility timeout, however large
+    the county). Returns the number of township-months queued."""
+    from assessment.tasks import recompute_month
 
-    rebuilt = 0
-    for township in Township.objects.all():
-        rebuilt += score_months(
-            township_id=township.pk,
-            year=today.year,
-            months=list(range(1, today.month + 1)),
-            today=today,
+    queued = 0
+    for township_id in Township.objects.values_list("pk", flat=True):
+        open_months = set(range(1, today.month + 1)) - set(
+            Period.objects.filter(
+                township_id=township_id, year=today.year, state=PeriodState.CLOSED
+            ).values_list("month", flat=True)
         )
-    return rebuilt
+        for month in sorted(open_months):
+            recompute_month.apply_async(args=[township_id, today.year, month])
+            queued += 1
+    return queued

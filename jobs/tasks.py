@@ -10,7 +10,7 @@ from celery import shared_task
 from django.db import DatabaseError, transaction
 
 from .models import Job, JobState
-from .registry import RUNNERS
+from .registry import DEFERRED, RUNNERS
 from .services import job_done, job_failed, job_progress, job_start
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,8 @@ def run_job(self, job_id: int):
         log.exception("job %s failed", job_id)
         job_failed(job, f"{type(exc).__name__}: {exc}")
         return "failed"
+    if outcome is DEFERRED:
+        return "deferred"
     message, result = outcome if isinstance(outcome, tuple) else (outcome, None)
     job_done(job, message or "", result)
     return "done"

@@ -81,6 +81,11 @@ class StaleVillageMonth(models.Model):
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
     marked_at = models.DateTimeField(auto_now=True)
+    # A recompute that raised keeps the mark (the month is still stale) and says why; the
+    # count and time space out the retries and tell a new failure from a repeated one.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("待重算村月")
