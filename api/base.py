@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
@@ -24,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.utils import model_meta
 
 from accounts.access import scope, visible_villages
+from accounts.api_auth import SessionAuthentication, TokenAuthentication
 from assessment.periods import PeriodClosedError
 from core.records import record_delete, record_save
 

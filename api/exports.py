@@ -23,7 +23,8 @@ from exports.periods import MONTH, QUARTER, YEAR, Span, span_from
 from exports.score_sheets import village_workbook
 from exports.styles import workbook_bytes
 from exports.tables import ranking_workbook
-from jobs.models import Job, JobState
+from jobs.access import job_for_user
+from jobs.models import JobState
 
 from .assessment import KINDS, township_for
 from .base import AUTHENTICATION, DescribedSerializer
@@ -124,7 +125,10 @@ class JobSerializer(DescribedSerializer):
     id = serializers.IntegerField(label=gettext_lazy("任务编号"))
     kind = serializers.CharField(label=gettext_lazy("任务类型"))
     title = serializers.CharField(label=gettext_lazy("任务"))
-    state = serializers.ChoiceField(choices=JobState.choices, label=gettext_lazy("状态"))
+    # What the pages show too: a job whose worker is gone reads as stalled (jobs/rules.py).
+    state = serializers.ChoiceField(
+        source="current_state", choices=JobState.choices, label=gettext_lazy("状态")
+    )
     progress = serializers.IntegerField(label=gettext_lazy("进度(0-100)"))
     message = serializers.CharField(allow_blank=True, label=gettext_lazy("说明"))
     error = serializers.CharField(allow_blank=True, label=gettext_lazy("失败原因"))
@@ -161,14 +165,6 @@ class SheetsJobExport(ExportView):
 JOB_ID = OpenApiParameter("job_id", int, OpenApiParameter.PATH, description="任务编号")
 
 
-def job_for(user, pk) -> Job:
-    """The requester's own job, or any job for a township admin; 404 otherwise (as jobs.views)."""
-    job = Job.objects.filter(pk=pk).first()
-    if job is None or (job.requested_by_id != user.pk and not user.is_township_admin):
-        raise Http404
-    return job
-
-
 class JobView(APIView):
     authentication_classes = AUTHENTICATION
     permission_classes = [IsAuthenticated]
@@ -178,7 +174,7 @@ class JobView(APIView):
     )
     def get(self, request, job_id: int):
         return Response(
-            JobSerializer(job_for(request.user, job_id), context={"request": request}).data
+            JobSerializer(job_for_user(request.user, job_id), context={"request": request}).data
         )
 
 
@@ -192,7 +188,7 @@ class JobDownload(APIView):
         responses={(200, XLSX): OpenApiTypes.BINARY},
     )
     def get(self, request, job_id: int):
-        job = job_for(request.user, job_id)
+        job = job_for_user(request.user, job_id)
         if not job.result_file:
             raise Http404
         return FileResponse(

@@ -6,6 +6,7 @@ reason; a failed job is never silent (admins see every failure on the jobs page)
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,8 @@ class JobState(models.TextChoices):
     RUNNING = "running", _("进行中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+    # No worker is running it any more (jobs/rules.py is_stalled); it may be run again.
+    STALLED = "stalled", _("已停滞")
 
 
 class Job(models.Model):
@@ -40,6 +43,8 @@ class Job(models.Model):
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    # Stamped on creation, start and every progress report: a worker's sign of life.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:
@@ -53,6 +58,30 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
+
+    # What the pages show is decided by jobs/rules.py; these only feed it the job's values.
+    @property
+    def current_state(self) -> str:
+        from .rules import current_state
+
+        return current_state(self.state, self.heartbeat_at or self.created_at, timezone.now())
+
+    def get_current_state_display(self) -> str:
+        return JobState(self.current_state).label
+
+    @property
+    def poll_seconds(self) -> int | None:
+        from .rules import poll_seconds
+
+        now = timezone.now()
+        return poll_seconds(self.current_state, self.started_at or self.created_at, now)
+
+    @property
+    def may_rerun(self) -> bool:
+        from .registry import RUNNERS
+        from .rules import may_rerun
+
+        return may_rerun(self.current_state, self.kind in RUNNERS)
 
 
 class Notification(models.Model):

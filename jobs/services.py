@@ -1,29 +1,50 @@
 """Jobs and notifications: the writes, one function each."""
 
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from .models import Job, JobState, Notification
+from .rules import ACTIVE, STALL_AFTER, is_stalled
+
+log = logging.getLogger(__name__)
 
 
 def job_create(*, kind: str, title: str, params: dict, by=None, township=None) -> Job:
     return Job.objects.create(
-        kind=kind, title=title, params=params, requested_by=by, township=township
+        kind=kind,
+        title=title,
+        params=params,
+        requested_by=by,
+        township=township,
+        heartbeat_at=timezone.now(),  # a queued job no worker takes up stalls too
     )
 
 
 def job_start(job: Job) -> None:
     Job.objects.filter(pk=job.pk).update(
-        state=JobState.RUNNING, started_at=timezone.now(), attempts=job.attempts + 1, error=""
+        state=JobState.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        error="",
     )
 
 
 def job_progress(job: Job, percent: int, message: str = "") -> None:
-    Job.objects.filter(pk=job.pk).update(progress=max(0, min(100, percent)), message=message[:500])
+    """Record how far the job is; also its heartbeat. A job marked stalled whose worker turns
+    out to be alive (slow, or the task redelivered) is running again."""
+    Job.objects.filter(pk=job.pk).update(
+        progress=max(0, min(100, percent)),
+        message=message[:500],
+        heartbeat_at=timezone.now(),
+        state=Case(When(state=JobState.STALLED, then=Value(JobState.RUNNING)), default=F("state")),
+    )
 
 
 def job_done(job: Job, message: str = "", result_file=None) -> None:
@@ -42,6 +63,46 @@ def job_failed(job: Job, error: str) -> None:
     Job.objects.filter(pk=job.pk).update(
         state=JobState.FAILED, error=error[:5000], finished_at=timezone.now()
     )
+
+
+@transaction.atomic
+def job_rerun(*, job: Job, by) -> bool:
+    """Queue a stalled or failed job again, as the same job: its runner rebuilds what it makes,
+    so running it twice changes nothing more; job_start counts the attempt. False when the job
+    is no longer one to rerun (someone else did, or its worker came back)."""
+    from .tasks import enqueue
+
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if not job.may_rerun:
+        return False
+    Job.objects.filter(pk=job.pk).update(
+        state=JobState.QUEUED,
+        progress=0,
+        message="",
+        error="",
+        finished_at=None,
+        heartbeat_at=timezone.now(),
+    )
+    log.info("job %s rerun by %s (after %s attempts)", job.pk, by, job.attempts)
+    enqueue(job.pk)
+    return True
+
+
+def jobs_mark_stalled(now=None) -> int:
+    """The sweep: store 已停滞 on the active jobs whose worker is gone (jobs/rules.py), so that
+    every query by state agrees with the pages. A heartbeat arriving meanwhile wins."""
+    now = now or timezone.now()
+    marked = 0
+    for pk, state, heartbeat_at, created_at in Job.objects.filter(state__in=ACTIVE).values_list(
+        "pk", "state", "heartbeat_at", "created_at"
+    ):
+        if is_stalled(state, heartbeat_at or created_at, now):
+            marked += Job.objects.filter(pk=pk, state=state, heartbeat_at=heartbeat_at).update(
+                state=JobState.STALLED
+            )
+    if marked:
+        log.warning("%d job(s) stalled: no heartbeat for %s", marked, STALL_AFTER)
+    return marked
 
 
 def notify(

@@ -54,8 +54,22 @@ def start_job(*, kind: str, title: str, params: dict, by=None, township=None) ->
     if kind not in RUNNERS:
         raise KeyError(kind)
     job = job_create(kind=kind, title=title, params=params, by=by, township=township)
-    transaction.on_commit(lambda: run_job.delay(job.pk))
+    enqueue(job.pk)
     return job
+
+
+def enqueue(job_id: int) -> None:
+    """Hand the job to Celery once the transaction commits. A broker that is down never fails
+    the request that asked: the job stays queued, shows as stalled once its heartbeat is old
+    (jobs/rules.py) and can be run again from its page."""
+
+    def send():
+        try:
+            run_job.delay(job_id)
+        except Exception:
+            log.exception("job %s could not be queued; it will show as stalled", job_id)
+
+    transaction.on_commit(send)
 
 
 def _today():
@@ -100,3 +114,11 @@ def nightly_recompute(self):
     from .scheduled import recompute_open_periods
 
     return recompute_open_periods(_today())
+
+
+@shared_task(**RETRY)
+def mark_stalled_jobs(self):
+    """Every few minutes (beat): store 已停滞 on jobs whose worker is gone."""
+    from .services import jobs_mark_stalled
+
+    return jobs_mark_stalled()

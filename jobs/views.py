@@ -1,33 +1,32 @@
+"""The jobs pages: a job's progress panel, its file, the list, the rerun of a stalled or failed
+job. Which jobs a user may read is decided in jobs/access.py; everything else answers 404."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .models import Job, Notification
-from .services import mark_read
+from .access import job_for_user, visible_jobs
+from .models import Notification
+from .services import job_rerun, mark_read
 
 
-def _job_for(user, pk):
-    job = Job.objects.filter(pk=pk).first()
-    if job is None:
-        raise Http404
-    if job.requested_by_id != user.pk and not user.is_township_admin:
-        raise Http404
-    return job
-
-
-@login_required
-def job_status(request, pk: int):
-    """The job's progress panel; htmx polls it until the job has finished."""
-    job = _job_for(request.user, pk)
+def _panel(request, job):
     template = "jobs/_job_panel.html" if request.headers.get("HX-Request") else "jobs/job.html"
     return render(request, template, {"job": job})
 
 
 @login_required
+def job_status(request, pk: int):
+    """The job's progress panel; htmx polls it while the job is queued or running."""
+    return _panel(request, job_for_user(request.user, pk))
+
+
+@login_required
 def job_download(request, pk: int):
-    job = _job_for(request.user, pk)
+    job = job_for_user(request.user, pk)
     if not job.result_file:
         raise Http404
     return FileResponse(
@@ -38,10 +37,26 @@ def job_download(request, pk: int):
 
 
 @login_required
+@require_POST
+def rerun(request, pk: int):
+    """重新运行: the requester or the township's admins queue a stalled or failed job again."""
+    job = job_for_user(request.user, pk)
+    queued = job_rerun(job=job, by=request.user)
+    if request.headers.get("HX-Request"):  # the panel swaps itself: its state says it all
+        job.refresh_from_db()
+        return render(request, "jobs/_job_panel.html", {"job": job})
+    if queued:
+        messages.info(request, _("已重新排队运行。"))
+    else:
+        messages.error(request, _("该任务正在运行或已完成,无需重新运行。"))
+    return redirect("jobs:job_status", pk=job.pk)
+
+
+@login_required
 def job_list(request):
-    if not request.user.is_township_admin:
-        raise PermissionDenied
-    jobs = Job.objects.select_related("requested_by")[:200]
+    """The user's jobs; a township admin's page lists every job of the township, failures
+    (with their reason) included."""
+    jobs = visible_jobs(request.user).select_related("requested_by")[:200]
     return render(request, "jobs/job_list.html", {"jobs": jobs})
 
 

@@ -71,7 +71,10 @@ def _demo_users(rows, township, villages):
             },
         )
         if created:
+            from accounts.services import require_password_change
+
             user.set_password(DEMO_PASSWORD)
+            require_password_change(user)  # a published initial password (等保 2.0)
             user.save()
         if row["role"] == "admin" and not user.is_superuser:
             # The township admin works in the Django admin too; give it every model permission.
