@@ -1,12 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .services import require_password_change
+
+
+class ResetPasswordForm(AdminPasswordChangeForm):
+    """A password an admin sets for a user is a reset: the user must replace it at next login."""
+
+    def save(self, commit=True):
+        require_password_change(self.user)
+        return super().save(commit)
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    change_password_form = ResetPasswordForm
     list_display = [
         "username",
         "last_name",
@@ -15,14 +26,22 @@ class UserAdmin(BaseUserAdmin):
         "township",
         "village",
         "is_active",
+        "must_change_password",
     ]
-    list_filter = ["role", "township", "is_active", "is_superuser"]
+    list_filter = ["role", "township", "is_active", "is_superuser", "must_change_password"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         (_("考核角色"), {"fields": ["role", "township", "village"]}),
+        (_("密码策略"), {"fields": ["must_change_password"]}),
     ]
     add_fieldsets = [
         *BaseUserAdmin.add_fieldsets,
         (_("考核角色"), {"fields": ["role", "township", "village"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # The password an admin gives a new user is an initial one.
+            require_password_change(obj)
+        super().save_model(request, obj, form, change)

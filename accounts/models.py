@@ -32,6 +32,11 @@ class User(AbstractUser):
         verbose_name=_("所属村(居)"),
         help_text=_("仅村(居)书记填写。"),
     )
+    must_change_password = models.BooleanField(
+        _("须修改密码"),
+        default=False,
+        help_text=_("初始密码或管理员重置的密码:下次登录时必须先修改密码。"),
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -47,6 +52,17 @@ class User(AbstractUser):
             self.township_id = self.village.township_id
         if not self.is_superuser and not self.township_id:
             raise ValidationError({"township": _("请指定所属镇。")})
+
+    def save(self, *args, **kwargs):
+        # set_password() keeps the new raw password in _password until the save; every path that
+        # changes a password (own change, admin reset, changepassword) comes through here.
+        # A new user has no token yet, so only an existing one needs its tokens revoked.
+        revoke = not self._state.adding and (self._password is not None or not self.is_active)
+        super().save(*args, **kwargs)
+        if revoke:
+            from .services import revoke_api_tokens
+
+            revoke_api_tokens(self)
 
     @property
     def is_secretary(self) -> bool:

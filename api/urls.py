@@ -5,11 +5,16 @@ from django.http import JsonResponse
 from django.urls import path, re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework.routers import SimpleRouter
 
 from . import assessment, cases, exports, governance, petitions, rewards, villages
 from .auth import ObtainToken
+from .docs_csp import redoc_csp, swagger_csp
 
 app_name = "api"
 
@@ -49,8 +54,13 @@ for prefix, viewset, basename in [
 urlpatterns = [
     path("token/", ObtainToken.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # The split view serves Swagger UI's start-up script from this URL (?script), not inline.
+    path(
+        "docs/",
+        swagger_csp(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
+    path("redoc/", redoc_csp(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
     path("rankings/", assessment.RankingView.as_view(), name="rankings"),
     path(
         "exports/villages/<int:village_id>/sheet/",

@@ -10,6 +10,8 @@ from .settings import *  # noqa: F403
 
 # django-axes breaks the test client's login(); its own test turns it back on.
 AXES_ENABLED = False
+# Tests log in as demo users with the demo password; tests/accounts turns the forced change on.
+FORCE_PASSWORD_CHANGE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 MEDIA_ROOT = str(VAR_DIR / "test-uploads")  # noqa: F405
