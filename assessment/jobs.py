@@ -19,5 +19,5 @@ def recompute_year(job, progress):
     months = job.params.get("months") or services.months_to_score(year, timezone.localdate())
     if not months:
         return _("%(y)d 年尚未开始,无需计算。") % {"y": year}
-    recompute_job_month.apply_async(args=[job.pk, list(months), 0])
+    recompute_job_month.apply_async(args=[job.pk, list(months), 0], ignore_result=True)
     return DEFERRED

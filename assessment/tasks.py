@@ -43,7 +43,7 @@ def recompute_stale(self):
         log.warning("debounce key not cleared", exc_info=True)
     rebuilt, more = recompute_stale_village_months(budget_seconds=BATCH_SECONDS)
     if more:
-        recompute_stale.apply_async()
+        recompute_stale.apply_async(ignore_result=True)
     return rebuilt
 
 
@@ -58,7 +58,8 @@ def enqueue_recompute() -> None:
     if not first:
         return
     try:
-        recompute_stale.apply_async(countdown=DEBOUNCE_SECONDS)
+        # No result wanted: subscribing to one would retry a down Redis for seconds more.
+        recompute_stale.apply_async(countdown=DEBOUNCE_SECONDS, ignore_result=True)
     except Exception:
         # Not queued: free the key so the next save tries again instead of waiting a minute.
         with contextlib.suppress(Exception):
@@ -68,7 +69,7 @@ def enqueue_recompute() -> None:
 
 def sweep_now() -> None:
     """Queue a sweep at once (a worker that has just (re)connected to the broker)."""
-    recompute_stale.apply_async()
+    recompute_stale.apply_async(ignore_result=True)
 
 
 @shared_task(**RETRY)
@@ -106,7 +107,9 @@ def recompute_job_month(self, job_id: int, months: list[int], index: int, rebuil
         return "failed"
     job_progress(job, int((index + 1) * 100 / len(months)), _("已计算 %(m)d 月") % {"m": month})
     if index + 1 < len(months):
-        recompute_job_month.apply_async(args=[job_id, months, index + 1, rebuilt])
+        recompute_job_month.apply_async(
+            args=[job_id, months, index + 1, rebuilt], ignore_result=True
+        )
         return "next"
     job_done(job, _("已重新计算 %(n)d 张月度评分表(已关闭月份保持不变)。") % {"n": rebuilt})
     return "done"

@@ -115,6 +115,6 @@ def recompute_open_periods(today: date) -> int:
             ).values_list("month", flat=True)
         )
         for month in sorted(open_months):
-            recompute_month.apply_async(args=[township_id, today.year, month])
+            recompute_month.apply_async(args=[township_id, today.year, month], ignore_result=True)
             queued += 1
     return queued

@@ -233,7 +233,7 @@ def test_the_nightly_recompute_queues_one_task_per_open_township_month(
     services.period_close(period=services.period_for(township.pk, 2026, 2), by=admin_user)
     queued = []
     monkeypatch.setattr(
-        tasks.recompute_month, "apply_async", lambda args: queued.append(tuple(args))
+        tasks.recompute_month, "apply_async", lambda args, **kw: queued.append(tuple(args))
     )
     assert recompute_open_periods(date(2026, 3, 5)) == 5
     other = other_village.township_id

@@ -1,0 +1,29 @@
+"""A celery worker whose month recomputes each take FAULT_MONTH_SECONDS longer, so that a test
+can kill it at a known point mid-way through a year (the months themselves are unchanged)."""
+
+import os
+import sys
+import time
+
+import django
+
+django.setup()
+
+from assessment import services  # noqa: E402
+
+_delay = float(os.environ.get("FAULT_MONTH_SECONDS", "0"))
+_score_month = services.score_month
+
+
+def slow_score_month(**kwargs):
+    time.sleep(_delay)
+    return _score_month(**kwargs)
+
+
+services.score_month = slow_score_month
+
+if __name__ == "__main__":
+    from celery.__main__ import main
+
+    sys.argv = ["celery", *sys.argv[1:]]
+    sys.exit(main())
