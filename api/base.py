@@ -5,17 +5,28 @@ Reads: the queryset is narrowed by accounts.access.scope (what lies outside a us
 model instance, then hands it to core.records.record_save (full_clean, closed-month guard,
 attributed history, stale marks): the path the browser's forms take. A Django ValidationError
 comes back as 400 with the field at fault, a closed month as 409 (api.exceptions).
+
+Concurrency: a record's detail, create and update responses carry an `ETag` naming its version;
+an update or delete with `If-Match` (or an update with the `version` it read in the body) is
+refused when the record changed since (412 / 409, naming what changed), so nothing is
+overwritten. A create with an `Idempotency-Key` is done once: the same key again replays the
+first response (core.submissions).
 """
+
+import json
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.relations import ManyRelatedField
@@ -25,9 +36,10 @@ from rest_framework.utils import model_meta
 from accounts.access import scope, visible_villages
 from accounts.api_auth import SessionAuthentication, TokenAuthentication
 from assessment.periods import PeriodClosedError
-from core.records import record_delete, record_save
+from core import submissions
+from core.records import RecordConflict, check_version, record_delete, record_save
 
-from .exceptions import validation_error
+from .exceptions import StaleWrite, etag_for, validation_error
 from .filters import filterset_for
 from .history import HistoryRowSerializer, history_rows
 from .pagination import Pagination
@@ -36,8 +48,44 @@ from .permissions import RecordPermission
 
 MSG_REASON_REQUIRED = _("修改已有记录时须填写修改原因。")
 MSG_DELETE_REASON = _("请填写删除原因。")
+MSG_IF_MATCH = _("If-Match 与该记录的任何版本都不符,请重新读取该记录。")
+MSG_KEY_TOO_LONG = _("Idempotency-Key 不能超过 %(n)s 个字符。")
+MSG_KEY_REUSED = _("该 Idempotency-Key 已用于另一个不同的请求。")
+IF_MATCH_TAG = re.compile(r'^(?:W/)?"(?P<label>[\w.]+)\.(?P<pk>\d+)\.v(?P<version>\d+)"$')
+ETAG_ACTIONS = ("retrieve", "create", "update", "partial_update")
 AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 FILE_PARSERS = [MultiPartParser, JSONParser]
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = MSG_IF_MATCH
+    default_code = "precondition_failed"
+
+
+def if_match_version(request, instance) -> int | None:
+    """The version of `instance` the request's `If-Match` names; None without the header, with
+    `*`, or for a kind without versions. A tag of no version of this record fails at once."""
+    header = request.headers.get("If-Match", "") if request is not None else ""
+    if not header.strip() or instance.pk is None or not hasattr(instance, "version"):
+        return None
+    tags = [tag.strip() for tag in header.split(",") if tag.strip()]
+    if "*" in tags:
+        return None
+    for tag in tags:
+        found = IF_MATCH_TAG.match(tag)
+        if (
+            found
+            and found["label"] == instance._meta.label_lower
+            and int(found["pk"]) == instance.pk
+        ):
+            return int(found["version"])
+    raise PreconditionFailed
+
+
+def as_json(data):
+    """Response data as stored JSON (dates and decimals as the renderer writes them)."""
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder, default=str))
 
 
 def user_of(context):
@@ -100,9 +148,18 @@ class RecordSerializer(Described, serializers.ModelSerializer):
         help_text=_("修改已有记录时必填,记入修改历史。"),
     )
 
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        label=_("版本"),
+        help_text=_(
+            "读取时的版本;修改时原样带回(或用 If-Match 头),记录在此期间被他人修改则不保存。"
+        ),
+    )
+
     related_scopes: dict = {"village": visible_villages}
     nested: tuple[str, ...] = ()
-    ALWAYS_FIELDS = ("change_reason", "village_name")
+    ALWAYS_FIELDS = ("change_reason", "village_name", "version")
 
     class Meta:
         # The model's full_clean checks its constraints, with the township's wording.
@@ -115,6 +172,8 @@ class RecordSerializer(Described, serializers.ModelSerializer):
     def get_field_names(self, declared_fields, info):
         names = list(super().get_field_names(declared_fields, info))
         names += [n for n in self.ALWAYS_FIELDS if n in declared_fields and n not in names]
+        if not hasattr(self.Meta.model, "version"):
+            names = [n for n in names if n != "version"]
         return names
 
     def get_fields(self):
@@ -133,6 +192,8 @@ class RecordSerializer(Described, serializers.ModelSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        # The version read is a precondition of the write, never a value written.
+        self._body_version = attrs.pop("version", None)
         if self.instance is not None and not attrs.get("change_reason", "").strip():
             raise serializers.ValidationError({"change_reason": [MSG_REASON_REQUIRED]})
         return attrs
@@ -161,12 +222,27 @@ class RecordSerializer(Described, serializers.ModelSerializer):
             setattr(instance, name, value)
         return self.write(instance, reason=reason, m2m=m2m, nested=nested)
 
+    def expected_version(self, instance) -> tuple[int | None, int]:
+        """The version the client read, and the status a stale one answers: If-Match first
+        (412), else the body's `version` (409)."""
+        if instance.pk is None:
+            return None, status.HTTP_412_PRECONDITION_FAILED
+        header = if_match_version(self.context.get("request"), instance)
+        if header is not None:
+            return header, status.HTTP_412_PRECONDITION_FAILED
+        return getattr(self, "_body_version", None), status.HTTP_409_CONFLICT
+
     def write(self, instance, *, reason: str, m2m: dict, nested: dict):
         self.check_write(instance)
+        expected, stale_status = self.expected_version(instance)
         try:
             with transaction.atomic():
+                # Before any override of save_record runs: the row stays locked to the end.
+                check_version(instance, expected)
                 instance = self.save_record(instance, reason=reason, m2m=m2m)
                 self.save_nested(instance, nested, reason=reason)
+        except RecordConflict as exc:
+            raise StaleWrite(exc, stale_status) from exc
         except PeriodClosedError:
             raise
         except DjangoValidationError as exc:
@@ -272,12 +348,72 @@ class RecordViewSet(viewsets.ModelViewSet):
         ordering = self.ordering or tuple(self.model._meta.ordering)
         return self.scope(queryset).order_by(*ordering, "-pk")
 
+    def get_object(self):
+        obj = super().get_object()
+        self._etag_object = obj
+        return obj
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        obj = getattr(self, "_etag_object", None)
+        if (
+            obj is not None
+            and getattr(self, "action", None) in ETAG_ACTIONS
+            and 200 <= response.status_code < 300
+            and getattr(obj, "version", None) is not None
+        ):
+            response["ETag"] = etag_for(obj)
+        return response
+
     # --- writes ----------------------------------------------------------------------------
+    def create(self, request, *args, **kwargs):
+        """With an `Idempotency-Key`: done once per key and user; the same request again gets
+        the first response back, a different one with the same key 422."""
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return super().create(request, *args, **kwargs)
+        if len(key) > submissions.MAX_KEY_LENGTH:
+            message = MSG_KEY_TOO_LONG % {"n": submissions.MAX_KEY_LENGTH}
+            raise serializers.ValidationError({"Idempotency-Key": [message]})
+        token = submissions.API + key
+        data = request.data.lists() if hasattr(request.data, "lists") else request.data
+        fingerprint = submissions.digest(request.method, request.path, data)
+        with transaction.atomic():
+            earlier = submissions.claim(request.user, token, request_digest=fingerprint)
+            if earlier is None:
+                response = super().create(request, *args, **kwargs)
+                submissions.remember(
+                    request.user,
+                    token,
+                    self._etag_object,
+                    status=response.status_code,
+                    body=as_json(response.data),
+                )
+                return response
+        if earlier.request_digest != fingerprint:
+            return Response(
+                {"detail": MSG_KEY_REUSED, "code": "idempotency_key_reused"},
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
+        response = Response(earlier.response_body, status=earlier.response_status)
+        response["Idempotent-Replayed"] = "true"
+        return response
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        self._etag_object = serializer.instance
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        self._etag_object = serializer.instance
+
     def perform_destroy(self, instance):
         reason = self.request.query_params.get("reason", "").strip()
         if not reason:
             raise serializers.ValidationError({"reason": [MSG_DELETE_REASON]})
-        self.delete_record(instance, reason=reason)
+        with transaction.atomic():
+            check_version(instance, if_match_version(self.request, instance))
+            self.delete_record(instance, reason=reason)
 
     def delete_record(self, instance, *, reason: str) -> None:
         record_delete(instance=instance, user=self.request.user, reason=reason)

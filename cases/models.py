@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import Versioned
+
 from .choices import CaseState, ExtensionState, ReviewDecision
 
 
-class AssignedCase(models.Model):
+class AssignedCase(Versioned, models.Model):
     """A petition case a superior or a leader assigned to a village for handling.
 
     评分表 一.3: 办理结果经审核认定办理不当被退回的, 每件扣1分 (decision: the table names the
@@ -109,7 +111,7 @@ class AssignedCase(models.Model):
         return self.concluded_date <= self.due_date
 
 
-class CaseHandlerReport(models.Model):
+class CaseHandlerReport(Versioned, models.Model):
     """The village reports who handles the case (承办人), with the date it reported them."""
 
     case = models.ForeignKey(
@@ -137,7 +139,7 @@ class CaseHandlerReport(models.Model):
         return self.case.village
 
 
-class CaseReview(models.Model):
+class CaseReview(Versioned, models.Model):
     """The township's review of a reported result; each rejection is kept (评分表 一.3)."""
 
     case = models.ForeignKey(
@@ -178,7 +180,7 @@ class CaseReview(models.Model):
             raise ValidationError({"reason": _("退回重办须写明办理不当的原因。")})
 
 
-class CaseExtension(models.Model):
+class CaseExtension(Versioned, models.Model):
     """A request to extend the deadline (延期) in working days; a township admin decides."""
 
     case = models.ForeignKey(
@@ -249,7 +251,7 @@ class CaseExtension(models.Model):
         return []
 
 
-class BacklogCase(models.Model):
+class BacklogCase(Versioned, models.Model):
     """信访积案 under leader responsibility, with the five elements of 五个一.
 
     评分表 三.3: 信访积案化解后出现重复访、反复访的, 每件扣5分 (a relapse, on its date).
@@ -314,7 +316,7 @@ class BacklogCase(models.Model):
             raise ValidationError(errors)
 
 
-class BacklogRelapse(models.Model):
+class BacklogRelapse(Versioned, models.Model):
     """A backlog case petitioned again (重复访、反复访), counted on its date (评分表 三.3)."""
 
     case = models.ForeignKey(

@@ -1,9 +1,14 @@
-"""Form base for records: villages limited to what the user may see, a reason for every change."""
+"""Form base for records: villages limited to what the user may see, a reason for every change,
+the version read carried along (a stale save is refused, core.records.RecordConflict) and a
+one-time token on create forms (a resubmission is not saved twice, core.submissions)."""
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import visible_villages
+
+from .submissions import MAX_KEY_LENGTH, new_token
 
 
 class DateInput(forms.DateInput):
@@ -30,9 +35,23 @@ class RecordForm(forms.ModelForm):
         help_text=_("修改已有记录时必填,记入修改历史。"),
     )
 
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    submission_token = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=MAX_KEY_LENGTH
+    )
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.instance.pk is None:
+            self.fields.pop("version")
+            self.fields["submission_token"].initial = new_token()
+        else:
+            self.fields.pop("submission_token")
+            if hasattr(self.instance, "version"):
+                self.fields["version"].initial = self.instance.version
+            else:
+                self.fields.pop("version")
         for field in self.fields.values():
             if isinstance(field, forms.DateTimeField):
                 field.widget = DateTimeInput()
@@ -44,3 +63,46 @@ class RecordForm(forms.ModelForm):
             self.fields.pop("change_reason")
         else:
             self.fields["change_reason"].required = True
+
+    @property
+    def expected_version(self) -> int | None:
+        """The version the user read (None: not carried, e.g. a form from before versions)."""
+        return self.cleaned_data.get("version")
+
+    @property
+    def submission_key(self) -> str:
+        return self.cleaned_data.get("submission_token") or ""
+
+    def take_theirs(self, conflict) -> dict:
+        """The bound data again, on top of the version now stored: what the other person
+        changed replaces what this user left as they read it; what both changed keeps this
+        user's input (listed in the conflict message). Returns the new data for a new form."""
+        data = QueryDict(mutable=True)
+        for key in self.data:
+            data.setlist(
+                key,
+                list(self.data.getlist(key)) if hasattr(self.data, "getlist") else [self.data[key]],
+            )
+        data[self.add_prefix("version")] = str(conflict.current)
+        for change in conflict.changes:
+            field = self.fields.get(change.field)
+            if field is None or change.concealed:
+                continue
+            if isinstance(field, (forms.FileField, forms.ModelMultipleChoiceField)):
+                continue  # a file or a set of rows is not merged: listed in the message only
+            if self.cleaned_data.get(change.field) != change.old:
+                continue
+            key = self.add_prefix(change.field)
+            value = field.prepare_value(change.value)
+            if isinstance(field.widget, forms.CheckboxInput):
+                if value:
+                    data[key] = "on"
+                else:
+                    data.pop(key, None)
+                continue
+            shown = field.widget.format_value(value)
+            if isinstance(shown, list):
+                data.setlist(key, shown)
+            else:
+                data[key] = "" if shown is None else str(shown)
+        return data

@@ -5,13 +5,123 @@ Every record model places itself in months through `record_dates()` (the dates R
 all save through `record_save` / `record_delete`, so the rules are enforced once.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts.rules import village_of
 from assessment.periods import ensure_open
 from assessment.recompute import mark_stale
+
+from .history import field_label
+from .models import stored_version
+
+MSG_CONFLICT = _(
+    "该记录在您打开之后已被他人修改(您读取的是第 %(expected)s 版,现在是第 %(current)s 版),"
+    "您的修改没有保存。"
+)
+MSG_CONFLICT_GONE = _("该记录在您打开之后已被他人删除,您的修改没有保存。")
+
+
+@dataclass(frozen=True)
+class OtherChange:
+    """A field someone else changed since the version a user read: its label and new value."""
+
+    field: str
+    label: str
+    value: object  # the stored value now (a related object, not its key); None when concealed
+    old: object  # the value in the version the user read (to tell what the user left as read)
+    text: str  # the value as people read it (a choice's label, 是/否, 空)
+    concealed: bool = False
+
+
+def _as_text(model, name: str, value) -> str:
+    if value is None or value == "":
+        return str(_("(空)"))
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    try:
+        choices = dict(model._meta.get_field(name).flatchoices)
+    except FieldDoesNotExist:
+        choices = {}
+    if value in choices:
+        return str(choices[value])
+    if isinstance(value, list):  # a many-to-many field's rows
+        return "、".join(str(v) for v in value) or str(_("(空)"))
+    return str(value)
+
+
+class RecordConflict(ValidationError):
+    """A save or delete from a stale read: the record changed (or went) since `expected`.
+
+    `changes` are what the others changed between the version read and the stored one, and
+    `users` who changed it; both empty when no history tells (a bulk write without history).
+    """
+
+    code = "edit_conflict"
+
+    def __init__(self, *, instance, expected, current, changes=(), users=()):
+        self.instance, self.expected, self.current = instance, expected, current
+        self.changes, self.users = list(changes), list(users)
+        if current is None:
+            message = MSG_CONFLICT_GONE
+        else:
+            message = MSG_CONFLICT % {"expected": expected, "current": current}
+        super().__init__(message, code=self.code)
+
+
+def other_changes(instance, expected: int) -> tuple[list[OtherChange], list]:
+    """What changed in the stored record after version `expected`, from its history rows: the
+    newest row against the last one at or before `expected`; and who made those changes."""
+    history = getattr(type(instance), "history", None)
+    if history is None or instance.pk is None:
+        return [], []
+    rows = history.filter(id=instance.pk).select_related("history_user")
+    rows = rows.order_by("-history_date", "-history_id")
+    newer = [row for row in rows if row.version > expected]
+    base = next((row for row in rows if row.version <= expected), None)
+    users = []
+    for row in newer:
+        if row.history_user is not None and row.history_user not in users:
+            users.append(row.history_user)
+    if not newer or base is None:
+        return [], users
+    model = type(instance)
+    concealed = set(getattr(model, "CONCEALED_FIELDS", ()))
+    delta = newer[0].diff_against(base, foreign_keys_are_objs=True)
+    changes = [
+        OtherChange(
+            field=c.field,
+            label=field_label(model, c.field),
+            value=None if c.field in concealed else c.new,
+            old=None if c.field in concealed else c.old,
+            text=str(_("(已修改)")) if c.field in concealed else _as_text(model, c.field, c.new),
+            concealed=c.field in concealed,
+        )
+        for c in delta.changes
+    ]
+    return changes, users
+
+
+def check_version(instance, expected_version) -> None:
+    """Refuse a write from a stale read: lock the stored row (until the transaction ends) and
+    compare its version with the one the user read. Call it inside the write's transaction."""
+    if expected_version is None or instance.pk is None:
+        return
+    current = stored_version(instance)
+    if current == int(expected_version):
+        return
+    changes, users = other_changes(instance, int(expected_version)) if current else ([], [])
+    raise RecordConflict(
+        instance=instance,
+        expected=int(expected_version),
+        current=current,
+        changes=changes,
+        users=users,
+    )
 
 
 def record_dates(instance) -> list[date]:
@@ -47,13 +157,26 @@ def attribute(instance, user, reason: str = "") -> None:
 
 
 @transaction.atomic
-def record_save(*, instance, user, reason: str = "", validate: bool = True, touched_dates=None):
+def record_save(
+    *,
+    instance,
+    user,
+    reason: str = "",
+    validate: bool = True,
+    touched_dates=None,
+    expected_version=None,
+):
     """Save one record; refuse if it touches a closed month (old or new dates).
+
+    `expected_version`: the version the user read; a record changed since is refused with a
+    RecordConflict naming what the other person changed (nothing is overwritten). The version
+    goes up by one on every save (core.models.Versioned).
 
     `touched_dates`: when a service knows which months a change affects (a step of a case that
     runs over several months changes only the months of that step), only those months are
     guarded and marked stale instead of every old and new date of the record.
     """
+    check_version(instance, expected_version)
     if validate:
         instance.full_clean()
     village = village_of(instance)
@@ -77,7 +200,8 @@ def record_save(*, instance, user, reason: str = "", validate: bool = True, touc
 
 
 @transaction.atomic
-def record_delete(*, instance, user, reason: str = "") -> None:
+def record_delete(*, instance, user, reason: str = "", expected_version=None) -> None:
+    check_version(instance, expected_version)
     village = village_of(instance)
     days = record_dates(instance)
     ensure_open(village.township_id, *days)

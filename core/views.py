@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.forms import modelform_factory
 from django.shortcuts import redirect
@@ -23,8 +24,9 @@ from django_filters.views import FilterView
 from accounts.access import get_for_user, scope
 from assessment.recompute import pending_notice
 
+from . import submissions
 from .history import versions
-from .records import record_delete, record_revert, record_save
+from .records import RecordConflict, check_version, record_delete, record_revert, record_save
 
 
 @dataclass
@@ -178,14 +180,28 @@ class RecordFormView(PagesMixin, FormView):
         instance = form.save(commit=False)
         if not self.can_change(instance):
             raise PermissionDenied
+        user = self.request.user
+        token = getattr(form, "submission_key", "")
         try:
-            saver = getattr(form, "save_record", None)
-            reason = form.cleaned_data.get("change_reason", "")
-            if saver is not None:
-                instance = saver(user=self.request.user, reason=reason)
-            else:
-                instance = record_save(instance=instance, user=self.request.user, reason=reason)
-                form.save_m2m()
+            with transaction.atomic():
+                if token:
+                    earlier = submissions.claim(user, submissions.FORM + token)
+                    if earlier is not None:
+                        return self.resubmitted(earlier)
+                # The version the user read, checked (and the row locked) before any save,
+                # also before a form's own save_record.
+                check_version(instance, getattr(form, "expected_version", None))
+                saver = getattr(form, "save_record", None)
+                reason = form.cleaned_data.get("change_reason", "")
+                if saver is not None:
+                    instance = saver(user=user, reason=reason)
+                else:
+                    instance = record_save(instance=instance, user=user, reason=reason)
+                    form.save_m2m()
+                if token:
+                    submissions.remember(user, submissions.FORM + token, instance)
+        except RecordConflict as exc:
+            return self.conflicted(form, exc)
         except ValidationError as exc:
             _add_errors(form, exc)
             return self.form_invalid(form)
@@ -193,6 +209,32 @@ class RecordFormView(PagesMixin, FormView):
         if notice := pending_notice():  # saved, but its recompute could not be queued yet
             messages.info(self.request, notice)
         return redirect(self.url("detail", instance.pk))
+
+    def resubmitted(self, earlier):
+        """The same create form sent again (Back, then 保存): show the record it saved."""
+        record = earlier.record
+        if record is None:
+            messages.warning(self.request, _("该记录已保存过,之后已被删除;这次提交没有再保存。"))
+            return redirect(self.url("list"))
+        messages.info(
+            self.request, _("该记录已保存:%(obj)s。这次重复的提交没有再保存。") % {"obj": record}
+        )
+        return redirect(self.url("detail", record.pk))
+
+    def conflicted(self, form, conflict):
+        """Someone saved the record since this user read it: nothing is saved; the form comes
+        back on top of the stored version with this user's input kept (core.forms.take_theirs)
+        and the other person's changes listed at the top."""
+        if conflict.current is not None:
+            self.instance = self.get_object()
+            form = self.get_form_class()(
+                data=form.take_theirs(conflict),
+                files=self.request.FILES or None,
+                user=self.request.user,
+                instance=self.instance,
+            )
+            form.is_valid()
+        return self.render_to_response(self.get_context_data(form=form, conflict=conflict))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import Versioned
+
 from . import rules
 from .choices import (
     RAILWAY_ONLY_GROUPS,
@@ -52,7 +54,7 @@ def _month_starts(start: date, end: date) -> list[date]:
     return days
 
 
-class CentreInspection(models.Model):
+class CentreInspection(Versioned, models.Model):
     """综治中心检查. 评分表 四.1 (有值班记录、干净整洁、制度健全), 四.3 (七类工作资料有计划有总结)
     and 五.7 (无专人负责扣3分).
 
@@ -126,7 +128,7 @@ class CentreInspection(models.Model):
             raise ValidationError({"cctv_room_manned": MSG_CCTV_REQUIRED})
 
 
-class SpecialPerson(models.Model):
+class SpecialPerson(Versioned, models.Model):
     """重点人员台账. 评分表 四.2: 精神障碍患者、吸毒人员、邪教人员、信访人员 各类须登记在册或零报告.
 
     Only the name is kept (no identity number). A person is on the register from `registered`
@@ -183,7 +185,7 @@ class SpecialPerson(models.Model):
             raise ValidationError({"removed": _("销号日期不能早于登记日期。")})
 
 
-class ZeroReport(models.Model):
+class ZeroReport(Versioned, models.Model):
     """零报告: a village declares it has no person of a category (评分表 四.2 "零报告").
 
     Decision: covers its month and the later months of the same year until a person of the
@@ -247,7 +249,7 @@ class ZeroReport(models.Model):
             )
 
 
-class LeadershipGroup(models.Model):
+class LeadershipGroup(Versioned, models.Model):
     """领导小组. 评分表 四.5: 治保调解、治安巡逻、冬防、平安创建、普法、禁毒、流动人口、反邪教、
     打击传销 (铁路沿线村另设铁路护路), 每缺一个扣0.5分.
 
@@ -320,7 +322,7 @@ class LeadershipGroup(models.Model):
             raise ValidationError(errors)
 
 
-class LandlineHousehold(models.Model):
+class LandlineHousehold(Versioned, models.Model):
     """固定电话户: the households a satisfaction survey may sample (评分表 四.6).
 
     Not dated: a register, read when a survey is drawn. `phone` is kept as digits only.
@@ -360,7 +362,7 @@ class LandlineHousehold(models.Model):
             self.phone = rules.normalise_phone(self.phone)
 
 
-class Patrol(models.Model):
+class Patrol(Versioned, models.Model):
     """巡逻记录. 评分表 四.4: 开展治安巡逻,每周不少于3次,有记录; a week belongs to the month
     holding its Thursday (RUBRIC.md)."""
 
@@ -394,7 +396,7 @@ class Patrol(models.Model):
             raise ValidationError({"end_time": _("结束时间须晚于开始时间。")})
 
 
-class VillageMeeting(models.Model):
+class VillageMeeting(Versioned, models.Model):
     """村会议. 评分表 一.1: 没开会研究相关工作事项的扣1分; a month counts as done only with a
     meeting whose minutes show it studied petition work (研究信访工作)."""
 
@@ -423,7 +425,7 @@ class VillageMeeting(models.Model):
         return self.topic
 
 
-class TownshipMeeting(models.Model):
+class TownshipMeeting(Versioned, models.Model):
     """镇综治会议, a township-level record; each village's attendance is a MeetingAttendance.
 
     评分表 五.6: 镇综治会议迟到、缺席的每次扣1分.
@@ -452,7 +454,7 @@ class TownshipMeeting(models.Model):
         return f"{self.date:%Y-%m-%d} {self.topic}" if self.date else self.topic
 
 
-class MeetingAttendance(models.Model):
+class MeetingAttendance(Versioned, models.Model):
     """A village's attendance at a township meeting (评分表 五.6); counts on the meeting's date."""
 
     meeting = models.ForeignKey(
@@ -499,7 +501,7 @@ class MeetingAttendance(models.Model):
             raise ValidationError({"village": _("该村(居)不属于会议所在的镇。")})
 
 
-class Survey(models.Model):
+class Survey(Versioned, models.Model):
     """满意度调查. 评分表 四.6: 每季度随机抽取10-20户固定电话户,回答对政法机关不满意的每例扣1分.
 
     The sample is drawn by the app (services.survey_draw): the candidate household ids and the
@@ -578,7 +580,7 @@ class Survey(models.Model):
                 )
 
 
-class SurveySample(models.Model):
+class SurveySample(Versioned, models.Model):
     """One household drawn for a survey, in the order it was drawn."""
 
     survey = models.ForeignKey(
@@ -621,7 +623,7 @@ class SurveySample(models.Model):
             raise ValidationError({"household": _("抽样户须属于调查的村(居)。")})
 
 
-class SurveyAnswer(models.Model):
+class SurveyAnswer(Versioned, models.Model):
     """A sampled household's answer (评分表 四.6); −1 per "对政法机关不满意" in the rubric."""
 
     sample = models.OneToOneField(
@@ -657,7 +659,7 @@ class SurveyAnswer(models.Model):
             raise ValidationError({"answer": MSG_NOT_REACHED})
 
 
-class AdjustmentEvent(models.Model):
+class AdjustmentEvent(Versioned, models.Model):
     """加减分事件. 评分表 五: 治安卡点设施齐全 (+1), 视频监控及亮化工程 (+1), 上级检查表彰 (省/市/区
     +5/+3/+2), 上级检查督查暗访被通报 (−5); and 信访干部获区级以上表彰 (奖 2000 元, money only).
 
@@ -715,7 +717,7 @@ class AdjustmentEvent(models.Model):
             raise ValidationError({"level": _("只有上级检查表彰才填写表彰级别。")})
 
 
-class SensitivePeriod(models.Model):
+class SensitivePeriod(Versioned, models.Model):
     """敏感时期/重大节日: zero petitions through it earns bonus points and a one-off award, both
     set per period (奖惩办法: 重大节日和敏感时期零上访的加分并奖励). A township-level record."""
 

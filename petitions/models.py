@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import Versioned
 from core.uploads import UploadTo, validate_upload
 
 from . import rules
@@ -52,7 +53,7 @@ def _not_future(day, field: str, errors: dict) -> None:
 # --- Reception log ---------------------------------------------------------------------------
 
 
-class ReceptionLog(models.Model):
+class ReceptionLog(Versioned, models.Model):
     """来访接待登记: the village's own reception of a visitor, and the handling opinion
     (处理意见书, signed by the mediator) it issued. 评分表 一.2: a visitor who goes on to the
     township without this opinion costs the village a point; a petition may name the opinion
@@ -97,7 +98,7 @@ class ReceptionLog(models.Model):
 # --- Petitions -------------------------------------------------------------------------------
 
 
-class Petition(models.Model):
+class Petition(Versioned, models.Model):
     """信访事件: a petition by people of the village, counted on its date.
 
     评分表 二 prices it per person-time (人次) by level and nature, 区 and 镇 only when not
@@ -212,7 +213,7 @@ class Petition(models.Model):
             raise ValidationError(errors)
 
 
-class Petitioner(models.Model):
+class Petitioner(Versioned, models.Model):
     """信访人 of a petition. The ID number is stored whole (to recognise the same person) and
     shown masked everywhere (`masked_id`)."""
 
@@ -257,7 +258,7 @@ class BaobaoEntryQuerySet(models.QuerySet):
         return self.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
 
 
-class BaobaoEntry(models.Model):
+class BaobaoEntry(Versioned, models.Model):
     """信访人包保登记: who answers for each of the village's petitioners (评分表 一.2:
     对信访人包保情况没有扣5分).
 
@@ -358,7 +359,7 @@ class DisputeQuerySet(models.QuerySet):
         return self.filter(found_at_town_or_above=True).exclude(Exists(listed_in_time))
 
 
-class Dispute(models.Model):
+class Dispute(Versioned, models.Model):
     """矛盾纠纷台账: a dispute of the village, from finding to resolution.
 
     评分表 三.2 asks for the resolution materials (a dossier) of each dispute resolved in a month
@@ -415,7 +416,7 @@ class Dispute(models.Model):
             raise ValidationError(errors)
 
 
-class DisputeReport(models.Model):
+class DisputeReport(Versioned, models.Model):
     """矛盾纠纷排查报告, twice a month (评分表 一.4): due by the end of the 14th and the 28th,
     signed by the responsible person and sealed by the village. A late one is kept but counts as
     missing (RUBRIC.md "Deadlines"); an unsubmitted draft has no `submitted_at`. A report that
@@ -526,7 +527,7 @@ def _review_errors(prefix: str, result: str, day, reason: str, submitted: date |
         errors[f"{prefix}_reason"] = _("退回时须写明原因。")
 
 
-class Dossier(models.Model):
+class Dossier(Versioned, models.Model):
     """矛盾纠纷化解卷宗 of a resolved dispute: mediation agreement, ID copy and village
     certificate, reviewed by the governance centre and the judicial office.
 
@@ -640,7 +641,7 @@ class Dossier(models.Model):
 # --- Unreported-dispute candidates ---------------------------------------------------------------
 
 
-class UnreportedCandidate(models.Model):
+class UnreportedCandidate(Versioned, models.Model):
     """A petition that matches no dispute of the village's ledger, waiting for staff to judge
     whether the village failed to report a dispute (实施方案 一.4: 镇以上发现而村未上报).
 

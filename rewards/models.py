@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import Versioned
 from villages.choices import ResponsibilityRole
 
 from . import rules
@@ -72,7 +73,7 @@ def _codes(value, allowed, where: str, errors: list) -> frozenset[str]:
     return frozenset(value)
 
 
-class RewardScheme(models.Model):
+class RewardScheme(Versioned, models.Model):
     """奖惩方案: every figure of 实施方案 "二、考核奖惩" for one township and year.
 
     A scheme without a township is a shipped default (2026: the document's figures); a township
@@ -253,7 +254,7 @@ class RewardScheme(models.Model):
             raise ValidationError(errors)
 
 
-class Deposit(models.Model):
+class Deposit(Versioned, models.Model):
     """责任金 (奖惩 1): what a person pays for the year, by the role they answer for.
 
     One per person and year: a person holding several roles pays the largest of their roles'
@@ -331,7 +332,7 @@ class Deposit(models.Model):
             raise ValidationError(errors)
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(Versioned, models.Model):
     """One amount of the 奖惩兑现 ledger: + paid to the village or person, − owed by them.
 
     Lines are computed by services.settle_quarter / settle_year / create_deposits from the

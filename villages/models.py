@@ -8,10 +8,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import Versioned
+
 from .choices import AREA_ROLES, ResponsibilityRole, VillageKind
 
 
-class Township(models.Model):
+class Township(Versioned, models.Model):
     name = models.CharField(_("名称"), max_length=50, unique=True)
     code = models.SlugField(_("代码"), max_length=30, unique=True)
     history = HistoricalRecords()
@@ -25,7 +27,7 @@ class Township(models.Model):
         return self.name
 
 
-class Area(models.Model):
+class Area(Versioned, models.Model):
     """片: a group of villages led by a member of the town leadership (片长)."""
 
     township = models.ForeignKey(
@@ -46,7 +48,7 @@ class Area(models.Model):
         return self.name
 
 
-class Village(models.Model):
+class Village(Versioned, models.Model):
     """村 or 居: the unit that is assessed and ranked."""
 
     township = models.ForeignKey(
@@ -84,7 +86,7 @@ class Village(models.Model):
             raise ValidationError({"area": _("所选片不属于该镇。")})
 
 
-class Person(models.Model):
+class Person(Versioned, models.Model):
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="people", verbose_name=_("镇")
     )
@@ -110,7 +112,7 @@ class ResponsibilityQuerySet(models.QuerySet):
         return self.filter(Q(village=village) | Q(area_id=village.area_id))
 
 
-class Responsibility(models.Model):
+class Responsibility(Versioned, models.Model):
     """A dated assignment of a person to a role for a village (or, for a 片长, an area).
 
     Roles change hands during a year; settlements ask who held a role on a given date

@@ -1,0 +1,221 @@
+"""Issue 12 items 4 and 7 in the browser and in core.records: two edits from the same read never
+overwrite each other (the second is told what the first changed), and a create form sent twice
+saves one record."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from core.models import SubmissionToken
+from core.records import RecordConflict, record_delete, record_save
+from governance.models import Patrol
+from tests.governance.factories import PatrolFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_url(patrol):
+    return reverse("governance:patrol_update", args=[patrol.pk])
+
+
+def edit_form(client, patrol) -> dict:
+    """What the edit page sends back unchanged: the record's fields and the version read."""
+    form = client.get(edit_url(patrol)).context["form"]
+    names = ("village", "date", "participants", "route", "note", "version")
+    return {name: "" if form[name].value() is None else form[name].value() for name in names}
+
+
+@pytest.fixture
+def patrol(village_a, staff_user):
+    patrol = Patrol(village=village_a, date=date(2026, 4, 7), participants="张三")
+    return record_save(instance=patrol, user=staff_user, reason="")
+
+
+# --- core.records -------------------------------------------------------------------------------
+
+
+def test_every_save_counts_a_version_and_history_keeps_it(patrol, staff_user):
+    assert patrol.version == 1
+    patrol.route = "东线"
+    record_save(instance=patrol, user=staff_user, reason="补录")
+    stored = Patrol.objects.get(pk=patrol.pk)
+    assert stored.version == 2
+    assert sorted(stored.history.values_list("version", flat=True)) == [1, 2]
+
+
+def test_a_save_from_a_stale_read_is_refused_naming_what_changed(patrol, staff_user, admin_user):
+    mine = Patrol.objects.get(pk=patrol.pk)
+    theirs = Patrol.objects.get(pk=patrol.pk)
+    theirs.route = "东线"
+    record_save(instance=theirs, user=admin_user, reason="补录路线", expected_version=1)
+
+    mine.participants = "李四"
+    with pytest.raises(RecordConflict) as caught:
+        record_save(instance=mine, user=staff_user, reason="改人员", expected_version=1)
+
+    conflict = caught.value
+    assert (conflict.expected, conflict.current) == (1, 2)
+    assert [(c.label, c.text) for c in conflict.changes] == [("巡逻路线", "东线")]
+    assert conflict.users == [admin_user]
+    stored = Patrol.objects.get(pk=patrol.pk)
+    assert (stored.participants, stored.route, stored.version) == ("张三", "东线", 2)
+
+
+def test_a_delete_from_a_stale_read_is_refused(patrol, staff_user, admin_user):
+    theirs = Patrol.objects.get(pk=patrol.pk)
+    theirs.route = "东线"
+    record_save(instance=theirs, user=admin_user, reason="补录路线")
+    with pytest.raises(RecordConflict):
+        record_delete(instance=patrol, user=staff_user, reason="重复", expected_version=1)
+    assert Patrol.objects.filter(pk=patrol.pk).exists()
+
+
+# --- the edit form ----------------------------------------------------------------------------
+
+
+def test_two_edits_from_the_same_read_lose_nothing(client_for, cast, patrol):
+    alice, bob = client_for(cast["staff"]), cast["admin"]
+    read = edit_form(alice, patrol)
+    assert read["version"] == 1
+
+    # Bob saves a route from the same read, in his own session.
+    from django.test import Client
+
+    other = Client()
+    other.force_login(bob)
+    saved = other.post(edit_url(patrol), {**read, "route": "东线", "change_reason": "补录路线"})
+    assert saved.status_code == 302
+
+    # Alice then saves the participants from her (now stale) read.
+    stale = alice.post(edit_url(patrol), {**read, "participants": "李四", "change_reason": "改"})
+
+    assert stale.status_code == 200
+    page = stale.content.decode()
+    assert "已被他人修改" in page
+    assert "巡逻路线:东线" in page  # what Bob changed, with his value
+    stored = Patrol.objects.get(pk=patrol.pk)
+    assert (stored.participants, stored.route) == ("张三", "东线")  # nothing overwritten
+
+    # The form comes back on the version now stored: her input kept, his change taken in.
+    form = stale.context["form"]
+    assert form["participants"].value() == "李四"
+    assert form["route"].value() == "东线"
+    assert str(form["version"].value()) == "2"
+
+    # Saving it again keeps both changes.
+    again = {name: form[name].value() for name in read}
+    again["change_reason"] = "改"
+    assert alice.post(edit_url(patrol), again).status_code == 302
+    stored = Patrol.objects.get(pk=patrol.pk)
+    assert (stored.participants, stored.route, stored.version) == ("李四", "东线", 3)
+
+
+def test_a_retry_after_reading_again_saves(client_for, cast, patrol, admin_user):
+    client = client_for(cast["staff"])
+    read = edit_form(client, patrol)
+    theirs = Patrol.objects.get(pk=patrol.pk)
+    theirs.note = "夜巡"
+    record_save(instance=theirs, user=admin_user, reason="补")
+    stale = client.post(edit_url(patrol), {**read, "route": "西线", "change_reason": "改"})
+    assert stale.status_code == 200
+
+    fresh = edit_form(client, patrol)
+    saved = client.post(edit_url(patrol), {**fresh, "route": "西线", "change_reason": "改"})
+    assert saved.status_code == 302
+    stored = Patrol.objects.get(pk=patrol.pk)
+    assert (stored.note, stored.route) == ("夜巡", "西线")
+
+
+def page_data(form) -> dict:
+    """What a browser sends back for an unchanged form (and its formsets)."""
+    data = {}
+    for each in [form, *getattr(form, "formsets", [])]:
+        forms = [each.management_form, *each.forms] if hasattr(each, "management_form") else [each]
+        for one in forms:
+            for bf in one:
+                value = bf.value()
+                if value is None or value is False:
+                    continue
+                data[bf.html_name] = "on" if value is True else value
+    return data
+
+
+def test_a_form_with_its_own_save_record_honours_the_version(client_for, cast, village_a):
+    """The petition form saves its petitioners too (its own save_record): a stale read is
+    refused before it runs, and the petition and its petitioners stay as the other left them."""
+    from petitions.models import Petition
+    from tests.petitions.factories import PetitionerFactory, PetitionFactory
+
+    petition = PetitionFactory(village=village_a)
+    PetitionerFactory(petition=petition, name="王五")
+    client = client_for(cast["staff"])
+    url = reverse("petitions:petition_update", args=[petition.pk])
+    read = page_data(client.get(url).context["form"])
+    assert read["version"] == 1
+
+    theirs = Petition.objects.get(pk=petition.pk)
+    theirs.matter = "反映宅基地纠纷"
+    record_save(instance=theirs, user=cast["admin"], reason="他人修改")
+    stale = client.post(url, {**read, "person_count": "3", "change_reason": "改人次"})
+
+    assert stale.status_code == 200
+    assert "已被他人修改" in stale.content.decode()
+    stored = Petition.objects.get(pk=petition.pk)
+    assert (stored.matter, stored.person_count, stored.version) == ("反映宅基地纠纷", 1, 2)
+    assert stale.context["form"]["matter"].value() == "反映宅基地纠纷"
+
+
+# --- resubmitted create forms -----------------------------------------------------------------
+
+
+def test_a_resubmitted_create_form_saves_one_record(client_for, cast, village_a):
+    client = client_for(cast["staff"])
+    create = reverse("governance:patrol_create")
+    token = client.get(create).context["form"]["submission_token"].value()
+    assert token
+    data = {
+        "village": village_a.pk,
+        "date": "2026-04-07",
+        "participants": "张三",
+        "submission_token": token,
+    }
+
+    first = client.post(create, data)
+    assert first.status_code == 302
+    (patrol,) = Patrol.objects.all()
+
+    # Back, then 保存 again: the same page, the same token.
+    again = client.post(create, data, follow=True)
+    assert Patrol.objects.count() == 1
+    assert again.redirect_chain[-1][0] == reverse("governance:patrol_detail", args=[patrol.pk])
+    assert "该记录已保存" in again.content.decode()
+
+
+def test_a_create_refused_leaves_its_token_unused(client_for, cast, village_a):
+    client = client_for(cast["staff"])
+    create = reverse("governance:patrol_create")
+    token = client.get(create).context["form"]["submission_token"].value()
+    data = {"village": village_a.pk, "date": "2026-04-07", "submission_token": token}
+    assert client.post(create, data).status_code == 200  # participants missing
+    assert not SubmissionToken.objects.exists()
+    assert client.post(create, {**data, "participants": "张三"}).status_code == 302
+    assert Patrol.objects.count() == 1
+
+
+def test_each_create_page_gets_its_own_token(client_for, cast, village_a):
+    client = client_for(cast["staff"])
+    create = reverse("governance:patrol_create")
+    tokens = {client.get(create).context["form"]["submission_token"].value() for _ in range(2)}
+    assert len(tokens) == 2
+    for token in tokens:
+        client.post(
+            create,
+            {
+                "village": village_a.pk,
+                "date": "2026-04-07",
+                "participants": "张三",
+                "submission_token": token,
+            },
+        )
+    assert Patrol.objects.count() == 2
