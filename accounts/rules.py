@@ -8,6 +8,9 @@ Permission names:
   kaohe.view_dashboard    township-wide rankings and dashboards
   kaohe.file_contest      contest (申诉) a line of a village's sheet: its own secretary, or a
                           township admin on the village's behalf (never a leader or staff)
+  kaohe.view_special_persons  read the names on the special-person register (重点人员: PIPL
+                          sensitive information): who keeps it (township records staff and
+                          admins, the village's own secretary); leaders see counts only
 """
 
 import rules
@@ -87,6 +90,11 @@ rules.add_perm("kaohe.manage_assessment", is_township_admin & in_users_township)
 rules.add_perm(
     "kaohe.file_contest",
     (is_secretary & is_own_village) | (is_township_admin & in_users_township),
+)
+# Leaders read the register as counts by village and category (governance:specialperson_counts).
+rules.add_perm(
+    "kaohe.view_special_persons",
+    (is_records_staff & in_users_township) | (is_secretary & is_own_village),
 )
 rules.add_perm(
     "kaohe.view_dashboard", (is_township_admin | is_leader | is_records_staff) & in_users_township

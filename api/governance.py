@@ -3,16 +3,19 @@ attendance), satisfaction surveys (draw and answers), 加减分 events, sensitiv
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.access import visible_villages
 from assessment.periods import PeriodClosedError
-from governance import services
-from governance.access import TOWNSHIP_READ_PERM, scope_township
+from audit import services as audit
+from governance import selectors, services
+from governance.access import SPECIAL_READ_PERM, TOWNSHIP_READ_PERM, scope_township
 from governance.choices import AttendanceStatus, SurveyAnswerChoice
 from governance.models import (
     WORK_FILE_FIELDS,
@@ -101,13 +104,76 @@ class CentreInspectionViewSet(RecordViewSet):
     search_fields = ("inspector", "note")
 
 
+class SpecialCountSerializer(DescribedSerializer):
+    village = serializers.IntegerField(label=_("村(居)编号"))
+    village_name = serializers.CharField(label=_("村(居)名称"))
+    by_category = serializers.DictField(
+        child=serializers.IntegerField(), label=_("各类别在册人数(类别代码 → 人数)")
+    )
+    total = serializers.IntegerField(label=_("在册人数合计"))
+
+
 class SpecialPersonViewSet(RecordViewSet):
-    """重点人员台账 (评分表 四.2)."""
+    """重点人员台账 (评分表 四.2). Names are sensitive personal information (PIPL): read by who
+    keeps the register (kaohe.view_special_persons), every read audited with the ids it returned;
+    a leader reads `counts/` (numbers by village and category) and is answered 403 for rows."""
 
     serializer_class = SpecialPersonSerializer
     date_field = "registered"
     filter_fields = ("category",)
     search_fields = ("name", "responsible", "note")
+    read_perm = SPECIAL_READ_PERM
+
+    def may_read_kind(self, user) -> bool:
+        return self.action == "counts" or user.has_perm(SPECIAL_READ_PERM)
+
+    @extend_schema(
+        summary=str(_("重点人员统计")),
+        description=str(_("各村(居)在某日在册的重点人员人数,按类别统计,不含姓名。")),
+        parameters=[
+            OpenApiParameter("day", OpenApiTypes.DATE, description=str(_("统计日期,默认今天")))
+        ],
+        responses=SpecialCountSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def counts(self, request):
+        day = timezone.localdate()
+        if request.query_params.get("day"):
+            try:
+                day = serializers.DateField().to_internal_value(request.query_params["day"])
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"day": exc.detail}) from exc
+        rows = selectors.special_person_counts_of(villages=visible_villages(request.user), day=day)
+        data = [
+            {
+                "village": row.village_id,
+                "village_name": row.village_name,
+                "by_category": row.by_category,
+                "total": row.total,
+            }
+            for row in rows
+        ]
+        return Response(SpecialCountSerializer(data, many=True).data)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # The API's one audit call for the register: every successful read of its rows (list,
+        # detail, history), naming the ids it returned.
+        if (
+            request.method in ("GET", "HEAD")
+            and self.action != "counts"
+            and 200 <= response.status_code < 300
+        ):
+            audit.record_read(
+                request, model=SpecialPerson, ids=self._ids_read(response), door="api"
+            )
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def _ids_read(self, response) -> list:
+        if self.kwargs.get("pk") is not None:
+            return [int(self.kwargs["pk"])]
+        data = response.data
+        rows = data.get("results", []) if isinstance(data, dict) else data
+        return [row["id"] for row in rows if isinstance(row, dict) and "id" in row]
 
 
 class ZeroReportViewSet(RecordViewSet):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "jobs",
     "exports",
     "dashboard",
+    "audit",
     "api",
 ]
 
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "audit.middleware.AuditDownloadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 TOWNSHIP_READ_PERM = "kaohe.view_dashboard"
+# The names on the special-person register (PIPL sensitive information); leaders read counts.
+SPECIAL_READ_PERM = "kaohe.view_special_persons"
 
 
 def scope_township(queryset: QuerySet, user, path: str = "township") -> QuerySet:

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.admin_reads import AuditedReadsAdmin
+
 from .models import (
     AdjustmentEvent,
     CentreInspection,
@@ -37,7 +39,7 @@ class CentreInspectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SpecialPerson)
-class SpecialPersonAdmin(SimpleHistoryAdmin):
+class SpecialPersonAdmin(AuditedReadsAdmin, SimpleHistoryAdmin):  # every read is audited (PIPL)
     list_display = ["name", "category", "village", "responsible", "registered", "removed"]
     list_filter = ["category", "village__township", "village"]
     search_fields = ["name", "responsible", "village__name"]

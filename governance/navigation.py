@@ -1,14 +1,18 @@
 from django.utils.translation import gettext_lazy as _
 
+from .access import SPECIAL_READ_PERM
+
 CENTRE = _("综治中心")
 MEETINGS = _("会议与考评")
 READ = "kaohe.view_village"
 TOWNSHIP = "kaohe.view_dashboard"
+SPECIAL = SPECIAL_READ_PERM  # names: not for leaders, who read the counts
 
 NAV = [
     (CENTRE, _("综治中心检查"), "governance:centreinspection_list", READ),
     (CENTRE, _("台账概览"), "governance:registers", READ),
-    (CENTRE, _("重点人员"), "governance:specialperson_list", READ),
+    (CENTRE, _("重点人员"), "governance:specialperson_list", SPECIAL),
+    (CENTRE, _("重点人员统计"), "governance:specialperson_counts", READ),
     (CENTRE, _("零报告"), "governance:zeroreport_list", READ),
     (CENTRE, _("领导小组"), "governance:leadershipgroup_list", READ),
     (CENTRE, _("固定电话户"), "governance:landlinehousehold_list", READ),

@@ -500,3 +500,48 @@ def survey_sheet(*, survey) -> SurveySheet:
         dissatisfied_organs=sum(1 for a in answers if a.answer == Answer.DISSATISFIED_ORGANS),
         draw_reproduced=reproduced,
     )
+
+
+@dataclass(frozen=True)
+class SpecialCountRow:
+    """One village's special persons on the register at a day, by category: numbers, no names
+    (what a leader reads of the register, PIPL)."""
+
+    village_id: int
+    village_name: str
+    by_category: dict  # category -> number on the register (every category, 0 included)
+    total: int
+
+
+def special_person_counts(*, township, day: date, village_ids=None) -> list[SpecialCountRow]:
+    """Per village and category, the persons on the register at `day` (rules.is_active: registered
+    on or before it, not removed by it). Two queries whatever the number of villages."""
+    villages = list(
+        _villages(township, village_ids).order_by("area__name", "name").values_list("pk", "name")
+    )
+    found = defaultdict(dict)
+    rows = (
+        SpecialPerson.objects.filter(_in(township, village_ids), registered__lte=day)
+        .filter(Q(removed__isnull=True) | Q(removed__gt=day))
+        .values("village_id", "category")
+        .annotate(n=Count("pk"))
+        .values_list("village_id", "category", "n")
+    )
+    for village_id, category, n in rows:
+        found[village_id][category] = n
+    result = []
+    for pk, name in villages:
+        counts = {code: found[pk].get(code, 0) for code in SpecialCategory.values}
+        result.append(SpecialCountRow(pk, name, counts, sum(counts.values())))
+    return result
+
+
+def special_person_counts_of(*, villages, day: date) -> list[SpecialCountRow]:
+    """special_person_counts over a set of villages (those a user may see), township by township."""
+    by_township: dict[int, list[int]] = {}
+    for pk, township_id in villages.order_by().values_list("pk", "township_id"):
+        by_township.setdefault(township_id, []).append(pk)
+    rows = []
+    for township_id, ids in by_township.items():
+        rows += special_person_counts(township=township_id, day=day, village_ids=ids)
+    return rows

@@ -51,6 +51,7 @@ PAGES = [
         filter_fields=("village", "category"),
         search_fields=("name", "responsible", "note"),
         month_field="registered",
+        views=views.SPECIAL_PERSON_VIEWS,
     ),
     GovernancePages(
         name="zeroreport",
@@ -154,6 +155,11 @@ urlpatterns = [
     path("registers/", views.RegistersView.as_view(), name="registers"),
     path("registers/<int:pk>/", views.VillageRegisterView.as_view(), name="register_village"),
     path("patrol-weeks/", views.PatrolWeeksView.as_view(), name="patrol_weeks"),
+    path(
+        "specialperson/counts/",
+        views.SpecialPersonCountsView.as_view(),
+        name="specialperson_counts",
+    ),
     path(
         "townshipmeeting/<int:pk>/attendance/",
         views.MeetingAttendanceView.as_view(),

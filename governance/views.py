@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from accounts.access import get_for_user, visible_villages
+from audit import services as audit
 from core.views import (
     RecordCreate,
     RecordDelete,
@@ -34,7 +35,7 @@ from core.views import (
 )
 
 from . import rules, selectors, services
-from .access import TOWNSHIP_READ_PERM, get_township_record, scope_township
+from .access import SPECIAL_READ_PERM, TOWNSHIP_READ_PERM, get_township_record, scope_township
 from .choices import GroupKind, SpecialCategory
 from .forms import (
     AttendanceRowForm,
@@ -389,6 +390,75 @@ class SurveyAnswersView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx["survey"] = self.survey
         ctx["detail_url"] = reverse(f"{APP}:survey_detail", args=[self.survey.pk])
+        return ctx
+
+
+# --- the special-person register (PIPL: sensitive personal information) ----------------------
+
+
+def _ids_shown(context) -> list[int] | None:
+    """The records a page shows: its object, or its list's rows; None for a page of none (the
+    create form)."""
+    obj = context.get("object")
+    if obj is not None and obj.pk is not None:
+        return [obj.pk]
+    if "object_list" in context:
+        return [row.pk for row in context["object_list"]]
+    return None
+
+
+class SpecialPersonReads:
+    """Names on the register are read only by who keeps it (kaohe.view_special_persons; a leader
+    is answered 403 and reads the counts page), and every page showing rows is audited with the
+    ids it showed: the one audit call of the HTML pages."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm(SPECIAL_READ_PERM):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        ids = _ids_shown(context)
+        if ids is not None:
+            audit.record_read(self.request, model=self.pages.model, ids=ids, door="page")
+        return super().render_to_response(context, **response_kwargs)
+
+
+SPECIAL_PERSON_VIEWS = {
+    kind: type(f"SpecialPerson{view.__name__}", (SpecialPersonReads, view), {})
+    for kind, view in [
+        ("list", RecordList),
+        ("create", RecordCreate),
+        ("detail", RecordDetail),
+        ("update", RecordUpdate),
+        ("delete", RecordDelete),
+        ("revert", RecordRevert),
+    ]
+}
+
+
+class SpecialPersonCountsView(LoginRequiredMixin, TemplateView):
+    """The register as a leader reads it: persons on the register at a day per village and
+    category, numbers only (no name is read, so nothing is audited)."""
+
+    template_name = "governance/specialperson_counts.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        day = parse_day(self.request.GET.get("day")) or timezone.localdate()
+        rows = selectors.special_person_counts_of(
+            villages=visible_villages(self.request.user), day=day
+        )
+        codes = SpecialCategory.values
+        totals = [sum(row.by_category[code] for row in rows) for code in codes]
+        ctx.update(
+            day=day,
+            labels=SpecialCategory.labels,
+            rows=[(row, [row.by_category[code] for code in codes]) for row in rows],
+            totals=totals,
+            total=sum(totals),
+            can_read_names=self.request.user.has_perm(SPECIAL_READ_PERM),
+        )
         return ctx
 
 
