@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import (
     Contest,
     Period,
@@ -14,19 +16,17 @@ from .models import (
 )
 
 
-class PeriodEventInline(admin.TabularInline):
+class PeriodEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PeriodEvent
     extra = 0
     can_delete = False
     readonly_fields = ["action", "from_state", "to_state", "reason", "by", "at"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
-    """Periods move only through the services (publish/close/reopen pages), never by editing."""
+class PeriodAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Periods move only through the services (publish/close/reopen pages), never by editing:
+    deleting a closed period here would reopen its month behind the workflow's back."""
 
     list_display = ["township", "year", "month", "state", "published_at", "closed_at"]
     list_filter = ["township", "year", "state"]
@@ -94,7 +94,7 @@ class RubricAssignmentAdmin(SimpleHistoryAdmin):
     search_fields = ["version__code"]
 
 
-class ScoreLineInline(admin.TabularInline):
+class ScoreLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ScoreLine
     extra = 0
     can_delete = False
@@ -102,23 +102,19 @@ class ScoreLineInline(admin.TabularInline):
 
 
 @admin.register(ScoreSheet)
-class ScoreSheetAdmin(admin.ModelAdmin):
-    """Derived data: rebuilt by the scoring service, read-only here."""
+class ScoreSheetAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Derived data: rebuilt by the scoring service, read-only here (no delete either)."""
 
     list_display = ["village", "year", "month", "total", "version", "computed_at"]
     list_filter = ["year", "month", "village__township", "version"]
     search_fields = ["village__name"]
     inlines = [ScoreLineInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Contest)
-class ContestAdmin(admin.ModelAdmin):
+class ContestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A contest is filed and decided through assessment.services on the contests page."""
+
     list_display = ["village", "year", "month", "item_code", "state", "filed_by", "decided_by"]
     list_filter = ["state", "year", "month"]
     search_fields = ["village__name", "reason", "line_reason"]

@@ -5,7 +5,7 @@ core.records, like every other write."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.records import record_delete, record_save
+from core.admin import ReadOnlyAdminMixin, RecordAdmin
 
 from . import services
 from .models import (
@@ -16,29 +16,6 @@ from .models import (
     CaseHandlerReport,
     CaseReview,
 )
-
-ADMIN_REASON = "管理后台修改"
-
-
-class RecordAdmin(SimpleHistoryAdmin):
-    """Saves and deletes through core.records (closed months, attribution, recompute marks)."""
-
-    def save_model(self, request, obj, form, change):
-        record_save(instance=obj, user=request.user, reason=ADMIN_REASON)
-
-    def delete_model(self, request, obj):
-        record_delete(instance=obj, user=request.user, reason=ADMIN_REASON)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
-
-    def save_formset(self, request, form, formset, change):
-        for obj in formset.save(commit=False):
-            record_save(instance=obj, user=request.user, reason=ADMIN_REASON)
-        for obj in formset.deleted_objects:
-            record_delete(instance=obj, user=request.user, reason=ADMIN_REASON)
-        formset.save_m2m()
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -92,63 +69,40 @@ class AssignedCaseAdmin(RecordAdmin):
     ]
     inlines = [HandlerReportInline, ReviewInline, ExtensionInline]
 
-    def save_model(self, request, obj, form, change):
+    def save_record(self, request, obj, *, change, reason):
         if change:
-            services.case_edit(case=obj, by=request.user, reason=ADMIN_REASON)
-        else:
-            saved = services.case_assign(
-                village=obj.village,
-                title=obj.title,
-                matter=obj.matter,
-                reference=obj.reference,
-                assigned_by=obj.assigned_by,
-                assigned_date=obj.assigned_date,
-                by=request.user,
-            )
-            obj.pk = saved.pk
-
-    def save_formset(self, request, form, formset, change):
-        pass  # the inlines are read-only: steps are taken on the case page
+            return services.case_edit(case=obj, by=request.user, reason=reason)
+        return services.case_assign(
+            village=obj.village,
+            title=obj.title,
+            matter=obj.matter,
+            reference=obj.reference,
+            assigned_by=obj.assigned_by,
+            assigned_date=obj.assigned_date,
+            by=request.user,
+        )
 
 
 @admin.register(CaseHandlerReport)
-class CaseHandlerReportAdmin(SimpleHistoryAdmin):
+class CaseHandlerReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["case", "names", "reported_date"]
     list_filter = ["reported_date", "case__village"]
     search_fields = ["names", "case__title"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CaseReview)
-class CaseReviewAdmin(SimpleHistoryAdmin):
+class CaseReviewAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["case", "decision", "review_date", "reviewed_by"]
     list_filter = ["decision", "review_date", "case__village"]
     search_fields = ["case__title", "reason"]
     date_hierarchy = "review_date"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CaseExtension)
-class CaseExtensionAdmin(SimpleHistoryAdmin):
+class CaseExtensionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["case", "requested_days", "state", "requested_at", "decided_by", "decided_at"]
     list_filter = ["state", "case__village"]
     search_fields = ["case__title", "reason", "decision_reason"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class RelapseInline(admin.TabularInline):

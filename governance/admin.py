@@ -1,8 +1,13 @@
+"""Admin of the 综治中心 records: every write goes through core.records (core.admin.RecordAdmin);
+township records through governance.services, samples are drawn by the survey service only."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit.admin_reads import AuditedReadsAdmin
+from core.admin import ReadOnlyAdminMixin, RecordAdmin
 
+from . import services
 from .models import (
     AdjustmentEvent,
     CentreInspection,
@@ -22,7 +27,7 @@ from .models import (
 
 
 @admin.register(CentreInspection)
-class CentreInspectionAdmin(SimpleHistoryAdmin):
+class CentreInspectionAdmin(RecordAdmin):
     list_display = [
         "village",
         "date",
@@ -39,7 +44,7 @@ class CentreInspectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SpecialPerson)
-class SpecialPersonAdmin(AuditedReadsAdmin, SimpleHistoryAdmin):  # every read is audited (PIPL)
+class SpecialPersonAdmin(AuditedReadsAdmin, RecordAdmin):  # every read is audited (PIPL)
     list_display = ["name", "category", "village", "responsible", "registered", "removed"]
     list_filter = ["category", "village__township", "village"]
     search_fields = ["name", "responsible", "village__name"]
@@ -48,7 +53,7 @@ class SpecialPersonAdmin(AuditedReadsAdmin, SimpleHistoryAdmin):  # every read i
 
 
 @admin.register(ZeroReport)
-class ZeroReportAdmin(SimpleHistoryAdmin):
+class ZeroReportAdmin(RecordAdmin):
     list_display = ["village", "category", "date"]
     list_filter = ["category", "village__township", "village"]
     search_fields = ["village__name", "note"]
@@ -57,7 +62,7 @@ class ZeroReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LeadershipGroup)
-class LeadershipGroupAdmin(SimpleHistoryAdmin):
+class LeadershipGroupAdmin(RecordAdmin):
     list_display = ["village", "kind", "established", "dissolved", "leader", "document_ref"]
     list_filter = ["kind", "village__township", "village"]
     search_fields = ["village__name", "leader", "members", "document_ref"]
@@ -65,7 +70,7 @@ class LeadershipGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LandlineHousehold)
-class LandlineHouseholdAdmin(SimpleHistoryAdmin):
+class LandlineHouseholdAdmin(RecordAdmin):
     list_display = ["head", "phone", "village", "address", "active"]
     list_filter = ["active", "village__township", "village"]
     search_fields = ["head", "phone", "address", "village__name"]
@@ -73,7 +78,7 @@ class LandlineHouseholdAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Patrol)
-class PatrolAdmin(SimpleHistoryAdmin):
+class PatrolAdmin(RecordAdmin):
     list_display = ["village", "date", "start_time", "end_time", "participants", "route"]
     list_filter = ["village__township", "village"]
     search_fields = ["village__name", "participants", "route", "note"]
@@ -82,7 +87,7 @@ class PatrolAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(VillageMeeting)
-class VillageMeetingAdmin(SimpleHistoryAdmin):
+class VillageMeetingAdmin(RecordAdmin):
     list_display = ["village", "date", "topic", "studied_petition_work"]
     list_filter = ["studied_petition_work", "village__township", "village"]
     search_fields = ["village__name", "topic", "attendees", "minutes"]
@@ -97,16 +102,24 @@ class MeetingAttendanceInline(admin.TabularInline):
 
 
 @admin.register(TownshipMeeting)
-class TownshipMeetingAdmin(SimpleHistoryAdmin):
+class TownshipMeetingAdmin(RecordAdmin):
     list_display = ["date", "topic", "township", "location"]
     list_filter = ["township"]
     search_fields = ["topic", "location", "note"]
     date_hierarchy = "date"
     inlines = [MeetingAttendanceInline]
 
+    # A township meeting has no village: the township save guards its month and marks the
+    # attending villages; its attendance rows are village records (core.records).
+    def save_record(self, request, obj, *, change, reason):
+        return services.township_record_save(instance=obj, user=request.user, reason=reason)
+
+    def delete_record(self, request, obj, *, reason):
+        services.township_record_delete(instance=obj, user=request.user, reason=reason)
+
 
 @admin.register(MeetingAttendance)
-class MeetingAttendanceAdmin(SimpleHistoryAdmin):
+class MeetingAttendanceAdmin(RecordAdmin):
     list_display = ["meeting", "village", "status", "note"]
     list_filter = ["status", "village__township", "village"]
     search_fields = ["meeting__topic", "village__name", "note"]
@@ -120,9 +133,12 @@ class SurveySampleInline(admin.TabularInline):
     readonly_fields = ["order", "household"]
     can_delete = False
 
+    def has_add_permission(self, request, obj=None):
+        return False  # drawn by the survey service
+
 
 @admin.register(Survey)
-class SurveyAdmin(SimpleHistoryAdmin):
+class SurveyAdmin(RecordAdmin):
     list_display = ["village", "year", "quarter", "date", "sample_size", "seed", "drawn_at"]
     list_filter = ["year", "quarter", "village__township", "village"]
     search_fields = ["village__name", "note"]
@@ -132,7 +148,9 @@ class SurveyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SurveySample)
-class SurveySampleAdmin(SimpleHistoryAdmin):
+class SurveySampleAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Drawn by governance.services.survey_draw on the survey page; view only here."""
+
     list_display = ["survey", "order", "household"]
     list_filter = ["survey__year", "survey__quarter", "survey__village"]
     search_fields = ["household__head", "household__phone", "survey__village__name"]
@@ -140,7 +158,7 @@ class SurveySampleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SurveyAnswer)
-class SurveyAnswerAdmin(SimpleHistoryAdmin):
+class SurveyAnswerAdmin(RecordAdmin):
     list_display = ["sample", "reached", "answer", "note"]
     list_filter = ["reached", "answer", "sample__survey__village"]
     search_fields = ["sample__household__head", "sample__household__phone", "note"]
@@ -148,7 +166,7 @@ class SurveyAnswerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AdjustmentEvent)
-class AdjustmentEventAdmin(SimpleHistoryAdmin):
+class AdjustmentEventAdmin(RecordAdmin):
     list_display = ["village", "date", "kind", "level", "document_ref"]
     list_filter = ["kind", "level", "village__township", "village"]
     search_fields = ["village__name", "description", "document_ref"]
@@ -157,8 +175,14 @@ class AdjustmentEventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SensitivePeriod)
-class SensitivePeriodAdmin(SimpleHistoryAdmin):
+class SensitivePeriodAdmin(RecordAdmin):
     list_display = ["name", "township", "start", "end", "bonus_points", "award_amount"]
     list_filter = ["township"]
     search_fields = ["name", "note"]
     date_hierarchy = "start"
+
+    def save_record(self, request, obj, *, change, reason):
+        return services.township_record_save(instance=obj, user=request.user, reason=reason)
+
+    def delete_record(self, request, obj, *, reason):
+        services.township_record_delete(instance=obj, user=request.user, reason=reason)

@@ -2,13 +2,11 @@
 closed-month guard, attribution and recompute hold here too), ID numbers masked."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db import models
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import RecordAdmin as BaseRecordAdmin
 from core.records import record_delete, record_save
 
 from .forms import PetitionerForm, ProtectedFileInput
@@ -23,33 +21,14 @@ from .models import (
     UnreportedCandidate,
 )
 
-ADMIN_REASON = _("管理后台修改")
 
-
-class RecordAdmin(SimpleHistoryAdmin):
-    """Saves and deletes through core.records; a refusal (a closed month) is shown, not a 500."""
+class RecordAdmin(BaseRecordAdmin):
+    """core.admin.RecordAdmin (writes through core.records), with files never linked."""
 
     formfield_overrides = {
         # Never a link to the stored file: files are served only by the checked download views.
         models.FileField: {"widget": ProtectedFileInput},
     }
-
-    def save_model(self, request, obj, form, change):
-        record_save(instance=obj, user=request.user, reason=str(ADMIN_REASON), validate=False)
-
-    def delete_model(self, request, obj):
-        record_delete(instance=obj, user=request.user, reason=str(ADMIN_REASON))
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            record_delete(instance=obj, user=request.user, reason=str(ADMIN_REASON))
-
-    def changeform_view(self, request, *args, **kwargs):
-        try:
-            return super().changeform_view(request, *args, **kwargs)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 class PetitionerInline(admin.TabularInline):
@@ -93,7 +72,7 @@ class PetitionAdmin(RecordAdmin):
         # Petitioners go through core.records as well (history with who and why); the lists
         # below are what the admin's change message reads.
         form.save_m2m()
-        reason = str(ADMIN_REASON)
+        reason = self.change_reason(form)
         for formset in formsets:
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             for inline_form in formset.forms:

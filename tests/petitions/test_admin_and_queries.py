@@ -72,6 +72,7 @@ def test_an_admin_save_goes_through_the_write_path(root_client, village_a):
         "petitioners-0-petition": str(petition.pk),
         "petitioners-0-name": "张三",
         "petitioners-0-id_number": "",
+        "change_reason": "级别录错",
     }
     response = root_client.post(
         reverse("admin:petitions_petition_change", args=[petition.pk]), data
@@ -79,7 +80,7 @@ def test_an_admin_save_goes_through_the_write_path(root_client, village_a):
     assert response.status_code == 302, response.content.decode()[:3000]
     petition.refresh_from_db()
     assert petition.level == "city"
-    assert petition.history.first().history_change_reason == "管理后台修改"
+    assert petition.history.first().history_change_reason == "管理后台:级别录错"
     assert petition.petitioners.get().id_number  # kept, though the form showed it masked
 
 
