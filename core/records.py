@@ -16,6 +16,7 @@ from accounts.rules import village_of
 from assessment.periods import ensure_open
 from assessment.recompute import mark_stale
 
+from .dates import check_dates
 from .history import field_label
 from .models import stored_version
 
@@ -177,6 +178,7 @@ def record_save(
     guarded and marked stale instead of every old and new date of the record.
     """
     check_version(instance, expected_version)
+    check_dates(instance)  # before full_clean: a model's clean() may compute with the dates
     if validate:
         instance.full_clean()
     village = village_of(instance)

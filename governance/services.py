@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from assessment.periods import ensure_open
 from assessment.recompute import mark_stale
+from core.dates import check_dates
 from core.records import attribute, record_dates, record_delete, record_save
 
 from . import rules
@@ -41,6 +42,7 @@ def _affected_village_ids(instance) -> list[int]:
 @transaction.atomic
 def township_record_save(*, instance, user, reason: str = "", validate: bool = True):
     """Save a township-level record; refuse when it touches a closed month (old or new dates)."""
+    check_dates(instance)  # the window every record date keeps (core.dates), as record_save
     if validate:
         instance.full_clean()
     stored = _stored(instance)

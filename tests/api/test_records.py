@@ -55,8 +55,9 @@ def test_a_future_date_is_refused_like_on_the_form(api, staff_user, village_a):
         {"village": village_a.pk, "date": "2100-01-05", "participants": "巡逻队"},
         format="json",
     )
-    # Patrols have no future-date rule; disputes do.
-    assert response.status_code == 201
+    # A patrol has happened: a future date is refused like a dispute's (core.dates).
+    assert response.status_code == 400
+    assert list(response.json()) == ["date"]
     response = api(staff_user).post(
         "/api/disputes/",
         {"village": village_a.pk, "found_date": "2100-01-05", "parties": "甲乙", "matter": "x"},

@@ -17,7 +17,8 @@ BANNER = "2027年节假日尚未录入,相关到期日为暂定(按周一至周�
 
 
 @pytest.fixture
-def december_case(village_a, staff_user):
+def december_case(village_a, staff_user, time_machine):
+    time_machine.move_to(date(2026, 12, 20))  # an assignment has happened: today is after it
     return services.case_assign(
         village=village_a,
         title="年底交办",

@@ -27,7 +27,10 @@ def test_the_page_names_the_missing_year(client_for, admin_user, time_machine):
     assert "<td>2027</td>" in body
 
 
-def test_an_admin_adds_a_holiday_and_enters_the_year(client_for, admin_user, village_a):
+def test_an_admin_adds_a_holiday_and_enters_the_year(
+    client_for, admin_user, village_a, time_machine
+):
+    time_machine.move_to(date(2026, 12, 20))  # an assignment has happened: today is after it
     case = services.case_assign(
         village=village_a,
         title="年底交办",
