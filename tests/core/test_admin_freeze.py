@@ -450,3 +450,12 @@ def test_periods_sheets_and_marks_are_view_only(root, model):
     for inline in model_admin.get_inline_instances(request):
         assert not inline.has_add_permission(request, None)
         assert not inline.has_delete_permission(request, None)
+
+
+def test_a_record_admin_with_list_editable_fails_the_system_check():
+    class Editable(RecordAdmin):
+        list_display = ["date", "village", "route"]
+        list_editable = ["route"]
+
+    errors = Editable(gov.Patrol, admin.site).check()
+    assert "core.E001" in {e.id for e in errors}
