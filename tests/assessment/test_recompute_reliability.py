@@ -251,7 +251,9 @@ def test_a_recompute_locks_its_months_first(township, village_a):
     with CaptureQueriesContext(connection) as queries:
         services.score_months(township_id=township.pk, year=2026, months=[4, 3])
     sql = [q["sql"] for q in queries.captured_queries]
-    lock = next(i for i, s in enumerate(sql) if '"assessment_period"' in s and "SELECT" in s)
+    lock = next(
+        i for i, s in enumerate(sql) if s.startswith("SELECT") and 'FROM "assessment_period"' in s
+    )
     first_sheet = next(i for i, s in enumerate(sql) if '"assessment_scoresheet"' in s)
     assert lock < first_sheet
     assert Period.objects.filter(township=township, year=2026, month__in=[3, 4]).count() == 2
