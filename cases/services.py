@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access import require
+from core.dates import check_dates
 from core.records import record_save
 from workdays.calendar import WorkCalendar, WorkdayResult
 
@@ -152,6 +153,7 @@ def case_assign(
         assigned_date=assigned_date,
     )
     require(by, "kaohe.change_records", case)
+    check_dates(case)  # the due date is counted from the assignment date: check it first
     _apply_due(case, compute_due_date(assigned_date))
     return record_save(instance=case, user=by, reason=_("交办"))
 
@@ -160,6 +162,7 @@ def case_assign(
 def case_edit(*, case: AssignedCase, by, reason: str) -> AssignedCase:
     """Save corrections to a case's own fields; a changed assignment date moves the due date."""
     require(by, "kaohe.change_records", case)
+    check_dates(case)  # the due date is counted from the assignment date: check it first
     extra = approved_extension_days(case) if case.pk else 0
     _apply_due(case, compute_due_date(case.assigned_date, extra))
     return record_save(instance=case, user=by, reason=reason)

@@ -374,3 +374,16 @@ def test_the_error_is_translated(client_for, staff_user, village_a):
     message = response.context["form"].errors["date"][0]
     assert "2025-01-01" in message
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in message), message
+
+
+@pytest.mark.parametrize("day", BAD_DAYS)
+def test_an_assigned_case_is_refused_before_its_due_date_is_counted(staff_user, village_a, day):
+    # The due date is counted from the assignment date by the work calendar: 9999-12-31 used to
+    # overflow there (a 500) before record_save could refuse it.
+    response = _api(staff_user).post(
+        "/api/assigned-cases/",
+        {"village": village_a.pk, "title": "交办", "assigned_by": "区信访局", "assigned_date": day},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert "assigned_date" in response.json()
