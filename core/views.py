@@ -316,8 +316,15 @@ class RecordDelete(PagesMixin, TemplateView):
         if not reason:
             messages.error(request, _("请填写删除原因。"))
             return self.get(request, *args, **kwargs)
+        # The version shown on the confirm page: a record changed since is not deleted unseen.
+        version = request.POST.get("version", "")
         try:
-            record_delete(instance=self.object, user=request.user, reason=reason)
+            record_delete(
+                instance=self.object,
+                user=request.user,
+                reason=reason,
+                expected_version=int(version) if version.isdigit() else None,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(self.url("detail", self.object.pk))

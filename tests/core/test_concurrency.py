@@ -219,3 +219,16 @@ def test_each_create_page_gets_its_own_token(client_for, cast, village_a):
             },
         )
     assert Patrol.objects.count() == 2
+
+
+def test_a_delete_confirmed_on_a_stale_page_deletes_nothing(client_for, cast, patrol, admin_user):
+    client = client_for(cast["staff"])
+    url = reverse("governance:patrol_delete", args=[patrol.pk])
+    assert 'name="version" value="1"' in client.get(url).content.decode()
+    theirs = Patrol.objects.get(pk=patrol.pk)
+    theirs.route = "东线"
+    record_save(instance=theirs, user=admin_user, reason="补录路线")
+
+    response = client.post(url, {"reason": "重复", "version": "1"}, follow=True)
+    assert Patrol.objects.filter(pk=patrol.pk).exists()
+    assert "已被他人修改" in response.content.decode()
