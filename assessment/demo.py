@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from villages.demo import DEMO_REASON
+
 from . import services
 from .models import Period, PeriodState
 from .synthetic import fill_demo_township
@@ -15,7 +17,7 @@ from .synthetic import fill_demo_township
 def load_demo_records(township, admin, today: date | None = None) -> str:
     today = today or timezone.localdate()
     until = today - timedelta(days=1)
-    if not fill_demo_township(township, year=until.year, until=until):
+    if not fill_demo_township(township, year=until.year, until=until, by=admin, reason=DEMO_REASON):
         return "演示记录已存在,未重复生成"
     months = list(range(1, until.month + 1))
     services.score_months(township_id=township.pk, year=until.year, months=months, today=today)

@@ -14,44 +14,89 @@ DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_township.json"
 DEMO_PASSWORD = "kaohe-demo-2026"
 
 
+# The change reason of every history row the demo writes (stored data, not a UI string).
+DEMO_REASON = "演示数据"
+
+
 @dataclass
 class DemoResult:
     township: Township
     logins: list[tuple[str, str, str]]
 
 
+def _upsert(model, by, lookup: dict, values: dict):
+    """update_or_create that saves, and so writes an attributed history row, only when the row
+    is new or differs: loading the demo again writes nothing, history included."""
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+    elif all(getattr(obj, name) == value for name, value in values.items()):
+        return obj
+    for name, value in values.items():
+        setattr(obj, name, value)
+    from core.records import attribute
+
+    attribute(obj, by, DEMO_REASON)
+    obj.save()
+    return obj
+
+
 @transaction.atomic
 def load_demo_township(path: Path = DEMO_FILE, with_users: bool = True) -> DemoResult:
     data = json.loads(path.read_text(encoding="utf-8"))
-    township, _ = Township.objects.get_or_create(
-        code=data["township"]["code"], defaults={"name": data["township"]["name"]}
-    )
+    township = Township.objects.filter(code=data["township"]["code"]).first()
+    new_township = township is None
+    if new_township:
+        # The township precedes its first user: its history row is written once the admin is.
+        township = Township(**data["township"])
+        township.skip_history_when_saving = True
+        township.save()
+        del township.skip_history_when_saving
+    # Township-wide users first (the admin is the author of everything the demo writes);
+    # secretaries once their villages exist.
+    township_rows = [row for row in data["users"] if not row.get("village")]
+    logins = _demo_users(township_rows, township, {}) if with_users else []
+    by = township.users.filter(role="admin").order_by("pk").first() if with_users else None
+    if new_township:
+        Township.history.bulk_history_create(
+            [township], default_user=by, default_change_reason=DEMO_REASON
+        )
     areas = {
-        name: Area.objects.get_or_create(township=township, name=name)[0] for name in data["areas"]
+        name: _upsert(Area, by, {"township": township, "name": name}, {}) for name in data["areas"]
     }
     villages = {}
     for row in data["villages"]:
         fields = {k: v for k, v in row.items() if k not in ("name", "area")}
-        villages[row["name"]], _ = Village.objects.update_or_create(
-            township=township, name=row["name"], defaults={"area": areas[row["area"]], **fields}
+        villages[row["name"]] = _upsert(
+            Village,
+            by,
+            {"township": township, "name": row["name"]},
+            {"area": areas[row["area"]], **fields},
         )
     people = {}
     for row in data["people"]:
-        people[row["name"]], _ = Person.objects.update_or_create(
-            township=township,
-            name=row["name"],
-            defaults={"title": row["title"], "phone": row["phone"]},
+        people[row["name"]] = _upsert(
+            Person,
+            by,
+            {"township": township, "name": row["name"]},
+            {"title": row["title"], "phone": row["phone"]},
         )
     for row in data["responsibilities"]:
-        Responsibility.objects.update_or_create(
-            person=people[row["person"]],
-            role=row["role"],
-            area=areas.get(row.get("area")),
-            village=villages.get(row.get("village")),
-            start=date.fromisoformat(row["start"]),
-            defaults={"end": date.fromisoformat(row["end"]) if row.get("end") else None},
+        _upsert(
+            Responsibility,
+            by,
+            {
+                "person": people[row["person"]],
+                "role": row["role"],
+                "area": areas.get(row.get("area")),
+                "village": villages.get(row.get("village")),
+                "start": date.fromisoformat(row["start"]),
+            },
+            {"end": date.fromisoformat(row["end"]) if row.get("end") else None},
         )
-    logins = _demo_users(data["users"], township, villages) if with_users else []
+    if with_users:
+        village_rows = [row for row in data["users"] if row.get("village")]
+        logins += _demo_users(village_rows, township, villages)
     return DemoResult(township=township, logins=logins)
 
 
