@@ -10,7 +10,6 @@ from django.urls import reverse
 from core.models import SubmissionToken
 from core.records import RecordConflict, record_delete, record_save
 from governance.models import Patrol
-from tests.governance.factories import PatrolFactory
 
 pytestmark = pytest.mark.django_db
 
