@@ -40,6 +40,19 @@ class UserAdmin(BaseUserAdmin):
         (_("考核角色"), {"fields": ["role", "township", "village"]}),
     ]
 
+    # Only a superuser grants the powers beyond a role: a township admin (who has the admin's
+    # model permissions) must not make anyone, itself included, a superuser.
+    SUPERUSER_ONLY = ("is_superuser", "groups", "user_permissions")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in self.SUPERUSER_ONLY]})
+            for name, opts in fieldsets
+        ]
+
     def save_model(self, request, obj, form, change):
         if not change:
             # The password an admin gives a new user is an initial one.

@@ -22,6 +22,18 @@ settings.load_profile("kaohe")
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request with the English cookie leaves English active in the thread (LocaleMiddleware
+    activates it and nothing deactivates it): each test starts in the default language."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _shipped_rubrics(request):
     """A transactional test flushes every table, the migrations' shipped rows too: put back the
     two rubric readings the product ships, as the migration does."""
