@@ -61,6 +61,29 @@ class TownshipScopedAdmin:
     def get_queryset(self, request):
         return scoped(super().get_queryset(request), request.user)
 
+    def _require_visible(self, request, object_id):
+        # simple-history's history pages read the model's manager, not get_queryset().
+        from django.contrib.admin.utils import unquote
+        from django.http import Http404
+
+        pk = unquote(object_id)
+        try:
+            visible = self.get_queryset(request).filter(pk=pk).exists()
+        except (ValueError, TypeError):
+            visible = False
+        if not visible and not request.user.is_superuser:
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context
+        )
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):

@@ -73,6 +73,13 @@ def test_changelists_and_change_pages_stop_at_the_township(
         assert response.status_code == 200
         # Django's admin answers an object outside the queryset with "does not exist".
         assert response.redirect_chain, (name, "showed a row of another township")
+    # simple-history's pages read the model's manager: they must stop at the township too.
+    history = theirs.history.first()
+    for url in [
+        reverse("admin:governance_patrol_history", args=[theirs.pk]),
+        reverse("admin:governance_patrol_simple_history", args=[theirs.pk, history.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
 
 
 def test_the_village_choices_of_an_add_form_stop_at_the_township(
