@@ -14,9 +14,11 @@ def stored_version(instance, *, lock: bool = True) -> int | None:
     if instance.pk is None:
         return None
     rows = type(instance)._base_manager.using(instance._state.db or "default")
-    rows = rows.filter(pk=instance.pk)
+    # No ordering: a model's Meta.ordering over nullable foreign keys becomes outer joins, and
+    # PostgreSQL refuses FOR UPDATE on the nullable side of one.
+    rows = rows.filter(pk=instance.pk).order_by()
     if lock:
-        rows = rows.select_for_update()
+        rows = rows.select_for_update(of=("self",))
     return rows.values_list("version", flat=True).first()
 
 

@@ -24,8 +24,9 @@ def register(village_a, village_b):
     }
 
 
-def reads():
-    return list(AuditEvent.objects.filter(action=AuditAction.SPECIAL_READ).order_by("pk"))
+def reads(after: int = 0):
+    rows = AuditEvent.objects.filter(action=AuditAction.SPECIAL_READ, pk__gt=after)
+    return list(rows.order_by("pk"))
 
 
 def only_read(user, ids, door):
@@ -74,10 +75,11 @@ def test_the_api_list_detail_and_history_each_log(register, staff_user, api):  #
     listing = client.get("/api/special-persons/")
     assert listing.status_code == 200
     only_read(staff_user, [p.pk for p in register.values()], "api")
-    AuditEvent.objects.all()._prune()
+    # Audit rows cannot be deleted (on PostgreSQL a trigger refuses it): read only the new ones.
+    mark = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     for url in (f"/api/special-persons/{person.pk}/", f"/api/special-persons/{person.pk}/history/"):
         assert client.get(url).status_code == 200
-    rows = reads()
+    rows = reads(after=mark)
     assert [(r.user, r.object_ids, r.detail.split()[0]) for r in rows] == [
         (staff_user, [person.pk], "api"),
         (staff_user, [person.pk], "api"),
