@@ -127,3 +127,24 @@ def client_for(client):
         return client
 
     return login
+
+
+def _db_phase(item) -> int:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    if (marker is not None and marker.kwargs.get("transaction")) or (
+        "transactional_db" in names or "live_server" in names
+    ):
+        return 1
+    if marker is not None or "db" in names:
+        return 0
+    return 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Transactional tests last, as pytest-django orders them: their flush empties every table,
+    the migrations' shipped rows too (rubrics, reward schemes, beat schedules). pytest's own
+    grouping by session-scoped parametrized fixtures (playwright's `browser_name`) ran after
+    pytest-django's sort and put the browser tests in the middle of the others."""
+    items[:] = sorted(items, key=_db_phase)
