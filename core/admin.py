@@ -22,9 +22,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.records import record_delete, record_save
+from core.models import Versioned
+from core.records import RecordConflict, check_version, record_delete, record_save
 
 REASON_FIELD = "change_reason"
+# The version the admin read, carried in the change form like on the record pages: a save over
+# someone else's later change is refused (core.records.RecordConflict), never an overwrite.
+# Not "version" itself: the admin's form factory refuses a non-editable model field by name.
+VERSION_FIELD = "record_version"
 DELETE_REASON_FIELD = "reason"
 
 
@@ -49,6 +54,11 @@ class _RecordAdminFormMixin:
         super().__init__(*args, **kwargs)
         if self.instance._state.adding and REASON_FIELD in self.fields:
             del self.fields[REASON_FIELD]
+        if VERSION_FIELD in self.fields:
+            if self.instance._state.adding:
+                del self.fields[VERSION_FIELD]
+            else:
+                self.fields[VERSION_FIELD].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
@@ -57,6 +67,11 @@ class _RecordAdminFormMixin:
         return cleaned
 
     def _show_refusal(self, exc: ValidationError) -> None:
+        if isinstance(exc, RecordConflict):
+            self.add_error(None, exc.messages)
+            for change in exc.changes:
+                self.add_error(None, f"{change.label}:{change.text}")
+            return
         if not hasattr(exc, "error_dict"):
             self.add_error(None, exc)
             return
@@ -95,11 +110,15 @@ class RecordAdmin(SimpleHistoryAdmin):
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
-        self.form = type(
-            self.form.__name__,
-            (_RecordAdminFormMixin, self.form),
-            {REASON_FIELD: _reason_form_field(), "__module__": __name__},
-        )
+        declared = {REASON_FIELD: _reason_form_field(), "__module__": __name__}
+        if self._versioned():
+            declared[VERSION_FIELD] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=1
+            )
+        self.form = type(self.form.__name__, (_RecordAdminFormMixin, self.form), declared)
+
+    def _versioned(self) -> bool:
+        return issubclass(self.model, Versioned)
 
     # --- the write hooks: a kind whose writes are services overrides these ---------------------
 
@@ -130,6 +149,8 @@ class RecordAdmin(SimpleHistoryAdmin):
     # --- ModelAdmin's write points, routed to the hooks -----------------------------------------
 
     def save_model(self, request, obj, form, change):
+        if change and VERSION_FIELD in form.fields:
+            check_version(obj, form.cleaned_data.get(VERSION_FIELD))
         saved = self.save_record(request, obj, change=change, reason=self.change_reason(form))
         if saved is not None and saved is not obj:
             obj.pk = saved.pk
@@ -157,15 +178,23 @@ class RecordAdmin(SimpleHistoryAdmin):
     def _asks_reason(self, request, obj) -> bool:
         return obj is not None and self.has_change_permission(request, obj)
 
+    def _tail_fields(self, request, obj) -> list[str]:
+        if not self._asks_reason(request, obj):
+            return []
+        return [REASON_FIELD, VERSION_FIELD] if self._versioned() else [REASON_FIELD]
+
     def get_fields(self, request, obj=None):
-        fields = [f for f in super().get_fields(request, obj) if f != REASON_FIELD]
-        return [*fields, REASON_FIELD] if self._asks_reason(request, obj) else fields
+        fields = [
+            f for f in super().get_fields(request, obj) if f not in (REASON_FIELD, VERSION_FIELD)
+        ]
+        return [*fields, *self._tail_fields(request, obj)]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if not self.fieldsets or not self._asks_reason(request, obj):
+        tail = self._tail_fields(request, obj)
+        if not self.fieldsets or not tail:
             return fieldsets  # the default fieldset is built from get_fields
-        return [*fieldsets, (_("修改原因"), {"fields": [REASON_FIELD]})]
+        return [*fieldsets, (_("修改原因"), {"fields": tail})]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -10,6 +10,8 @@ from accounts.access import visible_villages
 
 from .submissions import MAX_KEY_LENGTH, new_token
 
+CONFIRM_DUPLICATE = "confirm_duplicate"
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -40,12 +42,17 @@ class RecordForm(forms.ModelForm):
         widget=forms.HiddenInput, required=False, max_length=MAX_KEY_LENGTH
     )
 
+    # Not fields of the record: left out of an entry's fingerprint (core.submissions).
+    META_FIELDS = ("change_reason", "version", "submission_token", CONFIRM_DUPLICATE)
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         if self.instance.pk is None:
             self.fields.pop("version")
             self.fields["submission_token"].initial = new_token()
+            if self.add_prefix(CONFIRM_DUPLICATE) in self.data:
+                self.ask_confirm_duplicate()
         else:
             self.fields.pop("submission_token")
             if hasattr(self.instance, "version"):
@@ -63,6 +70,20 @@ class RecordForm(forms.ModelForm):
             self.fields.pop("change_reason")
         else:
             self.fields["change_reason"].required = True
+
+    def ask_confirm_duplicate(self):
+        """Show the box that lets the user save an entry identical to one just saved."""
+        self.fields[CONFIRM_DUPLICATE] = forms.BooleanField(
+            label=_("确认再新增一条相同的记录"), required=False
+        )
+
+    @property
+    def duplicate_confirmed(self) -> bool:
+        return bool(self.cleaned_data.get(CONFIRM_DUPLICATE))
+
+    def entry_values(self) -> dict:
+        """What the user entered for the record itself (for core.submissions.entry_digest)."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.META_FIELDS}
 
     @property
     def expected_version(self) -> int | None:

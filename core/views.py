@@ -185,9 +185,17 @@ class RecordFormView(PagesMixin, FormView):
         try:
             with transaction.atomic():
                 if token:
-                    earlier = submissions.claim(user, submissions.FORM + token)
+                    fingerprint = submissions.entry_digest(self.pages.model, form.entry_values())
+                    earlier = submissions.claim(
+                        user, submissions.FORM + token, request_digest=fingerprint
+                    )
                     if earlier is not None:
                         return self.resubmitted(earlier)
+                    if not form.duplicate_confirmed and (
+                        same := submissions.find_duplicate(user, fingerprint)
+                    ):
+                        transaction.set_rollback(True)  # the claim too: the form comes back
+                        return self.duplicated(form, same)
                 # The version the user read, checked (and the row locked) before any save,
                 # also before a form's own save_record.
                 check_version(instance, getattr(form, "expected_version", None))
@@ -220,6 +228,18 @@ class RecordFormView(PagesMixin, FormView):
             self.request, _("该记录已保存:%(obj)s。这次重复的提交没有再保存。") % {"obj": record}
         )
         return redirect(self.url("detail", record.pk))
+
+    def duplicated(self, form, same):
+        """A new token, but the identical entry this user saved a moment ago (Back, then 保存,
+        in a browser that fetched the form again): nothing is saved; the form comes back with
+        a link to the saved record and a box to confirm a second identical one."""
+        form.ask_confirm_duplicate()
+        form.add_error(None, _("这条记录刚才已保存过,这次没有再保存。"))
+        return self.render_to_response(
+            self.get_context_data(
+                form=form, duplicate_of=same, duplicate_url=self.url("detail", same.pk)
+            )
+        )
 
     def conflicted(self, form, conflict):
         """Someone saved the record since this user read it: nothing is saved; the form comes

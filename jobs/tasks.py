@@ -122,3 +122,11 @@ def mark_stalled_jobs(self):
     from .services import jobs_mark_stalled
 
     return jobs_mark_stalled()
+
+
+@shared_task(**RETRY)
+def prune_submission_tokens(self):
+    """Daily (beat): forget create tokens and Idempotency-Keys past their keep."""
+    from core.submissions import prune
+
+    return prune()

@@ -2,11 +2,13 @@
 overwrite each other (the second is told what the first changed), and a create form sent twice
 saves one record."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from core import submissions
 from core.models import SubmissionToken
 from core.records import RecordConflict, record_delete, record_save
 from governance.models import Patrol
@@ -205,19 +207,82 @@ def test_a_create_refused_leaves_its_token_unused(client_for, cast, village_a):
 def test_each_create_page_gets_its_own_token(client_for, cast, village_a):
     client = client_for(cast["staff"])
     create = reverse("governance:patrol_create")
-    tokens = {client.get(create).context["form"]["submission_token"].value() for _ in range(2)}
-    assert len(tokens) == 2
-    for token in tokens:
-        client.post(
-            create,
-            {
-                "village": village_a.pk,
-                "date": "2026-04-07",
-                "participants": "张三",
-                "submission_token": token,
-            },
-        )
+    tokens = [client.get(create).context["form"]["submission_token"].value() for _ in range(2)]
+    assert len(set(tokens)) == 2
+    for token, who in zip(tokens, ("张三", "李四"), strict=True):
+        data = {"village": village_a.pk, "date": "2026-04-07", "participants": who}
+        assert client.post(create, {**data, "submission_token": token}).status_code == 302
     assert Patrol.objects.count() == 2
+
+
+def _patrol_entry(village, token):
+    return {
+        "village": village.pk,
+        "date": "2026-04-07",
+        "participants": "张三",
+        "submission_token": token,
+    }
+
+
+def test_the_identical_entry_on_a_fresh_form_is_shown_not_saved_twice(client_for, cast, village_a):
+    """Chromium's Back fetches the form again (a new token) and restores what was typed: the
+    second 保存 is recognised by its entry, shown with a link, and saved only when confirmed."""
+    client = client_for(cast["staff"])
+    create = reverse("governance:patrol_create")
+    token = client.get(create).context["form"]["submission_token"].value()
+    assert client.post(create, _patrol_entry(village_a, token)).status_code == 302
+    (patrol,) = Patrol.objects.all()
+
+    fresh = client.get(create).context["form"]["submission_token"].value()
+    again = client.post(create, _patrol_entry(village_a, fresh))
+    assert again.status_code == 200
+    assert Patrol.objects.count() == 1
+    page = again.content.decode()
+    assert reverse("governance:patrol_detail", args=[patrol.pk]) in page
+    assert "这条记录刚才已保存过" in page
+    assert 'name="confirm_duplicate"' in page
+    assert SubmissionToken.objects.count() == 1  # the refused one's claim rolled back
+
+    # Sent again without ticking the box: still refused.
+    assert client.post(create, _patrol_entry(village_a, fresh)).status_code == 200
+    assert Patrol.objects.count() == 1
+
+    confirmed = client.post(create, {**_patrol_entry(village_a, fresh), "confirm_duplicate": "on"})
+    assert confirmed.status_code == 302
+    assert Patrol.objects.count() == 2
+
+
+def test_an_identical_entry_after_the_window_saves(client_for, cast, village_a):
+    client = client_for(cast["staff"])
+    create = reverse("governance:patrol_create")
+    token = client.get(create).context["form"]["submission_token"].value()
+    client.post(create, _patrol_entry(village_a, token))
+    SubmissionToken.objects.update(created=timezone.now() - submissions.DUPLICATE_WINDOW * 2)
+    fresh = client.get(create).context["form"]["submission_token"].value()
+    assert client.post(create, _patrol_entry(village_a, fresh)).status_code == 302
+    assert Patrol.objects.count() == 2
+
+
+def test_another_users_identical_entry_is_not_a_duplicate(client_for, cast, village_a, admin_user):
+    create = reverse("governance:patrol_create")
+    for user in (cast["staff"], admin_user):
+        client = client_for(user)
+        token = client.get(create).context["form"]["submission_token"].value()
+        assert client.post(create, _patrol_entry(village_a, token)).status_code == 302
+    assert Patrol.objects.count() == 2
+
+
+def test_tokens_are_pruned_after_their_keep(client_for, cast, village_a):
+    client = client_for(cast["staff"])
+    create = reverse("governance:patrol_create")
+    token = client.get(create).context["form"]["submission_token"].value()
+    client.post(create, _patrol_entry(village_a, token))
+    assert submissions.prune() == 0
+    SubmissionToken.objects.update(
+        created=timezone.now() - timedelta(days=submissions.KEEP_DAYS + 1)
+    )
+    assert submissions.prune() == 1
+    assert not SubmissionToken.objects.exists()
 
 
 def test_a_delete_confirmed_on_a_stale_page_deletes_nothing(client_for, cast, patrol, admin_user):
