@@ -189,6 +189,14 @@ def _township_id(instance) -> int | None:
 
 def check_dates(instance, *, today: date | None = None) -> None:
     """Refuse a record whose dates lie outside their windows, each error at its field."""
+    found = date_errors(instance, today=today)
+    if found:
+        raise ValidationError({name: [message] for name, message in found.items()})
+
+
+def date_errors(instance, *, today: date | None = None) -> dict[str, str]:
+    """The fields of `instance` whose date lies outside its window, with their messages: for a
+    model's clean() to report beside its own rules (the same check record_save makes)."""
     table = RECORD_DATES.get(instance._meta.label, {})
     values = {
         name: (window, as_day(getattr(instance, name, None)))
@@ -196,7 +204,7 @@ def check_dates(instance, *, today: date | None = None) -> None:
         if window is not SYSTEM
     }
     if not values:
-        return
+        return {}
     today = today or timezone.localdate()
     earliest = min((d for _w, d in values.values() if d is not None), default=None)
     # Every township began on or before January of last year: only an older date needs the query.
@@ -204,6 +212,4 @@ def check_dates(instance, *, today: date | None = None) -> None:
         began = township_began(_township_id(instance))
     else:
         began = latest_start(today)
-    found = problems(values, today=today, began=began)
-    if found:
-        raise ValidationError({name: [message] for name, message in found.items()})
+    return problems(values, today=today, began=began)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import date_errors
 from core.models import Versioned
 from core.uploads import UploadTo, validate_upload
 
@@ -43,11 +44,6 @@ def _village_fk(related_name: str):
         related_name=related_name,
         verbose_name=_("村(居)"),
     )
-
-
-def _not_future(day, field: str, errors: dict) -> None:
-    if day and day > timezone.localdate():
-        errors[field] = _("日期不能晚于今天。")
 
 
 # --- Reception log ---------------------------------------------------------------------------
@@ -85,8 +81,7 @@ class ReceptionLog(Versioned, models.Model):
         return f"{text}({self.opinion_number})" if self.opinion_number else text
 
     def clean(self):
-        errors = {}
-        _not_future(self.date, "date", errors)
+        errors = date_errors(self)  # the window of every date (core.dates)
         if self.opinion_issued and not self.mediator_name.strip():
             errors["mediator_name"] = _("出具处理意见书时须有调解员签名。")
         if not self.opinion_issued and self.opinion_number:
@@ -190,8 +185,7 @@ class Petition(Versioned, models.Model):
         return rules.petitioner_key(people, self.matter)
 
     def clean(self):
-        errors = {}
-        _not_future(self.date, "date", errors)
+        errors = date_errors(self)  # the window of every date (core.dates)
         if self.collective and self.person_count is not None and self.person_count < 5:
             errors["person_count"] = _("集体访为五人及以上,人次不能少于5。")
         if self.level and self.channel:
@@ -401,15 +395,12 @@ class Dispute(Versioned, models.Model):
         return [self.found_date, self.resolved_date]
 
     def clean(self):
-        errors = {}
-        _not_future(self.found_date, "found_date", errors)
+        errors = date_errors(self)  # the window of every date (core.dates)
         if self.status == DisputeStatus.RESOLVED:
             if not self.resolved_date:
                 errors["resolved_date"] = _("已化解的纠纷须填写化解日期。")
-            else:
-                _not_future(self.resolved_date, "resolved_date", errors)
-                if self.found_date and self.resolved_date < self.found_date:
-                    errors["resolved_date"] = _("化解日期不能早于发现日期。")
+            elif self.found_date and self.resolved_date < self.found_date:
+                errors["resolved_date"] = _("化解日期不能早于发现日期。")
         elif self.resolved_date:
             errors["resolved_date"] = _("未化解的纠纷不应有化解日期。")
         if errors:
@@ -521,8 +512,6 @@ def _review_errors(prefix: str, result: str, day, reason: str, submitted: date |
         errors[f"{prefix}_date"] = _("请填写审核日期。")
     elif submitted and day < submitted:
         errors[f"{prefix}_date"] = _("审核日期不能早于报送日期。")
-    else:
-        _not_future(day, f"{prefix}_date", errors)
     if result == ReviewResult.REJECTED and not reason.strip():
         errors[f"{prefix}_reason"] = _("退回时须写明原因。")
 
@@ -608,7 +597,7 @@ class Dossier(Versioned, models.Model):
         super().clean_fields(exclude=exclude)
 
     def clean(self):
-        errors = {}
+        errors = date_errors(self)  # the window of every date (core.dates)
         if self.dispute_id:
             dispute = self.dispute
             if dispute.village_id != self.village_id:
@@ -617,7 +606,6 @@ class Dossier(Versioned, models.Model):
                 errors["dispute"] = _("只有已化解的纠纷才能报送化解卷宗。")
             elif self.submitted_date and dispute.resolved_date > self.submitted_date:
                 errors["submitted_date"] = _("报送日期不能早于纠纷的化解日期。")
-        _not_future(self.submitted_date, "submitted_date", errors)
         _review_errors(
             "centre",
             self.centre_result,
