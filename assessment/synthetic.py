@@ -245,15 +245,24 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 
 @transaction.atomic
-def make_county(*, villages: int, year: int, seed: int = 1, code: str = "synthetic") -> Township:
-    """A township of `villages` villages with a year of records at a realistic density."""
+def make_county(
+    *, villages: int, year: int, seed: int = 1, code: str = "synthetic", until: date | None = None
+) -> Township:
+    """A township of `villages` villages with a year of records at a realistic density, none
+    dated after `until` (default: today, so the current year stops where the calendar does).
+
+    The township's first history row is dated 1 January of the year before: its records (the
+    standing registers begin the year before) then lie inside the date windows the pages
+    enforce (core.dates.township_began), as a township's own entries would."""
     from workdays.calendar import WorkCalendar
 
+    until = until or min(date(year, 12, 31), timezone.localdate())
     rng = random.Random(seed)
     township = Township.objects.filter(code=code).first()
     if township is None:
         # The township exists before its author can: its history row follows the author.
         (township,) = Township.objects.bulk_create([Township(code=code, name=f"合成县{seed}")])
+        township._history_date = timezone.make_aware(datetime(year - 1, 1, 1))
         author = Author(seed_user(township))
         Township.history.bulk_history_create(
             [township], default_user=author.user, default_change_reason=author.reason
@@ -280,13 +289,14 @@ def make_county(*, villages: int, year: int, seed: int = 1, code: str = "synthet
     leader = author.save(Person(township=township, name="包案领导"))
     batch = Batch(author=author)
     cal = WorkCalendar()
+    months = until.month if until.year == year else (12 if until.year > year else 0)
     for v in all_villages:
         _standing(batch, rng, v, year)
-        for month in range(1, 13):
-            _month(batch, rng, v, year, month, cal, leader)
+        for month in range(1, months + 1):
+            _month(batch, rng, v, year, month, cal, leader, until=until)
     batch.save()
-    _children(rng, township, year, author)
-    _township_meetings(rng, township, all_villages, year, author)
+    _children(rng, township, year, author, until=until)
+    _township_meetings(rng, township, all_villages, year, author, until=until)
     return township
 
 
