@@ -91,6 +91,8 @@ rules.add_perm(
     "kaohe.file_contest",
     (is_secretary & is_own_village) | (is_township_admin & in_users_township),
 )
+# The village's own score page, in the secretary's menu (assessment:own_scores).
+rules.add_perm("kaohe.view_own_scores", is_secretary)
 # Leaders read the register as counts by village and category (governance:specialperson_counts).
 rules.add_perm(
     "kaohe.view_special_persons",

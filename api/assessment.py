@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import scope
-from assessment import selectors, services
+from assessment import selectors, services, visibility
 from assessment.models import (
     Period,
     PeriodEvent,
@@ -33,8 +33,6 @@ from villages.models import Township
 from .base import AUTHENTICATION, Described, DescribedSerializer
 from .filters import IdFilter, labelled
 from .pagination import Pagination
-
-SHOWN_TO_VILLAGES = (PeriodState.PUBLISHED, PeriodState.CLOSED)
 
 
 def _points(value) -> Decimal:
@@ -202,8 +200,8 @@ class ScoreSheetViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related(Prefetch("lines", queryset=ScoreLine.objects.order_by("position")))
             .annotate(period_state=Subquery(periods.values("state")[:1]))
         )
-        if user.is_authenticated and user.is_secretary:
-            queryset = queryset.filter(Exists(periods.filter(state__in=SHOWN_TO_VILLAGES)))
+        if user.is_authenticated and user.township_id:
+            queryset = visibility.only_shown(queryset, user, user.township_id)
         return scope(queryset, user).order_by("-year", "-month", "village__name", "pk")
 
 

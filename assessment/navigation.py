@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 NAV = [
+    (_("考核评分"), _("本村考核得分"), "assessment:own_scores", "kaohe.view_own_scores"),
     (_("考核评分"), _("排名"), "assessment:ranking", "kaohe.view_dashboard"),
     (_("考核评分"), _("评分申诉"), "assessment:contests", "kaohe.view_dashboard"),
     (_("考核评分"), _("细则版本对比"), "assessment:compare", "kaohe.view_dashboard"),

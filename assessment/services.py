@@ -358,7 +358,7 @@ def contest_file(*, line: ScoreLine, reason: str, by, today=None) -> Contest:
         )
     if not reason.strip():
         raise ValidationError({"reason": _("请填写申诉理由。")})
-    return Contest.objects.create(
+    contest = Contest.objects.create(
         village=village,
         year=sheet.year,
         month=sheet.month,
@@ -367,6 +367,60 @@ def contest_file(*, line: ScoreLine, reason: str, by, today=None) -> Contest:
         refs=line.refs,
         reason=reason,
         filed_by=by,
+    )
+    _notify_contest_filed(contest)
+    return contest
+
+
+def _notify_contest_filed(contest: Contest) -> None:
+    """The township's admins (but the one who filed it) learn of a new contest to decide."""
+    from accounts.models import Role, User
+    from jobs.services import notify
+
+    admins = User.objects.filter(
+        township_id=contest.village.township_id, role=Role.ADMIN, is_active=True
+    ).exclude(pk=contest.filed_by_id)
+    notify(
+        users=admins,
+        title=_("新的评分申诉:%(v)s %(y)d年%(m)d月 %(code)s")
+        % {"v": contest.village, "y": contest.year, "m": contest.month, "code": contest.item_code},
+        body=_("被申诉的扣分:%(line)s。申诉理由:%(reason)s")
+        % {"line": contest.line_reason, "reason": contest.reason},
+        url=reverse("assessment:contests") + f"?state={ContestState.PENDING}",
+        dedupe_key=f"contest-filed:{contest.pk}",
+    )
+
+
+def _notify_contest_decided(contest: Contest) -> None:
+    """The village's secretaries (and an admin who filed on its behalf) learn the decision and
+    its reason; only users who may see that month's scores are told (assessment.visibility)."""
+    from accounts.models import Role, User
+    from jobs.services import notify
+
+    from .visibility import month_shown, score_months_shown
+
+    users = list(User.objects.filter(village=contest.village, role=Role.SECRETARY, is_active=True))
+    if contest.filed_by_id != contest.decided_by_id and contest.filed_by not in users:
+        users.append(contest.filed_by)
+    told = [
+        user
+        for user in users
+        if month_shown(
+            score_months_shown(user, contest.village.township_id, contest.year),
+            contest.year,
+            contest.month,
+        )
+    ]
+    outcome = _("已采纳") if contest.state == ContestState.ACCEPTED else _("已驳回")
+    url = reverse("assessment:village_scores", args=[contest.village_id])
+    notify(
+        users=told,
+        title=_("评分申诉%(outcome)s:%(y)d年%(m)d月 %(code)s")
+        % {"outcome": outcome, "y": contest.year, "m": contest.month, "code": contest.item_code},
+        body=_("被申诉的扣分:%(line)s。处理意见:%(reason)s")
+        % {"line": contest.line_reason, "reason": contest.decision_reason},
+        url=f"{url}?year={contest.year}&month={contest.month}",
+        dedupe_key=f"contest-decided:{contest.pk}",
     )
 
 
@@ -388,4 +442,5 @@ def contest_decide(*, contest: Contest, accept: bool, reason: str, by) -> Contes
     contest.save()
     if accept:
         score_month(township_id=contest.village.township_id, year=contest.year, month=contest.month)
+    _notify_contest_decided(contest)
     return contest

@@ -10,6 +10,7 @@ urlpatterns = [
     path("periods/<int:year>/recompute/", views.recompute_year, name="recompute_year"),
     path("ranking/", views.ranking, name="ranking"),
     path("villages/<int:village_id>/", views.village_scores, name="village_scores"),
+    path("mine/", views.own_scores, name="own_scores"),
     path("lines/<int:line_id>/contest/", views.contest_file, name="contest_file"),
     path("contests/", views.contests, name="contests"),
     path("contests/<int:pk>/decide/", views.contest_decide, name="contest_decide"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_for_user, scope, visible_villages
 from villages.models import Township
 
-from . import rubrics, selectors, services
+from . import rubrics, selectors, services, visibility
 from .links import record_label, record_url
 from .models import (
     Contest,
@@ -26,6 +26,7 @@ from .models import (
     RubricVersion,
     ScoreLine,
 )
+from .scoring import engine
 
 
 def township_of(user) -> Township:
@@ -127,32 +128,45 @@ def ranking(request):
 
 
 @login_required
+def own_scores(request):
+    """The secretary's menu entry: its own village's score page (the same query string)."""
+    if not request.user.is_secretary:
+        raise PermissionDenied
+    url = reverse("assessment:village_scores", args=[request.user.village_id])
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@login_required
 def village_scores(request, village_id: int):
     village = visible_villages(request.user).select_related("area").filter(pk=village_id).first()
     if village is None:
         raise Http404
     today = timezone.localdate()
     year = _int(request.GET.get("year"), today.year, 2000, 2100)
-    trend = selectors.village_trend(village, year)
+    shown = visibility.score_months_shown(request.user, village.township_id, year)
+    trend = [
+        (m, total)
+        for m, total in selectors.village_trend(village, year)
+        if visibility.month_shown(shown, year, m)
+    ]
     default_month = trend[-1][0] if trend else today.month
     month = _int(request.GET.get("month"), default_month, 1, 12)
     period = Period.objects.filter(township_id=village.township_id, year=year, month=month).first()
-    hidden = request.user.is_secretary and (period is None or period.state == PeriodState.OPEN)
+    hidden = not visibility.month_shown(shown, year, month)
     sheet = None if hidden else selectors.sheet_for(village, year, month)
     lines = []
     if sheet is not None:
-        contested = set(
-            Contest.objects.filter(village=village, year=year, month=month).values_list(
-                "item_code", "line_reason"
-            )
-        )
+        outcomes = contest_outcomes(village, year, month)
         for line in sheet.lines.all():
             links = [(record_label(kind), pk, record_url(kind, pk)) for kind, pk in line.refs]
+            contest = outcomes.get(_line_key(line.item_code, line.reason))
             lines.append(
                 {
                     "line": line,
                     "links": links,
-                    "contested": (line.item_code, line.reason) in contested,
+                    "contested": contest is not None,
+                    "contest": contest,
                 }
             )
     can_contest = (
@@ -176,8 +190,26 @@ def village_scores(request, village_id: int):
             "period": period,
             "hidden": hidden,
             "can_contest": can_contest,
+            "show_contests": can_contest or any(row["contest"] for row in lines),
         },
     )
+
+
+def contest_outcomes(village, year: int, month: int) -> dict:
+    """{(item code, line reason): the line's latest contest} of a village-month: what a line
+    shows (pending, or the decision with its reason). A waived line's reason carries the waiver's
+    note, so it is matched on the reason as the rule wrote it too."""
+    found = {}
+    rows = Contest.objects.filter(village=village, year=year, month=month).select_related(
+        "decided_by"
+    )
+    for contest in rows.order_by("filed_at", "pk"):
+        found[_line_key(contest.item_code, contest.line_reason)] = contest
+    return found
+
+
+def _line_key(item_code: str, reason: str) -> tuple[str, str]:
+    return item_code, reason.split(engine.WAIVED_NOTE)[0]
 
 
 @login_required

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user, require, scope, visible_villages
+from assessment import visibility
 from core.uploads import serve_protected
 from core.views import (
     RecordCreate,
@@ -388,6 +389,8 @@ def portal(request, year: int | None = None, month: int | None = None, half: int
         "petitions/portal.html",
         {
             "village": village,
+            "latest_sheet": visibility.latest_sheet_shown(user, village),
+            "contests": visibility.contests_shown(user, village),
             "status": status,
             "target": selectors.HalfStatus(
                 year, month, half, rules.report_due_date(year, month, half), report
