@@ -61,6 +61,7 @@ SYSTEM = None  # set by kaohe at the moment of an action: not checked
 # Every DateField / DateTimeField of every record model (tests/core/test_dates.py enumerates them).
 RECORD_DATES: dict[str, dict[str, Window | None]] = {
     "villages.Responsibility": {"start": SCHEDULED, "end": SCHEDULED},
+    "villages.Village": {"active_from": SCHEDULED, "active_until": SCHEDULED},
     "petitions.ReceptionLog": {"date": HAPPENED},
     "petitions.Petition": {"date": HAPPENED},
     "petitions.BaobaoEntry": {"start": HAPPENED, "end": PLANNED},

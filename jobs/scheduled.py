@@ -26,10 +26,14 @@ def send_report_reminders(today: date) -> int:
                 year=year, month=month, half=half, submitted_at__isnull=False
             ).values_list("village_id", flat=True)
         )
-        secretaries = User.objects.filter(
-            role=Role.SECRETARY, is_active=True, village__is_active=True
-        ).exclude(village_id__in=done)
+        secretaries = (
+            User.objects.filter(role=Role.SECRETARY, is_active=True, village__is_active=True)
+            .exclude(village_id__in=done)
+            .select_related("village")
+        )
         for user in secretaries:
+            if not user.village.owes_report(year, month, half):
+                continue  # not set up yet, or merged away (villages.rules.owes_report)
             sent += notify(
                 users=[user],
                 title=_("排查报告将于 %(due)s 到期") % {"due": due.isoformat()},

@@ -74,7 +74,8 @@ class PortalStatus:
 def portal_status(village, today: date) -> PortalStatus:
     """What the secretary's portal shows: the half being worked on with its due day, the past
     halves of this year whose due day has passed with no report or a late one (or only a
-    draft), and the year's reports."""
+    draft), and the year's reports. Only halves the village owed count as overdue: none from
+    before it was set up or after it was merged away (Village.owes_report)."""
     year, month, half = rules.half_of(today)
     years = {today.year, year}
     reports = list(
@@ -93,8 +94,9 @@ def portal_status(village, today: date) -> PortalStatus:
     past = rules.halves_due(date(today.year, 1, 1), today - timedelta(days=1))
     overdue = [
         status
-        for status in (HalfStatus(y, m, h, due, by_half.get((y, m, h))) for y, m, h, due in past)
-        if status.state in ("missing", "draft", "late")
+        for y, m, h, due in past
+        for status in [HalfStatus(y, m, h, due, by_half.get((y, m, h)))]
+        if status.state in ("missing", "draft", "late") and village.owes_report(y, m, h)
     ]
     return PortalStatus(today=today, current=current, overdue=overdue, reports=reports)
 

@@ -27,9 +27,13 @@ class VillageAdmin(SimpleHistoryAdmin):
         "households",
         "along_railway",
         "is_active",
+        "active_from",
+        "active_until",
+        "merged_into",
     ]
     list_filter = ["township", "area", "kind", "along_railway", "has_cctv_room", "is_active"]
     search_fields = ["name"]
+    autocomplete_fields = ["merged_into"]
 
 
 class ResponsibilityInline(admin.TabularInline):

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Versioned
 
+from . import rules
 from .choices import AREA_ROLES, ResponsibilityRole, VillageKind
 
 
@@ -48,8 +49,34 @@ class Area(Versioned, models.Model):
         return self.name
 
 
+class VillageQuerySet(models.QuerySet):
+    def assessed_in(self, year: int, month: int):
+        """The villages scored for the month (villages.rules.assessed_in): taking part in the
+        assessment and active on the month's last day."""
+        return self.active_on(rules.month_last_day(year, month))
+
+    def active_on(self, day: date):
+        return self.filter(
+            Q(active_from__isnull=True) | Q(active_from__lte=day),
+            Q(active_until__isnull=True) | Q(active_until__gte=day),
+            is_active=True,
+        )
+
+    def assessed_between(self, start: date, end: date):
+        """The villages scored for at least one month whose last day lies in [start, end]."""
+        return self.filter(
+            Q(active_from__isnull=True) | Q(active_from__lte=end),
+            Q(active_until__isnull=True) | Q(active_until__gte=start),
+            is_active=True,
+        )
+
+
 class Village(Versioned, models.Model):
-    """村 or 居: the unit that is assessed and ranked."""
+    """村 or 居: the unit that is assessed and ranked.
+
+    `is_active` takes the village out of the assessment altogether; `active_from` and
+    `active_until` bound the months it is assessed in (villages.rules: scored for a month when
+    active on its last day)."""
 
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="villages", verbose_name=_("镇")
@@ -68,7 +95,30 @@ class Village(Versioned, models.Model):
     )
     has_cctv_room = models.BooleanField(_("有视频监控室"), default=False)
     is_active = models.BooleanField(_("参加考核"), default=True)
+    active_from = models.DateField(
+        _("开始考核日期"),
+        null=True,
+        blank=True,
+        help_text=_("新设或合并新建的村(居)填写设立日期;留空表示自本镇启用系统起参加考核。"),
+    )
+    active_until = models.DateField(
+        _("停止考核日期"),
+        null=True,
+        blank=True,
+        help_text=_("撤并的村(居)填写最后一天;某月最后一天仍在考核的才计该月评分。"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("并入村(居)"),
+        help_text=_("撤并(合村并居)时并入的村(居),须填写停止考核日期。"),
+    )
     history = HistoricalRecords()
+
+    objects = VillageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("村(居)")
@@ -76,14 +126,44 @@ class Village(Versioned, models.Model):
         ordering = ["township", "area", "name"]
         constraints = [
             models.UniqueConstraint(fields=["township", "name"], name="village_unique_name"),
+            models.CheckConstraint(
+                condition=Q(active_from__isnull=True)
+                | Q(active_until__isnull=True)
+                | Q(active_until__gte=models.F("active_from")),
+                name="village_until_after_from",
+            ),
         ]
 
     def __str__(self):
         return self.name
 
     def clean(self):
+        errors = {}
         if self.area_id and self.township_id and self.area.township_id != self.township_id:
-            raise ValidationError({"area": _("所选片不属于该镇。")})
+            errors["area"] = _("所选片不属于该镇。")
+        if self.active_from and self.active_until and self.active_until < self.active_from:
+            errors["active_until"] = _("停止考核日期不能早于开始考核日期。")
+        if self.merged_into_id:
+            if self.merged_into_id == self.pk:
+                errors["merged_into"] = _("不能并入本村(居)自身。")
+            elif self.township_id and self.merged_into.township_id != self.township_id:
+                errors["merged_into"] = _("并入的村(居)须属于同一镇。")
+            elif not self.active_until:
+                errors["active_until"] = _("并入其他村(居)时须填写停止考核日期。")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_active_in(self, year: int, month: int) -> bool:
+        """Scored for the month (villages.rules.assessed_in)."""
+        return self.is_active and rules.assessed_in(
+            self.active_from, self.active_until, year, month
+        )
+
+    def owes_report(self, year: int, month: int, half: int) -> bool:
+        """The half-month's screening report is due (villages.rules.owes_report)."""
+        return self.is_active and rules.owes_report(
+            self.active_from, self.active_until, year, month, half
+        )
 
 
 class Person(Versioned, models.Model):

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
 
+from villages import rules as village_rules
 from villages.models import Village
 
 from .types import VillageFacts
@@ -81,12 +82,13 @@ def merge(*parts: dict) -> dict:
 def window_for(
     township_id: int, year: int, months: Iterable[int], as_of: dict[int, date | None]
 ) -> Window:
+    keys = tuple((year, m) for m in sorted(months))
     ids = tuple(
-        Village.objects.filter(township_id=township_id, is_active=True)
+        Village.objects.filter(township_id=township_id)
+        .assessed_between(month_last_day(*keys[0]), month_last_day(*keys[-1]))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    keys = tuple((year, m) for m in sorted(months))
     return Window(township_id, ids, keys, {(year, m): as_of.get(m) for m in sorted(months)})
 
 
@@ -94,14 +96,19 @@ def collect(window: Window) -> dict[Month, dict[int, VillageFacts]]:
     from .collect import COLLECTORS
 
     villages = Village.objects.filter(pk__in=window.village_ids).values_list(
-        "pk", "along_railway", "has_cctv_room"
+        "pk", "along_railway", "has_cctv_room", "active_from", "active_until"
     )
-    base = {pk: {"is_railway": railway, "has_cctv_room": cctv} for pk, railway, cctv in villages}
+    base, spans = {}, {}
+    for pk, railway, cctv, active_from, active_until in villages:
+        base[pk] = {"is_railway": railway, "has_cctv_room": cctv, "active_from": active_from}
+        spans[pk] = (active_from, active_until)
     found = merge(*(collector(window) for collector in COLLECTORS))
     result = {}
     for month in window.months:
         start, end = date(*month, 1), month_last_day(*month)
         by_village = found.get(month, {})
+        # Only the villages assessed in the month (villages.rules.assessed_in): one set up later
+        # or merged away earlier has no sheet for it, so it is neither scored nor ranked.
         result[month] = {
             pk: VillageFacts(
                 village_id=pk,
@@ -112,6 +119,7 @@ def collect(window: Window) -> dict[Month, dict[int, VillageFacts]]:
                 **by_village.get(pk, {}),
             )
             for pk in sorted(base)
+            if village_rules.assessed_in(*spans[pk], *month)
         }
     return result
 

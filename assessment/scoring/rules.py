@@ -43,6 +43,7 @@ from assessment.scoring.types import (
     VetoSpec,
     VillageFacts,
 )
+from villages import rules as village_rules
 
 # --- Calendar helpers -------------------------------------------------------------------------
 
@@ -214,11 +215,14 @@ def case_rejected(item: ItemSpec, facts: VillageFacts) -> list[Line]:
 
 
 def _report_halves(item: ItemSpec, facts: VillageFacts) -> list[tuple[int, int, int, date]]:
+    """The halves whose report is due; none whose half began before the village was set up
+    (villages.rules.owes_report: the 1st or the 15th before facts.active_from)."""
     halves = range(1, len(item.params["due_days"]) + 1)
     return [
         (year, month, half, report_due_date(year, month, half, item.params))
         for year, month in months_in(facts.period_start, facts.period_end)
         for half in halves
+        if village_rules.owes_report(facts.active_from, None, year, month, half)
     ]
 
 

@@ -381,6 +381,9 @@ class VillageFacts:
     is_railway: bool = False
     has_cctv_room: bool = False
     as_of: date | None = None
+    # The village's first assessed day (None: since the township began); a half-month report
+    # whose half began before it is not due (villages.rules.owes_report).
+    active_from: date | None = None
     petitions: tuple[Petition, ...] = ()
     meetings: tuple[Meeting, ...] = ()
     baobao_register: bool = False
