@@ -224,3 +224,27 @@ def accepted_date(
     ):
         return max(centre_date, judicial_date)
     return None
+
+
+# --- A report's signature and seal (评分表 一.4) ---------------------------------------------
+
+SIGNATURE = "signature"
+SEAL = "seal"
+
+
+def report_gaps(signed_by: str, has_seal: bool) -> tuple[str, ...]:
+    """What a screening report lacks to count as complete: the responsible person's signature,
+    the village's seal (its scan), both or neither. A report on time that lacks either costs the
+    rubric's deduction once submitted (assessment.costs.unsigned_report_cost)."""
+    gaps = []
+    if not (signed_by or "").strip():
+        gaps.append(SIGNATURE)
+    if not has_seal:
+        gaps.append(SEAL)
+    return tuple(gaps)
+
+
+def needs_unsigned_confirmation(gaps, due: date, today: date) -> bool:
+    """Submitting an incomplete report on time is asked twice; a late one already counts as
+    missing (and says so), so its signature costs nothing more."""
+    return bool(gaps) and today <= due

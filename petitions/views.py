@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user, require, scope, visible_villages
-from assessment import visibility
+from assessment import costs, visibility
 from core.uploads import serve_protected
 from core.views import (
     RecordCreate,
@@ -348,7 +348,7 @@ def portal(request, year: int | None = None, month: int | None = None, half: int
         .first()
     )
     editable = report is None or not report.is_submitted
-    form = formset = None
+    form = formset = unsigned = None
     if editable:
         data = request.POST if request.method == "POST" else None
         files = request.FILES if request.method == "POST" else None
@@ -358,26 +358,17 @@ def portal(request, year: int | None = None, month: int | None = None, half: int
             form_ok = form.is_valid()
             if formset.is_valid() and form_ok:
                 submit = request.POST.get("action") == "submit"
-                try:
-                    services.report_submit(
-                        village=village,
-                        year=year,
-                        month=month,
-                        half=half,
-                        user=user,
-                        signed_by=form.cleaned_data["signed_by"],
-                        seal_scan=form.cleaned_data["seal_scan"],
-                        disputes=form.cleaned_data["disputes"],
-                        new_disputes=formset.new_disputes(),
-                        submit=submit,
+                if submit:
+                    unsigned = _unsigned_warning(
+                        village, (year, month, half), report, form.cleaned_data, today
                     )
-                except ValidationError as exc:
-                    _form_errors(form, exc)
-                else:
-                    messages.success(
-                        request, _("排查报告已报送。") if submit else _("草稿已保存,尚未报送。")
+                if unsigned is None or request.POST.get("confirm_unsigned") == "1":
+                    saved = _portal_save(
+                        request, form, formset, village, (year, month, half), submit
                     )
-                    return redirect("petitions:portal")
+                    if saved:
+                        return redirect("petitions:portal")
+                # else asked again: nothing is saved until the village confirms
         if request.method == "POST" and request.FILES.get("seal_scan"):
             # The browser empties a file input when the page comes back with errors.
             form["seal_scan"].help_text = _("请重新选择盖章扫描件后再报送。")
@@ -400,5 +391,60 @@ def portal(request, year: int | None = None, month: int | None = None, half: int
             "editable": editable,
             "form": form,
             "formset": formset,
+            "unsigned": unsigned,
         },
     )
+
+
+def _portal_save(request, form, formset, village, half_key, submit: bool) -> bool:
+    year, month, half = half_key
+    try:
+        services.report_submit(
+            village=village,
+            year=year,
+            month=month,
+            half=half,
+            user=request.user,
+            signed_by=form.cleaned_data["signed_by"],
+            seal_scan=form.cleaned_data["seal_scan"],
+            disputes=form.cleaned_data["disputes"],
+            new_disputes=formset.new_disputes(),
+            submit=submit,
+        )
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return False
+    messages.success(request, _("排查报告已报送。") if submit else _("草稿已保存,尚未报送。"))
+    return True
+
+
+GAP_LABELS = {
+    rules.SIGNATURE: gettext_lazy("负责人签字"),
+    rules.SEAL: gettext_lazy("加盖公章的扫描件"),
+}
+
+
+def _unsigned_warning(village, half_key, report, data, today):
+    """The warning shown before an incomplete report on time is submitted: what it lacks and
+    what it will cost under the rubric of its year (assessment.costs); None when complete."""
+    year, month, half = half_key
+    has_seal = bool(data.get("seal_scan") or (report is not None and report.seal_scan))
+    gaps = rules.report_gaps(data.get("signed_by", ""), has_seal)
+    due = rules.report_due_date(year, month, half)
+    if not rules.needs_unsigned_confirmation(gaps, due, today):
+        return None
+    missing = "、".join(str(GAP_LABELS[g]) for g in gaps)
+    cost = costs.unsigned_report_cost_for(village.township_id, year)
+    if cost is None:
+        text = _("本期报告没有%(missing)s。报送后即为定稿,不能再补。") % {"missing": missing}
+    elif cost.counts_as_missing:
+        text = _(
+            "本期报告没有%(missing)s,按考核细则第 %(code)s 项视为缺报,将扣 %(points)s 分。"
+            "报送后即为定稿,不能再补。"
+        ) % {"missing": missing, "code": cost.item_code, "points": cost.points}
+    else:
+        text = _(
+            "本期报告没有%(missing)s,按考核细则第 %(code)s 项将扣 %(points)s 分。"
+            "报送后即为定稿,不能再补。"
+        ) % {"missing": missing, "code": cost.item_code, "points": cost.points}
+    return {"gaps": gaps, "cost": cost, "text": text}
