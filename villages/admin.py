@@ -1,13 +1,30 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Area, Person, Responsibility, Township, Village
+from .selectors import townships_with_counts
 
 
 @admin.register(Township)
 class TownshipAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code"]
+    """The townships with their codes (what `createuser --township` takes) and counts, as
+    `manage.py list_townships` prints them (villages.selectors.townships_with_counts)."""
+
+    list_display = ["code", "name", "village_count", "user_count"]
+    list_display_links = ["code", "name"]
     search_fields = ["name", "code"]
+
+    def get_queryset(self, request):
+        return townships_with_counts()
+
+    @admin.display(description=_("村(居)数"), ordering="village_count")
+    def village_count(self, obj):
+        return obj.village_count
+
+    @admin.display(description=_("用户数"), ordering="user_count")
+    def user_count(self, obj):
+        return obj.user_count
 
 
 @admin.register(Area)

@@ -24,3 +24,16 @@ def villages_answered_by(person, day: date) -> list[Village]:
         for village in row.villages():
             found[village.pk] = village
     return sorted(found.values(), key=lambda v: v.pk)
+
+
+def townships_with_counts():
+    """Every township with its number of villages (`village_count`) and of users
+    (`user_count`): what `manage.py list_townships` and the admin's township list show."""
+    from django.db.models import Count
+
+    from .models import Township
+
+    return Township.objects.annotate(
+        village_count=Count("villages", distinct=True),
+        user_count=Count("users", distinct=True),
+    ).order_by("code")
