@@ -27,6 +27,33 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format=format)
 
 
+MSG_ANSWER_YES_NO = _("请选择“是”或“否”。")
+
+
+def _as_bool(value) -> bool:
+    return value in (True, "True", "true", "1")
+
+
+class YesNoField(forms.TypedChoiceField):
+    """A check answered explicitly: 是 or 否 as radio buttons, nothing chosen until the user
+    chooses (an unticked checkbox read as 否 cost villages points when forgotten). Over a model
+    BooleanField: the stored value stays a bool."""
+
+    widget = forms.RadioSelect
+
+    def __init__(self, **kwargs):
+        # Not the model field's default either (False: a failed check).
+        for key in ("required", "coerce", "choices", "empty_value", "max_length", "initial"):
+            kwargs.pop(key, None)
+        super().__init__(
+            choices=[(True, _("是")), (False, _("否"))],
+            coerce=_as_bool,
+            required=True,
+            **kwargs,
+        )
+        self.error_messages["required"] = MSG_ANSWER_YES_NO
+
+
 class RecordForm(forms.ModelForm):
     """Every record form: pass `user=`; editing asks why (kept in the record's history)."""
 
@@ -68,6 +95,11 @@ class RecordForm(forms.ModelForm):
             self.fields["village"].queryset = visible_villages(user)
         if self.instance.pk is None:
             self.fields.pop("change_reason")
+            # A new record's yes/no checks start unanswered, not at the model's default.
+            given = kwargs.get("initial") or {}
+            for name, field in self.fields.items():
+                if isinstance(field, YesNoField) and name not in given:
+                    self.initial.pop(name, None)
         else:
             self.fields["change_reason"].required = True
 

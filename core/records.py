@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.rules import village_of
-from assessment.periods import ensure_open
+from assessment.periods import closed_months, ensure_open
 from assessment.recompute import mark_stale
 
 from .dates import check_dates
@@ -133,6 +133,32 @@ def record_dates(instance) -> list[date]:
     if value is not None and hasattr(value, "date") and callable(value.date):
         value = value.date()
     return [value] if value is not None else []
+
+
+def _township_id_of(instance):
+    village = village_of(instance)
+    if village is not None:
+        return village.township_id
+    return getattr(instance, "township_id", None)  # a township-level record
+
+
+def closed_periods(instance) -> list:
+    """The closed months a stored record lies in: the Periods (state closed) whose months
+    record_delete refuses it for, and record_save refuses any change of it for, through
+    assessment.periods.closed_months, the one test of a closed month. Empty for a new record."""
+    township_id = _township_id_of(instance)
+    if instance.pk is None or township_id is None:
+        return []
+    return closed_months(township_id, record_dates(instance))
+
+
+def edit_frozen(instance) -> list:
+    """The closed months that freeze a stored record's edit form. A standing register entry
+    (`changed_record_dates`) is guarded per change, not whole: an edit of open months only
+    still saves, so its form stays open (record_save refuses the rest, naming the month)."""
+    if hasattr(instance, "changed_record_dates"):
+        return []
+    return closed_periods(instance)
 
 
 def _stored_dates(instance) -> list[date]:

@@ -5,7 +5,10 @@ behaviour: querysets narrowed by accounts.access.scope, writes through core.reco
 period answered with a clear message at the form, history visible on the detail page.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -16,6 +19,7 @@ from django.forms import modelform_factory
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.edit import FormView
 from django_filters import FilterSet
@@ -26,7 +30,35 @@ from assessment.recompute import pending_notice
 
 from . import submissions
 from .history import versions
-from .records import RecordConflict, check_version, record_delete, record_revert, record_save
+from .records import (
+    RecordConflict,
+    check_version,
+    closed_periods,
+    edit_frozen,
+    record_delete,
+    record_revert,
+    record_save,
+)
+
+MSG_FROZEN = _lazy("%(period)s 的考核已关闭,记录已冻结,没有保存;如需修改请先由管理员重新开启该月。")
+ADD_ANOTHER = "_addanother"  # the name of the 保存并继续新增 button
+
+
+def kept_for_next(model, form) -> dict[str, str]:
+    """What 保存并继续新增 keeps on the fresh create form: the village and the date of the
+    record just saved (as query parameters), when the form has them."""
+    names = ["village", getattr(model, "PERIOD_DATE_FIELD", "date")]
+    kept = {}
+    for name in dict.fromkeys(names):
+        value = form.cleaned_data.get(name) if name in form.fields else None
+        if value is None or value == "":
+            continue
+        kept[name] = value.isoformat() if isinstance(value, date) else str(value.pk)
+    return kept
+
+
+def frozen_notice(periods) -> str:
+    return "、".join(str(p) for p in periods)
 
 
 @dataclass
@@ -166,6 +198,7 @@ class RecordList(PagesMixin, FilterView):
 class RecordFormView(PagesMixin, FormView):
     template_name = "core/record_form.html"
     instance = None
+    frozen: list = []  # the closed months that freeze the record (RecordUpdate)
 
     def get_form_class(self):
         return self.pages.get_form_class()
@@ -216,7 +249,14 @@ class RecordFormView(PagesMixin, FormView):
         messages.success(self.request, _("已保存:%(obj)s") % {"obj": instance})
         if notice := pending_notice():  # saved, but its recompute could not be queued yet
             messages.info(self.request, notice)
+        if self.add_another():
+            kept = kept_for_next(self.pages.model, form)
+            return redirect(self.url("create") + (f"?{urlencode(kept)}" if kept else ""))
         return redirect(self.url("detail", instance.pk))
+
+    def add_another(self) -> bool:
+        """保存并继续新增 pressed on a create form."""
+        return self.instance is None and ADD_ANOTHER in self.request.POST
 
     def resubmitted(self, earlier):
         """The same create form sent again (Back, then 保存): show the record it saved."""
@@ -259,6 +299,15 @@ class RecordFormView(PagesMixin, FormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["object"] = self.instance
+        ctx["frozen"] = frozen_notice(self.frozen)
+        ctx["add_another"] = ADD_ANOTHER
+        if self.instance is not None and self.instance.pk:
+            ctx["detail_url"] = self.url("detail", self.instance.pk)
+        form = ctx.get("form")
+        formsets = ctx.get("formsets") or getattr(form, "formsets", ())
+        ctx["formsets_with_errors"] = [
+            fs for fs in formsets if fs.is_bound and fs.total_error_count()
+        ]
         return ctx
 
 
@@ -276,6 +325,19 @@ class RecordCreate(RecordFormView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_initial(self):
+        """The village and date kept by 保存并继续新增 (?village=&date=); the village list
+        still limits what can be chosen."""
+        initial = super().get_initial()
+        for name in ("village", getattr(self.pages.model, "PERIOD_DATE_FIELD", "date")):
+            value = self.request.GET.get(name, "")
+            if name == "village" and value.isdigit():
+                initial[name] = int(value)
+            elif name != "village" and value:
+                with suppress(ValueError):
+                    initial[name] = date.fromisoformat(value)
+        return initial
+
 
 class RecordUpdate(RecordFormView):
     def dispatch(self, request, *args, **kwargs):
@@ -283,7 +345,23 @@ class RecordUpdate(RecordFormView):
             self.instance = self.get_object()
             if not self.can_change(self.instance):
                 raise PermissionDenied
+            self.frozen = edit_frozen(self.instance)
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.frozen:  # a closed month: shown, not editable (record_save would refuse it)
+            for one in [form, *(f for fs in getattr(form, "formsets", ()) for f in fs.forms)]:
+                for item in one.fields.values():
+                    item.disabled = True
+        return form
+
+    def post(self, request, *args, **kwargs):
+        if self.frozen:
+            form = self.get_form()
+            form.add_error(None, MSG_FROZEN % {"period": frozen_notice(self.frozen)})
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
 
 
 class RecordDetail(PagesMixin, DetailView):
@@ -303,6 +381,10 @@ class RecordDetail(PagesMixin, DetailView):
         ctx["fields"] = [(obj._meta.get_field(n).verbose_name, n) for n in names]
         ctx["history"] = _history_rows(obj)
         ctx["can_change"] = self.can_change(obj)
+        # A closed month: no 修改 / 删除 (nor 恢复), the lock shown instead.
+        ctx["frozen"] = frozen_notice(closed_periods(obj))
+        ctx["can_edit"] = ctx["can_change"] and not edit_frozen(obj)
+        ctx["can_delete"] = ctx["can_change"] and not ctx["frozen"]
         ctx["update_url"] = self.url("update", obj.pk)
         ctx["delete_url"] = self.url("delete", obj.pk)
         ctx["revert_url_name"] = f"{self.app_name}:{self.pages.name}_revert"

@@ -18,6 +18,7 @@ NAV = [
     (CENTRE, _("固定电话户"), "governance:landlinehousehold_list", READ),
     (CENTRE, _("巡逻记录"), "governance:patrol_list", READ),
     (CENTRE, _("巡逻周统计"), "governance:patrol_weeks", READ),
+    (CENTRE, _("巡逻周表录入"), "governance:patrol_week_grid", "kaohe.change_records"),
     (MEETINGS, _("村会议"), "governance:villagemeeting_list", READ),
     (MEETINGS, _("镇综治会议"), "governance:townshipmeeting_list", TOWNSHIP),
     (MEETINGS, _("会议出席"), "governance:meetingattendance_list", READ),

@@ -83,6 +83,27 @@ def missing_patrols(count: int, per_week: int = PATROLS_PER_WEEK) -> int:
     return max(per_week - count, 0)
 
 
+# The week grid (issue 13.3): at most this many patrols of a village on one day.
+MAX_PATROLS_PER_DAY = 9
+
+
+def week_days(day: date) -> list[date]:
+    """The seven days (Monday to Sunday) of the ISO week holding `day`."""
+    monday = day - timedelta(days=day.weekday())
+    return [monday + timedelta(days=n) for n in range(7)]
+
+
+def patrols_to_add(existing: int, wanted: int | None) -> int | None:
+    """A cell of the week grid says how many patrols a village had that day: the patrols to
+    create to reach it (0 when left as it was or blank). None when it asks for fewer than are
+    recorded: the grid only adds; a patrol is removed from its own page, with a reason."""
+    if wanted is None:
+        return 0
+    if wanted < existing:
+        return None
+    return wanted - existing
+
+
 def normalise_phone(value: str) -> str:
     """A landline as digits only: spaces, hyphens and brackets dropped (0571-8888 6666)."""
     return _PHONE_SEPARATORS.sub("", value or "")

@@ -19,6 +19,7 @@ from . import rules
 from .models import (
     LandlineHousehold,
     MeetingAttendance,
+    Patrol,
     Survey,
     SurveyAnswer,
     SurveySample,
@@ -175,3 +176,27 @@ def survey_answers_save(*, survey: Survey, answers: list[SurveyAnswer], user, re
             continue
         saved.append(record_save(instance=answer, user=user, reason=reason))
     return saved
+
+
+def cell_key(village_id: int, day) -> str:
+    """How patrol_week_save names a cell in the errors it raises: 'village_id:YYYY-MM-DD'."""
+    return f"{village_id}:{day.isoformat()}"
+
+
+@transaction.atomic
+def patrol_week_save(*, entries, user, reason: str = "") -> list[Patrol]:
+    """The week grid (issue 13.3): create `count` patrols of `village` on `day` for each entry
+    (village, day, count, participants), through record_save (dates in their window, closed
+    months refused, attributed, months marked stale), all or nothing: the first refusal rolls
+    every patrol back and is raised keyed by its cell (cell_key) with its messages."""
+    reason = reason or _("巡逻周表录入")
+    created = []
+    for village, day, count, participants in entries:
+        for _n in range(count):
+            patrol = Patrol(village=village, date=day, participants=participants)
+            try:
+                record_save(instance=patrol, user=user, reason=reason)
+            except ValidationError as exc:
+                raise ValidationError({cell_key(village.pk, day): exc.messages}) from exc
+            created.append(patrol)
+    return created

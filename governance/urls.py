@@ -155,6 +155,7 @@ urlpatterns = [
     path("registers/", views.RegistersView.as_view(), name="registers"),
     path("registers/<int:pk>/", views.VillageRegisterView.as_view(), name="register_village"),
     path("patrol-weeks/", views.PatrolWeeksView.as_view(), name="patrol_weeks"),
+    path("patrol-weeks/grid/", views.PatrolWeekGridView.as_view(), name="patrol_week_grid"),
     path(
         "specialperson/counts/",
         views.SpecialPersonCountsView.as_view(),

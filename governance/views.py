@@ -6,14 +6,14 @@ attendance and survey-answer pages save all rows or none.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import ProtectedError
+from django.db.models import Count, ProtectedError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from accounts.access import get_for_user, visible_villages
+from assessment.periods import closed_months
 from audit import services as audit
 from core.views import (
     RecordCreate,
@@ -39,11 +40,12 @@ from .access import SPECIAL_READ_PERM, TOWNSHIP_READ_PERM, get_township_record, 
 from .choices import GroupKind, SpecialCategory
 from .forms import (
     AttendanceRowForm,
+    PatrolWeekForm,
     ReasonForm,
     SurveyAnswerForm,
     SurveyDrawForm,
 )
-from .models import MeetingAttendance, Survey, SurveyAnswer, TownshipMeeting
+from .models import MeetingAttendance, Patrol, Survey, SurveyAnswer, TownshipMeeting
 
 APP = "governance"
 
@@ -554,5 +556,100 @@ class PatrolWeeksView(LoginRequiredMixin, TemplateView):
             per_week=rules.PATROLS_PER_WEEK,
             total=sum(w.count for w in weeks),
             missing=sum(w.missing for w in weeks),
+            can_enter=self.request.user.has_perm("kaohe.change_records"),
+        )
+        return ctx
+
+
+class PatrolWeekGridView(LoginRequiredMixin, TemplateView):
+    """评分表 四.4 entered a week at a time (issue 13.3): villages x the seven days of one week,
+    each cell the number of patrols that day; saving adds the missing patrols through
+    services.patrol_week_save (one attributed transaction, all or nothing). Days after today
+    or in a closed month are locked."""
+
+    template_name = "governance/patrol_week_grid.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated:
+            if not user.has_perm("kaohe.change_records"):
+                raise PermissionDenied
+            self.villages = [
+                v
+                for v in visible_villages(user)
+                .select_related("area")
+                .order_by("area__name", "name")
+                if user.has_perm("kaohe.change_records", v)
+            ]
+            today = timezone.localdate()
+            self.today = today
+            self.days = rules.week_days(parse_day(request.GET.get("week")) or today)
+        return super().dispatch(request, *args, **kwargs)
+
+    def url_of(self, monday):
+        return f"{reverse(f'{APP}:patrol_week_grid')}?week={monday.isoformat()}"
+
+    def build(self, data=None):
+        days, ids = self.days, [v.pk for v in self.villages]
+        counts = {
+            (row["village_id"], row["date"]): row["n"]
+            for row in Patrol.objects.filter(village_id__in=ids, date__range=(days[0], days[-1]))
+            .values("village_id", "date")
+            .annotate(n=Count("pk"))
+        }
+        participants = {}
+        recent = Patrol.objects.filter(village_id__in=ids, date__lte=days[-1])
+        for village_id, who in recent.order_by("-date", "-pk").values_list(
+            "village_id", "participants"
+        )[: 20 * max(len(ids), 1)]:
+            participants.setdefault(village_id, who)
+        locked = set()
+        for township_id in {v.township_id for v in self.villages}:
+            closed = {(p.year, p.month) for p in closed_months(township_id, days)}
+            for day in days:
+                if day > self.today or (day.year, day.month) in closed:
+                    locked.add((township_id, day))
+        return PatrolWeekForm(
+            data,
+            villages=self.villages,
+            days=days,
+            counts=counts,
+            participants=participants,
+            locked=locked,
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self.build()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.build(request.POST)
+        if form.is_valid():
+            try:
+                created = services.patrol_week_save(entries=form.entries, user=request.user)
+            except ValidationError as exc:
+                for key, errors in exc.message_dict.items():
+                    village_id, _sep, day = key.partition(":")
+                    name = PatrolWeekForm.cell_name(int(village_id), date.fromisoformat(day))
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                if created:
+                    messages.success(request, _("已新增 %(n)s 条巡逻记录。") % {"n": len(created)})
+                else:
+                    messages.info(request, _("没有需要新增的巡逻记录。"))
+                return redirect(self.url_of(self.days[0]))
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        monday = self.days[0]
+        ctx.update(
+            days=self.days,
+            monday=monday,
+            sunday=self.days[-1],
+            previous_url=self.url_of(monday - timedelta(days=7)),
+            next_url=self.url_of(monday + timedelta(days=7)),
+            weeks_url=f"{reverse(f'{APP}:patrol_weeks')}?month={self.days[3]:%Y-%m}",
+            per_week=rules.PATROLS_PER_WEEK,
+            max_per_day=rules.MAX_PATROLS_PER_DAY,
         )
         return ctx

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import visible_villages
-from core.forms import DateInput, RecordForm
+from core.forms import DateInput, RecordForm, YesNoField
 from core.records import record_delete, record_save
 from core.uploads import validate_upload
 from villages.models import Person
@@ -141,7 +141,8 @@ class PetitionForm(RecordForm):
             "carried_village_opinion": OpinionSelect,
             "matter": forms.Textarea(attrs={"rows": 3}),
         }
-        field_classes = {"carried_opinion": ReceptionChoiceField}
+        # 及时稳控/调处到位 answered explicitly: an unticked box read as 否 cost points.
+        field_classes = {"carried_opinion": ReceptionChoiceField, "stabilised_in_time": YesNoField}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)

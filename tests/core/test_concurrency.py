@@ -5,6 +5,7 @@ saves one record."""
 from datetime import date, timedelta
 
 import pytest
+from django.forms import CheckboxInput
 from django.urls import reverse
 from django.utils import timezone
 
@@ -136,9 +137,13 @@ def page_data(form) -> dict:
         for one in forms:
             for bf in one:
                 value = bf.value()
-                if value is None or value is False:
+                if value is None:
                     continue
-                data[bf.html_name] = "on" if value is True else value
+                if isinstance(bf.field.widget, CheckboxInput):  # sent only when ticked
+                    if value:
+                        data[bf.html_name] = "on"
+                    continue
+                data[bf.html_name] = value  # a 是/否 radio sends its answer, 否 too
     return data
 
 

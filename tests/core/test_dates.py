@@ -267,6 +267,7 @@ def _form_data(kind, village, day):
             "nature": "normal",
             "person_count": "1",
             "matter": "征地补偿",
+            "stabilised_in_time": "False",
             "carried_village_opinion": "unknown",
             "source": "township_reception",
             "source_ref": "",

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from governance.forms import INSPECTION_CHECKS
 from governance.models import (
     CentreInspection,
     LeadershipGroup,
@@ -130,9 +131,10 @@ def test_staff_creates_an_inspection_and_edits_it_with_a_reason(client_for, cast
         "village": village_a.pk,
         "date": "2026-04-10",
         "inspector": "王检查",
-        "duty_records": "on",
-        "is_clean": "on",
-        "file_zongzhi": "on",
+        **dict.fromkeys(INSPECTION_CHECKS, "False"),  # each check answered (issue 13.1)
+        "duty_records": "True",
+        "is_clean": "True",
+        "file_zongzhi": "True",
         "cctv_room_manned": "unknown",
     }
     response = client.post(url("centreinspection_create"), data)
@@ -143,7 +145,7 @@ def test_staff_creates_an_inspection_and_edits_it_with_a_reason(client_for, cast
 
     response = client.post(url("centreinspection_update", inspection.pk), {**data, "clean": ""})
     assert "change_reason" in response.context["form"].errors
-    data["rules_complete"] = "on"
+    data["rules_complete"] = "True"
     response = client.post(
         url("centreinspection_update", inspection.pk), {**data, "change_reason": "补充制度"}
     )

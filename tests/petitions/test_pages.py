@@ -43,6 +43,7 @@ def petition_data(village, **extra):
         "nature": "abnormal",
         "person_count": "2",
         "matter": "反映征地补偿款未到位",
+        "stabilised_in_time": "False",  # answered explicitly (issue 13.1)
         "carried_village_opinion": "unknown",
         "source": "township_reception",
         "source_ref": "",
