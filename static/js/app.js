@@ -95,15 +95,27 @@
       });
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () {
-      labelCards();
+  // <div class="tablewrap">: a table wider than the screen scrolls inside it; keyboard users
+  // reach it with Tab (and scroll it with the arrow keys) when nothing in it takes the focus.
+  var FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+  function focusableWraps() {
+    document.querySelectorAll(".tablewrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !wrap.querySelector(FOCUSABLE)) wrap.setAttribute("tabindex", "0");
+      else if (!scrolls && wrap.getAttribute("tabindex") === "0") wrap.removeAttribute("tabindex");
     });
-  } else {
-    labelCards();
   }
-  document.addEventListener("htmx:afterSettle", function () {
+  function enhance() {
     labelCards();
+    focusableWraps();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", enhance);
+  else enhance();
+  document.addEventListener("htmx:afterSettle", enhance);
+  var resizing;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(focusableWraps, 150);
   });
 
   // htmx requests that no user event triggered (polling, hx-trigger="load") are marked as
