@@ -99,6 +99,7 @@ RECORD_DATES: dict[str, dict[str, Window | None]] = {
     "governance.AdjustmentEvent": {"date": HAPPENED},
     "governance.SensitivePeriod": {"start": PLANNED, "end": PLANNED},
     "rewards.LedgerEntry": {"computed_at": SYSTEM, "approved_at": SYSTEM, "paid_at": SYSTEM},
+    "rewards.PriorYearStatus": {"stated_at": SYSTEM},
 }
 
 

@@ -1,6 +1,7 @@
 """Admin of 奖惩兑现: schemes are edited here (every figure); deposits corrected here; ledger
 lines are read here and change state only through the services (approve / pay actions)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .choices import EntryStatus
-from .models import Deposit, LedgerEntry, RewardScheme
+from .models import Deposit, LedgerEntry, PriorYearStatus, RewardScheme
 
 
 @admin.register(RewardScheme)
@@ -161,4 +162,43 @@ class LedgerEntryAdmin(SimpleHistoryAdmin):
     def pay(self, request, queryset):
         self._run(
             request, queryset.filter(status=EntryStatus.APPROVED), services.pay_entries, _("兑现")
+        )
+
+
+class PriorYearStatusForm(forms.ModelForm):
+    class Meta:
+        model = PriorYearStatus
+        fields = ["village", "year", "zero_petition", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        village, year = cleaned.get("village"), cleaned.get("year")
+        if village and year:
+            try:
+                services.check_prior_year(village=village, year=year)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
+@admin.register(PriorYearStatus)
+class PriorYearStatusAdmin(SimpleHistoryAdmin):
+    """往年零上访情况: entered by an admin for a year kaohe did not keep, through the service
+    (rewards.services.state_prior_year: admins only, a reason, refused for a year kept here)."""
+
+    form = PriorYearStatusForm
+    list_display = ["year", "village", "zero_petition", "reason", "stated_by", "stated_at"]
+    list_filter = ["year", "zero_petition"]
+    search_fields = ["village__name", "reason"]
+    autocomplete_fields = ["village"]
+    readonly_fields = ["stated_by", "stated_at"]
+
+    def save_model(self, request, obj, form, change):
+        services.state_prior_year(
+            village=obj.village,
+            year=obj.year,
+            zero_petition=obj.zero_petition,
+            reason=obj.reason,
+            by=request.user,
+            instance=obj,
         )

@@ -171,6 +171,17 @@ def petitions(
     return found
 
 
+def prior_year_statuses(township_id: int, year: int) -> dict[int, bool]:
+    """What admins stated about the year's zero petitions, by village (one query)."""
+    from .models import PriorYearStatus
+
+    return dict(
+        PriorYearStatus.objects.filter(village__township_id=township_id, year=year).values_list(
+            "village_id", "zero_petition"
+        )
+    )
+
+
 def sheet_months(township_id: int, year: int) -> dict[int, set[int]]:
     """The months of the year each village has a score sheet for (one query)."""
     found: dict[int, set[int]] = defaultdict(set)

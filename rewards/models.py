@@ -472,3 +472,53 @@ class LedgerEntry(Versioned, models.Model):
             refs=tuple(tuple(r) for r in self.refs),
             provisional_reason=self.provisional_reason,
         )
+
+
+class PriorYearStatus(Versioned, models.Model):
+    """What an admin states about a village's year that kaohe did not keep (RUBRIC.md "Money"):
+    a township that starts mid-year, or whose earlier years were kept on paper, states whether
+    the year before was a zero-petition year, with who, when and why. The zero-petition award
+    reads it only for a year without sheets (rewards.services.year_lines); a year kept in kaohe
+    counts from its records and cannot be stated (rewards.services.state_prior_year)."""
+
+    village = models.ForeignKey(
+        "villages.Village",
+        on_delete=models.PROTECT,
+        related_name="prior_year_statuses",
+        verbose_name=_("村(居)"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    zero_petition = models.BooleanField(
+        _("全年零上访"),
+        help_text=_("该年度无赴京、省、市、区上访等破坏零上访的情形。"),
+    )
+    reason = models.CharField(
+        _("依据"), max_length=500, help_text=_("如:上一年度考核结果文件名称、文号。")
+    )
+    stated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("声明人"),
+    )
+    stated_at = models.DateTimeField(_("声明时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("往年零上访情况")
+        verbose_name_plural = _("往年零上访情况")
+        ordering = ["-year", "village"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "year"],
+                name="prior_year_one_per_village_year",
+                violation_error_message=_("该村(居)该年度已有声明,请修改原声明。"),
+            ),
+        ]
+
+    def __str__(self):
+        state = _("零上访") if self.zero_petition else _("非零上访")
+        return f"{self.year} {self.village} {state}"

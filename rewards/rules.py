@@ -274,6 +274,8 @@ class VillagePeriod:
     vetoes: tuple[tuple[str, str], ...] = ()  # for a year: its vetoes bar the award
     # For a year: True / False when the previous year was assessed, None when it was not.
     previous_zero: bool | None = None
+    # The previous year's status comes from an admin's statement (PriorYearStatus), not records.
+    previous_stated: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "holders", freeze(dict(self.holders)))
@@ -801,6 +803,8 @@ def zero_year_lines(scheme: Scheme, villages: Iterable[VillagePeriod], year: int
             continue
         if v.previous_zero:
             times, label = scheme.zero_year_consecutive_multiplier, f"{year}年连续两年零上访(加倍)"
+            if v.previous_stated:
+                label = f"{year}年连续两年零上访(加倍,上一年度据管理员声明)"
         elif v.previous_zero is None:
             times, label = Decimal(1), f"{year}年全年零上访(上一年度无考核记录,不计连续)"
         else:

@@ -23,7 +23,7 @@ from villages.models import Responsibility
 
 from . import collect, rules
 from .choices import DEPOSIT_RULES, QUARTER_RULES, YEAR_RULES, EntryStatus
-from .models import Deposit, LedgerEntry, RewardScheme
+from .models import Deposit, LedgerEntry, PriorYearStatus, RewardScheme
 
 MANAGE = "kaohe.manage_assessment"
 
@@ -232,8 +232,16 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     return date(year, first, 1), month_end(year, first + 2)
 
 
-def _assessed(months_by_year: dict, village_id: int, start: date, end: date) -> bool:
-    return all(m in months_by_year(y).get(village_id, ()) for y, m in months_in(start, end))
+def _active_months(village, start: date, end: date) -> list[tuple[int, int]]:
+    """The months of [start, end] the village is assessed in (Village.is_active_in)."""
+    return [(y, m) for y, m in months_in(start, end) if village.is_active_in(y, m)]
+
+
+def _assessed(months_by_year, village, start: date, end: date) -> bool:
+    """Every month of the period the village is assessed in has its sheet (and there is one):
+    a village set up mid-year is not provisional for the months before it existed."""
+    months = _active_months(village, start, end)
+    return bool(months) and all(m in months_by_year(y).get(village.pk, ()) for y, m in months)
 
 
 def _sheet_months(township_id: int):
@@ -274,9 +282,10 @@ def quarter_lines(*, township, year: int, quarter: int, today: date) -> list[rul
                 name=village.name,
                 petitions=tuple(by_village[pk]),
                 holders=roster.holders(pk, end),
-                assessed=_assessed(months_of, pk, start, end),
+                assessed=_assessed(months_of, village, start, end),
             )
             for pk, village in village_map.items()
+            if _active_months(village, start, end)
         ],
         start,
         end,
@@ -296,9 +305,10 @@ def quarter_lines(*, township, year: int, quarter: int, today: date) -> list[rul
                     name=village.name,
                     petitions=tuple(p for p in during if p.village_id == pk),
                     holders=roster.holders(pk, period.end),
-                    assessed=_assessed(months_of, pk, period.start, period.end),
+                    assessed=_assessed(months_of, village, period.start, period.end),
                 )
                 for pk, village in village_map.items()
+                if _active_months(village, period.start, period.end)
             ],
         )
         if today <= period.end:
@@ -329,6 +339,17 @@ def _breaks(scheme: rules.Scheme, petitions: Iterable[rules.Petition]) -> bool:
     return any(rules.breaks_zero_petition(scheme, p) for p in petitions)
 
 
+def _previous_zero(scheme, before, *, kept: bool, stated: bool | None) -> bool | None:
+    """Whether the year before was a zero-petition year (RUBRIC.md "Money"): from its records
+    when kaohe kept it; else what an admin stated (PriorYearStatus), which a breaking petition
+    recorded in kaohe for that year still overrides; else unknown (None)."""
+    if kept:
+        return not _breaks(scheme, before)
+    if stated is None:
+        return None
+    return stated and not _breaks(scheme, before)
+
+
 def year_lines(*, township, year: int, today: date) -> list[rules.Line]:
     """年终综合考核: deposit settlements, the zero-petition year and the top three."""
     scheme = scheme_for(township=township, year=year).figures()
@@ -342,9 +363,12 @@ def year_lines(*, township, year: int, today: date) -> list[rules.Line]:
     previous = collect.petitions(tid, date(year - 1, 1, 1), date(year - 1, 12, 31))
     months_of = _sheet_months(tid)
     holders = {pk: roster.holders(pk, end) for pk in village_map}
+    stated = collect.prior_year_statuses(tid, year - 1)
+    last_year = (date(year - 1, 1, 1), date(year - 1, 12, 31))
     zero = []
     for pk, village in village_map.items():
-        assessed_before = _assessed(months_of, pk, date(year - 1, 1, 1), date(year - 1, 12, 31))
+        if not _active_months(village, start, end):
+            continue
         before = [p for p in previous if p.village_id == pk]
         zero.append(
             rules.VillagePeriod(
@@ -352,9 +376,15 @@ def year_lines(*, township, year: int, today: date) -> list[rules.Line]:
                 name=village.name,
                 petitions=tuple(p for p in petitions if p.village_id == pk),
                 holders=holders[pk],
-                assessed=_assessed(months_of, pk, start, end),
+                assessed=_assessed(months_of, village, start, end),
                 vetoes=annual[pk].vetoes,
-                previous_zero=(not _breaks(scheme, before)) if assessed_before else None,
+                previous_zero=_previous_zero(
+                    scheme,
+                    before,
+                    kept=_assessed(months_of, village, last_year[0], last_year[1]),
+                    stated=stated.get(pk),
+                ),
+                previous_stated=pk in stated,
             )
         )
     lines += rules.zero_year_lines(scheme, zero, year)
@@ -449,3 +479,36 @@ def pay_entries(*, entries: Iterable[LedgerEntry], by, reason: str) -> int:
         entry.save()
         count += 1
     return count
+
+
+# --- What came before kaohe -----------------------------------------------------------------
+
+
+def check_prior_year(*, village, year: int) -> None:
+    """Refuse a statement about a year kaohe kept: its records decide."""
+    if _assessed(_sheet_months(village.township_id), village, date(year, 1, 1), date(year, 12, 31)):
+        raise ValidationError(
+            {"year": _("%(y)d年度已在系统中考核,零上访按系统记录计算,无需声明。") % {"y": year}}
+        )
+
+
+@transaction.atomic
+def state_prior_year(
+    *, village, year: int, zero_petition: bool, reason: str, by, instance=None
+) -> PriorYearStatus:
+    """An admin states whether a year kaohe did not keep was a zero-petition year for the
+    village (with the reason; who and when are recorded, every change in its history). A year
+    kaohe kept counts from its records and is refused here."""
+    _require_admin(by, village.township)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写依据。")})
+    check_prior_year(village=village, year=year)
+    status = instance or PriorYearStatus.objects.filter(village=village, year=year).first()
+    status = status or PriorYearStatus(village=village, year=year)
+    status.village, status.year = village, year
+    status.zero_petition, status.reason, status.stated_by = zero_petition, reason, by
+    status.full_clean()
+    _attribute(status, by, reason)
+    status.save()
+    return status
