@@ -37,7 +37,7 @@ from accounts.access import scope, visible_villages
 from accounts.api_auth import SessionAuthentication, TokenAuthentication
 from assessment.periods import PeriodClosedError
 from core import submissions
-from core.records import RecordConflict, check_version, record_delete, record_save
+from core.records import RecordConflict, check_version, record_delete, record_revert, record_save
 
 from .exceptions import StaleWrite, etag_for, validation_error
 from .filters import filterset_for
@@ -51,8 +51,11 @@ MSG_DELETE_REASON = _("请填写删除原因。")
 MSG_IF_MATCH = _("If-Match 与该记录的任何版本都不符,请重新读取该记录。")
 MSG_KEY_TOO_LONG = _("Idempotency-Key 不能超过 %(n)s 个字符。")
 MSG_KEY_REUSED = _("该 Idempotency-Key 已用于另一个不同的请求。")
+MSG_REVERT_REASON = _("请填写恢复原因。")
+MSG_REVERT_VERSION = _("请带回读取时的版本(version 或 If-Match),以免覆盖他人在此期间的修改。")
+MSG_NO_SUCH_VERSION = _("该记录没有这个历史版本。")
 IF_MATCH_TAG = re.compile(r'^(?:W/)?"(?P<label>[\w.]+)\.(?P<pk>\d+)\.v(?P<version>\d+)"$')
-ETAG_ACTIONS = ("retrieve", "create", "update", "partial_update")
+ETAG_ACTIONS = ("retrieve", "create", "update", "partial_update", "revert")
 AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 FILE_PARSERS = [MultiPartParser, JSONParser]
 
@@ -271,6 +274,23 @@ class VillageRecordSerializer(RecordSerializer):
     )
 
 
+class RevertSerializer(DescribedSerializer):
+    history_id = serializers.IntegerField(
+        min_value=1,
+        label=_("历史版本编号"),
+        help_text=_("要恢复到的版本:history 列出的 history_id。"),
+    )
+    reason = serializers.CharField(
+        allow_blank=True, max_length=200, label=_("恢复原因"), help_text=_("必填,记入修改历史。")
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        label=_("版本"),
+        help_text=_("读取时的当前版本(或用 If-Match 头,二者必居其一);记录在此期间被修改则不恢复。"),
+    )
+
+
 DELETE_REASON = OpenApiParameter(
     "reason",
     OpenApiTypes.STR,
@@ -293,6 +313,8 @@ class RecordViewSet(viewsets.ModelViewSet):
     read_perm = "kaohe.view_village"
     change_perm = "kaohe.change_records"
     delete_perm: str | None = None
+    # Restoring an earlier version is township staff's, as on the pages (core.views.RecordRevert).
+    revert_perm = "kaohe.change_records"
     # Actions that check their own permission (a service's rule): action name -> perm or None.
     action_perms: dict = {}
     select_related: tuple[str, ...] = ("village",)
@@ -332,6 +354,8 @@ class RecordViewSet(viewsets.ModelViewSet):
             return self.action_perms[self.action]
         if self.action == "destroy":
             return self.delete_perm or self.change_perm
+        if self.action == "revert":
+            return self.revert_perm
         if self.request.method in SAFE_METHODS:
             return self.read_perm
         return self.change_perm
@@ -419,6 +443,53 @@ class RecordViewSet(viewsets.ModelViewSet):
         record_delete(instance=instance, user=self.request.user, reason=reason)
 
     # --- history ---------------------------------------------------------------------------
+    @extend_schema(
+        summary=str(_("恢复到历史版本")),
+        description=str(
+            _(
+                "把记录恢复到 history 中的某个版本,与页面上的“恢复到此版本”同一规则:须有修改权限、"
+                "填写原因、带回读取时的版本;该记录所在月份(原月份或恢复后的月份)已关闭时拒绝(409)。"
+                "恢复本身是一次新的、留痕的修改。"
+            )
+        ),
+        request=RevertSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def revert(self, request, pk=None):
+        obj = self.get_object()
+        form = RevertSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        if not data["reason"].strip():
+            raise serializers.ValidationError({"reason": [MSG_REVERT_REASON]})
+        header = if_match_version(request, obj)
+        expected = header if header is not None else data.get("version")
+        if expected is None:
+            raise serializers.ValidationError({"version": [MSG_REVERT_VERSION]})
+        historical = obj.history.filter(history_id=data["history_id"]).first()
+        if historical is None:
+            raise serializers.ValidationError({"history_id": [MSG_NO_SUCH_VERSION]})
+        if not request.user.has_perm(self.revert_perm, historical.instance):
+            raise PermissionDenied  # the version restored lies outside the user's villages
+        stale_status = (
+            status.HTTP_412_PRECONDITION_FAILED if header is not None else status.HTTP_409_CONFLICT
+        )
+        try:
+            with transaction.atomic():
+                check_version(obj, expected)
+                instance = record_revert(
+                    historical=historical, user=request.user, reason=data["reason"].strip()
+                )
+        except RecordConflict as exc:
+            raise StaleWrite(exc, stale_status) from exc
+        except PeriodClosedError:
+            raise
+        except DjangoValidationError as exc:
+            raise validation_error(exc) from exc
+        instance = self.get_queryset().get(pk=instance.pk)
+        self._etag_object = instance
+        return Response(self.get_serializer(instance).data)
+
     @extend_schema(
         summary=str(_("修改历史")),
         description=str(_("该记录的全部版本,最新在前:修改人、时间、类型、原因与改动的字段。")),

@@ -12,7 +12,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from . import assessment, cases, exports, governance, petitions, rewards, villages
+from . import assessment, cases, contests, exports, governance, petitions, rewards, villages
 from .auth import ObtainToken
 from .docs_csp import redoc_csp, swagger_csp
 
@@ -46,6 +46,7 @@ for prefix, viewset, basename in [
     ("sheets", assessment.ScoreSheetViewSet, "sheet"),
     ("rubric-versions", assessment.RubricVersionViewSet, "rubric-version"),
     ("periods", assessment.PeriodViewSet, "period"),
+    ("contests", contests.ContestViewSet, "contest"),
     ("settlements", rewards.SettlementViewSet, "settlement"),
     ("deposits", rewards.DepositViewSet, "deposit"),
 ]:
