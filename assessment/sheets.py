@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from .models import Period, RubricVersion, ScoreLine, ScoreSheet
+from .scoring.reasons import parts_of
 from .scoring.types import ItemScore, Line, RecordRef, SectionScore, Sheet, Veto
 
 
@@ -78,6 +79,7 @@ def store_sheets(
                 points=line.points,
                 raw_points=line.raw_points,
                 reason=line.reason[:500],
+                reason_parts=parts_of(line.reason),
                 refs=_refs_json(line.refs),
                 waived=line.waived,
             )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import date_errors
+from core.labels import half_month
 from core.models import Versioned
 from core.uploads import UploadTo, validate_upload
 
@@ -460,8 +461,7 @@ class DisputeReport(Versioned, models.Model):
         ]
 
     def __str__(self):
-        half = _("上半月") if self.half == ReportHalf.FIRST else _("下半月")
-        return f"{self.village} {self.year}年{self.month}月{half}"
+        return f"{self.village} {half_month(self.year, self.month, self.half)}"
 
     @property
     def due_date(self) -> date | None:

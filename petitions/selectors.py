@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.utils.translation import gettext as _
+from core.labels import half_month
 
 from . import rules
 from .models import BaobaoEntry, Dispute, DisputeReport, Petition
@@ -55,8 +55,7 @@ class HalfStatus:
 
     @property
     def label(self) -> str:
-        half = _("上半月") if self.half == 1 else _("下半月")
-        return f"{self.year}年{self.month}月{half}"
+        return half_month(self.year, self.month, self.half)
 
 
 @dataclass(frozen=True)

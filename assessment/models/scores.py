@@ -59,6 +59,9 @@ class ScoreLine(models.Model):
         _("原始分数"), max_digits=7, decimal_places=2, null=True, blank=True
     )
     reason = models.CharField(_("原因"), max_length=500)
+    # The reason's message templates and parameters (assessment.scoring.reasons), to show it in
+    # the reader's language; empty for lines stored before, which show `reason` as it is.
+    reason_parts = models.JSONField(_("原因(可翻译)"), default=list, blank=True)
     refs = models.JSONField(_("依据记录"), default=list)
     waived = models.BooleanField(_("已核减"), default=False)
 
@@ -69,6 +72,13 @@ class ScoreLine(models.Model):
 
     def __str__(self):
         return f"{self.item_code} {self.points} {self.reason}"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the active language (the stored Chinese text in Chinese)."""
+        from assessment.reasons import render
+
+        return render(self.reason_parts, self.reason)
 
 
 class ContestState(models.TextChoices):

@@ -28,6 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 from assessment.scoring import rules
+from assessment.scoring.reasons import Reason, YearMonth, gettext_noop
 from assessment.scoring.types import (
     AGGREGATION_WHOLE_YEAR,
     AGGREGATIONS,
@@ -65,10 +66,10 @@ ZERO = Decimal(0)
 # --- One village, one period ---------------------------------------------------------------
 
 
-def _cut_note(applied: Decimal) -> str:
+def _cut_note(applied: Decimal) -> Reason:
     if applied == 0:
-        return ",扣完为止,不再扣分"
-    return f",扣完为止,实扣{rules.fmt(abs(applied))}分"
+        return Reason(gettext_noop(",扣完为止,不再扣分"))
+    return Reason(gettext_noop(",扣完为止,实扣%(points)s分"), points=rules.fmt(abs(applied)))
 
 
 def cap_item(item: ItemSpec, lines: Iterable[Line]) -> tuple[list[Line], Decimal]:
@@ -92,7 +93,7 @@ def cap_item(item: ItemSpec, lines: Iterable[Line]) -> tuple[list[Line], Decimal
 # An accepted contest (申诉) names a line by its item and the records it cites, or, for a line
 # that cites no record (a missing meeting, a missing group), by its item and its reason.
 Waiver = tuple
-WAIVED_NOTE = ",经申诉核减"
+WAIVED_NOTE = Reason(gettext_noop(",经申诉核减"))
 
 
 def waiver_of(line: Line) -> Waiver:
@@ -211,10 +212,18 @@ def _mean_of_months(
     months = rules.months_in(start, end)
     found = _monthly_sheets(village_id, months, sheets)
     missing = [
-        f"缺少{y}年{m}月评分表,按已有{len(found)}个月平均" for y, m in months if (y, m) not in found
+        Reason(
+            gettext_noop("缺少%(month)s评分表,按已有%(count)s个月平均"),
+            month=YearMonth(y, m),
+            count=len(found),
+        )
+        for y, m in months
+        if (y, m) not in found
     ]
     carried = [
-        f"{y}年{m}月:{reason}" for (y, m), s in found.items() for reason in s.provisional_reasons
+        Reason(gettext_noop("%(month)s:%(reason)s"), month=YearMonth(y, m), reason=reason)
+        for (y, m), s in found.items()
+        for reason in s.provisional_reasons
     ]
     ordered = [found[key] for key in months if key in found]
     computed = _mean(rubric, [sheet.total for sheet in ordered])

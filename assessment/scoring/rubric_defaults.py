@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from assessment.scoring.engine import validate_rubric
+from assessment.scoring.reasons import gettext_noop
 from assessment.scoring.types import (
     ATTENDANCE_ABSENT,
     ATTENDANCE_LATE,
@@ -53,10 +54,12 @@ def _level(normal: dict | None, aggravated: dict | None, *, collective: bool = F
 
 
 TABLE_SECTIONS = (
-    SectionSpec("1", "一、落实信访工作责任制,建立一把手负总责", D(20)),
-    SectionSpec("2", "二、包保网络建设和责任追究", D(30)),
-    SectionSpec("3", "三、解决信访问题", D(20)),
-    SectionSpec("4", "四、综治维稳基层基础工作,综治维稳信访工作站运行工作开展情况", D(30)),
+    SectionSpec("1", gettext_noop("一、落实信访工作责任制,建立一把手负总责"), D(20)),
+    SectionSpec("2", gettext_noop("二、包保网络建设和责任追究"), D(30)),
+    SectionSpec("3", gettext_noop("三、解决信访问题"), D(20)),
+    SectionSpec(
+        "4", gettext_noop("四、综治维稳基层基础工作,综治维稳信访工作站运行工作开展情况"), D(30)
+    ),
 )
 
 TABLE_PETITION_LEVELS = {
@@ -71,7 +74,7 @@ TABLE_ITEMS = (
     ItemSpec(
         "1.1",
         "1",
-        "查看会议记录,了解信访工作落实情况",
+        gettext_noop("查看会议记录,了解信访工作落实情况"),
         D(5),
         "meeting_monthly",
         {"per_month": D(1)},
@@ -79,16 +82,16 @@ TABLE_ITEMS = (
     ItemSpec(
         "1.2",
         "1",
-        "落实领导包案制度情况,村主要领导接访情况",
+        gettext_noop("落实领导包案制度情况,村主要领导接访情况"),
         D(5),
         "reception",
         {"per_petition_without_opinion": D(1), "no_baobao_register": D(5)},
     ),
-    ItemSpec("1.3", "1", "信访件办理", D(5), "case_rejected", {"per_case": D(1)}),
+    ItemSpec("1.3", "1", gettext_noop("信访件办理"), D(5), "case_rejected", {"per_case": D(1)}),
     ItemSpec(
         "1.4",
         "1",
-        "开展矛盾纠纷排查情况",
+        gettext_noop("开展矛盾纠纷排查情况"),
         D(5),
         "dispute_reports",
         {"due_days": (14, 28), "grace_days": 0, "missing_report": D(1), "unsigned_report": D(1)},
@@ -96,7 +99,7 @@ TABLE_ITEMS = (
     ItemSpec(
         "2",
         "2",
-        "确保无人到京、省、市、区、镇上访落实情况",
+        gettext_noop("确保无人到京、省、市、区、镇上访落实情况"),
         D(30),
         "petitions_by_level",
         {
@@ -104,12 +107,26 @@ TABLE_ITEMS = (
             "levels": TABLE_PETITION_LEVELS,
         },
     ),
-    ItemSpec("3.1", "3", "领导批办的信访件及时办结情况", D(10), "case_overdue", {"per_case": D(5)}),
-    ItemSpec("3.2", "3", "及时上报矛盾纠纷化解材料", D(5), "dossier_late", {"per_dispute": D(1)}),
+    ItemSpec(
+        "3.1",
+        "3",
+        gettext_noop("领导批办的信访件及时办结情况"),
+        D(10),
+        "case_overdue",
+        {"per_case": D(5)},
+    ),
+    ItemSpec(
+        "3.2",
+        "3",
+        gettext_noop("及时上报矛盾纠纷化解材料"),
+        D(5),
+        "dossier_late",
+        {"per_dispute": D(1)},
+    ),
     ItemSpec(
         "3.3",
         "3",
-        "上级排查梳理的信访积案实行领导包案",
+        gettext_noop("上级排查梳理的信访积案实行领导包案"),
         D(5),
         "backlog_relapse",
         {"per_relapse": D(5)},
@@ -117,21 +134,25 @@ TABLE_ITEMS = (
     ItemSpec(
         "4.1",
         "4",
-        "村级综治中心办公场所、组织、制度、值班",
+        gettext_noop("村级综治中心办公场所、组织、制度、值班"),
         D(5),
         "centre_checks",
         {
             "checks": (
-                {"check": CHECK_DUTY_RECORDS, "points": D(2), "label": "无值班记录"},
-                {"check": CHECK_CLEAN, "points": D(1), "label": "卫生不干净"},
-                {"check": CHECK_RULES_COMPLETE, "points": D(2), "label": "制度不完善"},
+                {"check": CHECK_DUTY_RECORDS, "points": D(2), "label": gettext_noop("无值班记录")},
+                {"check": CHECK_CLEAN, "points": D(1), "label": gettext_noop("卫生不干净")},
+                {
+                    "check": CHECK_RULES_COMPLETE,
+                    "points": D(2),
+                    "label": gettext_noop("制度不完善"),
+                },
             )
         },
     ),
     ItemSpec(
         "4.2",
         "4",
-        "特殊人员(精神病患者、吸毒人员、邪教人员、信访人员)管理情况",
+        gettext_noop("特殊人员(精神病患者、吸毒人员、邪教人员、信访人员)管理情况"),
         D(5),
         "special_persons",
         {"categories": SPECIAL_CATEGORIES, "per_category": D(1)},
@@ -139,7 +160,7 @@ TABLE_ITEMS = (
     ItemSpec(
         "4.3",
         "4",
-        "综治工作资料规范、齐全,相关工作有计划和总结",
+        gettext_noop("综治工作资料规范、齐全,相关工作有计划和总结"),
         D(5),
         "work_files",
         {"files": WORK_FILES, "per_file": D(1)},
@@ -147,7 +168,7 @@ TABLE_ITEMS = (
     ItemSpec(
         "4.4",
         "4",
-        "治安巡逻每周三次以上并有记录",
+        gettext_noop("治安巡逻每周三次以上并有记录"),
         D(4),
         "patrols",
         {"per_week": 3, "per_missing": D("0.5")},
@@ -155,7 +176,7 @@ TABLE_ITEMS = (
     ItemSpec(
         "4.5",
         "4",
-        "建立健全相关领导小组制度",
+        gettext_noop("建立健全相关领导小组制度"),
         D(6),
         "leadership_groups",
         {
@@ -167,7 +188,7 @@ TABLE_ITEMS = (
     ItemSpec(
         "4.6",
         "4",
-        "平安建设暨群众安全感满意度问卷调查",
+        gettext_noop("平安建设暨群众安全感满意度问卷调查"),
         D(5),
         "survey",
         {"per_household": D(1)},
@@ -175,38 +196,55 @@ TABLE_ITEMS = (
 )
 
 TABLE_ADJUSTMENTS = (
-    AdjustmentSpec("adj.dossier", "上报矛盾纠纷排查化解卷宗", "dossier_accepted", {"points": D(1)}),
-    AdjustmentSpec("adj.checkpoint", "治安卡点设备齐全", "checkpoint", {"points": D(1)}),
-    AdjustmentSpec("adj.cctv", "监控、灯光工程", "cctv_lighting", {"points": D(1)}),
-    AdjustmentSpec("adj.backlog", "化解信访积案", "backlog_resolved", {"points": D(5)}),
+    AdjustmentSpec(
+        "adj.dossier",
+        gettext_noop("上报矛盾纠纷排查化解卷宗"),
+        "dossier_accepted",
+        {"points": D(1)},
+    ),
+    AdjustmentSpec(
+        "adj.checkpoint", gettext_noop("治安卡点设备齐全"), "checkpoint", {"points": D(1)}
+    ),
+    AdjustmentSpec("adj.cctv", gettext_noop("监控、灯光工程"), "cctv_lighting", {"points": D(1)}),
+    AdjustmentSpec(
+        "adj.backlog", gettext_noop("化解信访积案"), "backlog_resolved", {"points": D(5)}
+    ),
     AdjustmentSpec(
         "adj.commend",
-        "在省、市、区检查中受到表彰",
+        gettext_noop("在省、市、区检查中受到表彰"),
         "commendation",
         {"points": {LEVEL_PROVINCE: D(5), LEVEL_CITY: D(3), LEVEL_DISTRICT: D(2)}},
     ),
     AdjustmentSpec(
         "adj.meeting",
-        "不按时或缺席综治工作会议",
+        gettext_noop("不按时或缺席综治工作会议"),
         "meeting_attendance",
         {ATTENDANCE_LATE: D(-1), ATTENDANCE_ABSENT: D(-1)},
     ),
     AdjustmentSpec(
-        "adj.no_staff", "村(居)无专人负责综治中心工作", "no_dedicated_staff", {"points": D(-3)}
+        "adj.no_staff",
+        gettext_noop("村(居)无专人负责综治中心工作"),
+        "no_dedicated_staff",
+        {"points": D(-3)},
     ),
     AdjustmentSpec(
-        "adj.sanction", "在上级检查、督查、暗访中受到处理", "sanction", {"points": D(-5)}
+        "adj.sanction",
+        gettext_noop("在上级检查、督查、暗访中受到处理"),
+        "sanction",
+        {"points": D(-5)},
     ),
 )
 
 VETOES = (
-    VetoSpec("veto.beijing", "因新问题未及时化解导致进京上访", "beijing_new_problem"),
-    VetoSpec("veto.collective", "集体上访产生较大社会影响和舆情", "collective_large_impact"),
+    VetoSpec("veto.beijing", gettext_noop("因新问题未及时化解导致进京上访"), "beijing_new_problem"),
+    VetoSpec(
+        "veto.collective", gettext_noop("集体上访产生较大社会影响和舆情"), "collective_large_impact"
+    ),
 )
 
 XX_2024_TABLE = Rubric(
     code="xx-2024-table",
-    name="2024年xx镇综治及信访工作考核评分表",
+    name=gettext_noop("2024年xx镇综治及信访工作考核评分表"),
     sections=TABLE_SECTIONS,
     items=TABLE_ITEMS,
     adjustments=TABLE_ADJUSTMENTS,
@@ -264,7 +302,7 @@ def _plan_adjustments() -> tuple[AdjustmentSpec, ...]:
 
 XX_2024_PLAN = Rubric(
     code="xx-2024-plan",
-    name="2024年xx镇综治及信访工作考核实施方案",
+    name=gettext_noop("2024年xx镇综治及信访工作考核实施方案"),
     sections=_plan_sections(),
     items=tuple(
         dataclasses.replace(item, **PLAN_CHANGES.get(item.code, {})) for item in TABLE_ITEMS

@@ -20,6 +20,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from assessment.scoring.reasons import (
+    FullDate,
+    MonthDay,
+    Reason,
+    YearMonth,
+    gettext_noop,
+)
 from assessment.scoring.types import (
     ATTENDANCE_LABELS,
     GROUP_LABELS,
@@ -108,8 +115,8 @@ def fmt(points: Decimal) -> str:
     return format(points.normalize(), "f")
 
 
-def _md(day: date) -> str:
-    return f"{day.month}月{day.day}日"
+def _md(day: date) -> MonthDay:
+    return MonthDay(day)
 
 
 def _in_period(facts: VillageFacts, day: date) -> bool:
@@ -131,12 +138,17 @@ def _sorted_events(facts: VillageFacts, events: Iterable[Any], when: str = "date
 
 
 def _deduction(code: str, amount: Decimal, reason: str, refs=()) -> Line:
-    return Line(code, -amount, f"{reason},扣{fmt(amount)}分", tuple(refs))
+    return Line(
+        code,
+        -amount,
+        reason + Reason(gettext_noop(",扣%(points)s分"), points=fmt(amount)),
+        tuple(refs),
+    )
 
 
 def _signed(code: str, amount: Decimal, reason: str, refs=()) -> Line:
-    verb = "加" if amount >= 0 else "扣"
-    return Line(code, amount, f"{reason},{verb}{fmt(abs(amount))}分", tuple(refs))
+    verb = gettext_noop(",加%(points)s分") if amount >= 0 else gettext_noop(",扣%(points)s分")
+    return Line(code, amount, reason + Reason(verb, points=fmt(abs(amount))), tuple(refs))
 
 
 def _per_event(spec, amount_key: str, events: Sequence[Event], describe) -> list[Line]:
@@ -165,7 +177,11 @@ def meeting_monthly(item: ItemSpec, facts: VillageFacts) -> list[Line]:
     }
     amount = _dec(item.params["per_month"])
     return [
-        _deduction(item.code, amount, f"{year}年{month}月没有开会研究信访工作")
+        _deduction(
+            item.code,
+            amount,
+            Reason(gettext_noop("%(month)s没有开会研究信访工作"), month=YearMonth(year, month)),
+        )
         for year, month in months_in(facts.period_start, facts.period_end)
         if (year, month) not in held and _settled(facts, month_end(year, month))
     ]
@@ -174,7 +190,7 @@ def meeting_monthly(item: ItemSpec, facts: VillageFacts) -> list[Line]:
 def meeting_monthly_pending(item: ItemSpec, facts: VillageFacts) -> list[str]:
     held = {(m.date.year, m.date.month) for m in facts.meetings if m.studied_petition_work}
     return [
-        f"{year}年{month}月尚无研究信访工作的会议记录"
+        Reason(gettext_noop("%(month)s尚无研究信访工作的会议记录"), month=YearMonth(year, month))
         for year, month in months_in(facts.period_start, facts.period_end)
         if (year, month) not in held and not _settled(facts, month_end(year, month))
     ]
@@ -191,11 +207,17 @@ def reception(item: ItemSpec, facts: VillageFacts) -> list[Line]:
         item,
         "per_petition_without_opinion",
         [p for p in _sorted_events(facts, facts.petitions) if p.carried_village_opinion is False],
-        lambda p: f"到镇上访群众未持村级处理意见书({_md(p.date)})",
+        lambda p: Reason(
+            gettext_noop("到镇上访群众未持村级处理意见书(%(date)s)"), date=_md(p.date)
+        ),
     )
     if not facts.baobao_register:
         lines.append(
-            _deduction(item.code, _dec(item.params["no_baobao_register"]), "无信访人包保表")
+            _deduction(
+                item.code,
+                _dec(item.params["no_baobao_register"]),
+                Reason(gettext_noop("无信访人包保表")),
+            )
         )
     return lines
 
@@ -210,7 +232,9 @@ def case_rejected(item: ItemSpec, facts: VillageFacts) -> list[Line]:
         item,
         "per_case",
         _sorted_events(facts, facts.case_rejections),
-        lambda event: f"上级交办信访件办理结果审核不合格被退回({_md(event.date)})",
+        lambda event: Reason(
+            gettext_noop("上级交办信访件办理结果审核不合格被退回(%(date)s)"), date=_md(event.date)
+        ),
     )
 
 
@@ -230,22 +254,31 @@ def _is_complete(report: DisputeReport) -> bool:
     return report.signed and report.sealed
 
 
+def _report_label(year: int, month: int, due: date) -> Reason:
+    """ "2026年4月14日前的排查报告": the report due by that day."""
+    return Reason(gettext_noop("%(due)s前的排查报告"), due=FullDate(date(year, month, due.day)))
+
+
 def _report_line(item: ItemSpec, year: int, month: int, due: date, reports) -> Line | None:
     """The one deduction a half can cost: missing (absent or late) or, when on time, unsigned."""
     params = item.params
-    label = f"{year}年{month}月{due.day}日前的排查报告"
+    label = _report_label(year, month, due)
     on_time = [r for r in reports if r.submitted_on and _as_date(r.submitted_on) <= due]
     if any(_is_complete(report) for report in on_time):
         return None
     if on_time:
         refs = [report.ref for report in on_time]
         if params.get("unsigned_counts_as_missing"):
-            reason = f"{label}无负责人签字或未加盖公章,视为缺报"
+            reason = label + Reason(gettext_noop("无负责人签字或未加盖公章,视为缺报"))
             return _deduction(item.code, _dec(params["missing_report"]), reason, refs)
-        reason = f"{label}无负责人签字或未加盖公章"
+        reason = label + Reason(gettext_noop("无负责人签字或未加盖公章"))
         return _deduction(item.code, _dec(params["unsigned_report"]), reason, refs)
     late = sorted(_as_date(r.submitted_on) for r in reports if r.submitted_on)
-    reason = f"{label}逾期({_md(late[0])})上报,按缺报计" if late else f"{label}未上报"
+    reason = label + (
+        Reason(gettext_noop("逾期(%(date)s)上报,按缺报计"), date=_md(late[0]))
+        if late
+        else Reason(gettext_noop("未上报"))
+    )
     return _deduction(item.code, _dec(params["missing_report"]), reason, [r.ref for r in reports])
 
 
@@ -271,7 +304,9 @@ def dispute_reports(item: ItemSpec, facts: VillageFacts) -> list[Line]:
             item,
             "unreported_dispute",
             _sorted_events(facts, facts.unreported_disputes),
-            lambda event: f"镇级以上单位发现未上报的矛盾纠纷({_md(event.date)})",
+            lambda event: Reason(
+                gettext_noop("镇级以上单位发现未上报的矛盾纠纷(%(date)s)"), date=_md(event.date)
+            ),
         )
     return lines
 
@@ -279,7 +314,7 @@ def dispute_reports(item: ItemSpec, facts: VillageFacts) -> list[Line]:
 def dispute_reports_pending(item: ItemSpec, facts: VillageFacts) -> list[str]:
     done = {(r.year, r.month, r.half) for r in facts.dispute_reports if _is_complete(r)}
     return [
-        f"{year}年{month}月{due.day}日前的排查报告尚未到期"
+        _report_label(year, month, due) + Reason(gettext_noop("尚未到期"))
         for year, month, half, due in _report_halves(item, facts)
         if not _settled(facts, due) and (year, month, half) not in done
     ]
@@ -287,7 +322,18 @@ def dispute_reports_pending(item: ItemSpec, facts: VillageFacts) -> list[str]:
 
 # --- 二 包保网络与责任追究 --------------------------------------------------------------------
 
-UNIT_LABELS = {"person_time": "人次", "petition": "次", "batch": "批次"}
+UNIT_LABELS = {
+    "person_time": gettext_noop("人次"),
+    "petition": gettext_noop("次"),
+    "batch": gettext_noop("批次"),
+}
+# 京 reads 进京, the other levels 省级 ...: the words of a reason, each its own catalogue entry.
+LEVEL_WORDS = {
+    "province": gettext_noop("省级"),
+    "city": gettext_noop("市级"),
+    "district": gettext_noop("区级"),
+    "township": gettext_noop("镇级"),
+}
 
 
 def _petition_clause(params: Mapping[str, Any], petition: Petition) -> Mapping[str, Any] | None:
@@ -304,21 +350,33 @@ def _petition_clause(params: Mapping[str, Any], petition: Petition) -> Mapping[s
     return clause
 
 
-def _petition_words(petition: Petition) -> str:
-    where = "进京" if petition.level == LEVEL_BEIJING else f"{LEVEL_LABELS[petition.level]}级"
+def _petition_words(petition: Petition) -> Reason:
+    beijing = petition.level == LEVEL_BEIJING
+    where = None if beijing else Reason(LEVEL_WORDS[petition.level])
     if not petition.collective:
-        return f"{where}{NATURE_LABELS[petition.nature]}上访"
-    nature = "" if petition.nature == NATURE_NORMAL else NATURE_LABELS[petition.nature]
-    return f"{where}{nature}集体上访"
+        nature = Reason(NATURE_LABELS[petition.nature])
+        if beijing:
+            return Reason(gettext_noop("进京%(nature)s上访"), nature=nature)
+        return Reason(gettext_noop("%(level)s%(nature)s上访"), level=where, nature=nature)
+    if petition.nature != NATURE_NORMAL:
+        nature = Reason(NATURE_LABELS[petition.nature])
+        if beijing:
+            return Reason(gettext_noop("进京%(nature)s集体上访"), nature=nature)
+        return Reason(gettext_noop("%(level)s%(nature)s集体上访"), level=where, nature=nature)
+    if beijing:
+        return Reason(gettext_noop("进京集体上访"))
+    return Reason(gettext_noop("%(level)s集体上访"), level=where)
 
 
 def _petition_line(item: ItemSpec, petition: Petition, clause: Mapping[str, Any]) -> Line:
     per_person = clause["unit"] == "person_time"
     count = petition.person_count if per_person else 1
     amount = _dec(clause["points"]) * count
-    reason = f"{_petition_words(petition)}{count}{UNIT_LABELS[clause['unit']]}"
+    reason = _petition_words(petition) + Reason(
+        gettext_noop("%(count)s%(unit)s"), count=count, unit=Reason(UNIT_LABELS[clause["unit"]])
+    )
     if clause.get("only_when_not_stabilised"):
-        reason += ",未及时稳控"
+        reason += Reason(gettext_noop(",未及时稳控"))
     return _deduction(item.code, amount, reason, [petition.ref])
 
 
@@ -336,7 +394,12 @@ def _same_matter_lines(item: ItemSpec, petitions: Sequence[Petition]) -> list[Li
         _deduction(
             item.code,
             _dec(rule["points"]),
-            f"同一信访人同一事项{month}月到{LEVEL_LABELS[rule['level']]}上访{len(found)}次",
+            Reason(
+                gettext_noop("同一信访人同一事项%(month)s月到%(level)s上访%(count)s次"),
+                month=month,
+                level=Reason(LEVEL_LABELS[rule["level"]]),
+                count=len(found),
+            ),
             [petition.ref for petition in found],
         )
         for (_, _, month), found in visits.items()
@@ -379,7 +442,9 @@ def case_overdue(item: ItemSpec, facts: VillageFacts) -> list[Line]:
         concluded_late = case.concluded_on is not None and case.concluded_on > case.due_date
         still_open = case.concluded_on is None and _settled(facts, case.due_date)
         if concluded_late or still_open:
-            reason = f"交办案件到期({_md(case.due_date)})未能按时结案"
+            reason = Reason(
+                gettext_noop("交办案件到期(%(date)s)未能按时结案"), date=_md(case.due_date)
+            )
             lines.append(_deduction(item.code, amount, reason, [case.ref]))
     return lines
 
@@ -388,9 +453,18 @@ def case_overdue_pending(item: ItemSpec, facts: VillageFacts) -> list[str]:
     reasons = []
     for case in _sorted_events(facts, facts.assigned_cases, when="due_date"):
         if case.due_provisional:
-            reasons.append(f"交办案件办结期限{case.due_date.isoformat()}为暂定日期(工作日历缺年份)")
+            reasons.append(
+                Reason(
+                    gettext_noop("交办案件办结期限%(date)s为暂定日期(工作日历缺年份)"),
+                    date=case.due_date.isoformat(),
+                )
+            )
         if case.concluded_on is None and not _settled(facts, case.due_date):
-            reasons.append(f"交办案件{case.due_date.isoformat()}到期,尚未结案")
+            reasons.append(
+                Reason(
+                    gettext_noop("交办案件%(date)s到期,尚未结案"), date=case.due_date.isoformat()
+                )
+            )
     return reasons
 
 
@@ -414,14 +488,16 @@ def dossier_late(item: ItemSpec, facts: VillageFacts) -> list[Line]:
         item,
         "per_dispute",
         [dispute for dispute in disputes if _dossier_late(facts, dispute)],
-        lambda d: f"{_md(d.resolved_on)}化解的矛盾纠纷未在当月上报化解卷宗",
+        lambda d: Reason(
+            gettext_noop("%(date)s化解的矛盾纠纷未在当月上报化解卷宗"), date=_md(d.resolved_on)
+        ),
     )
 
 
 def dossier_late_pending(item: ItemSpec, facts: VillageFacts) -> list[str]:
     disputes = _sorted_events(facts, facts.resolved_disputes, when="resolved_on")
     return [
-        f"{_md(d.resolved_on)}化解的矛盾纠纷尚未上报化解卷宗"
+        Reason(gettext_noop("%(date)s化解的矛盾纠纷尚未上报化解卷宗"), date=_md(d.resolved_on))
         for d in disputes
         if _dossier_late(facts, d) is None
     ]
@@ -433,13 +509,20 @@ def backlog_relapse(item: ItemSpec, facts: VillageFacts) -> list[Line]:
         item,
         "per_relapse",
         _sorted_events(facts, facts.backlog_relapses),
-        lambda event: f"信访积案出现重复反复访({_md(event.date)})",
+        lambda event: Reason(
+            gettext_noop("信访积案出现重复反复访(%(date)s)"), date=_md(event.date)
+        ),
     )
 
 
 # --- 四 综治中心 ------------------------------------------------------------------------------
 
 NO_INSPECTION = "无检查记录"
+
+
+def _no_inspection(what: str) -> Reason:
+    """ "无检查记录:..." for a check, file or duty no inspection has seen."""
+    return Reason(gettext_noop("无检查记录:%(what)s"), what=what)
 
 
 def centre_checks(item: ItemSpec, facts: VillageFacts) -> list[Line]:
@@ -455,9 +538,9 @@ def centre_checks(item: ItemSpec, facts: VillageFacts) -> list[Line]:
             raise ValueError(f"unknown inspection check {check['check']!r}")
         amount = _dec(check["points"])
         if inspection is None:
-            lines.append(_deduction(item.code, amount, f"{NO_INSPECTION}:{check['label']}"))
+            lines.append(_deduction(item.code, amount, _no_inspection(Reason(check["label"]))))
         elif not getattr(inspection, check["check"]):
-            lines.append(_deduction(item.code, amount, check["label"], [inspection.ref]))
+            lines.append(_deduction(item.code, amount, Reason(check["label"]), [inspection.ref]))
     return lines
 
 
@@ -466,7 +549,7 @@ def inspection_pending(spec, facts: VillageFacts) -> list[str]:
     inspection = _inspection(facts)
     if facts.as_of is None or (inspection and inspection.date >= facts.period_start):
         return []
-    return ["本期尚无综治中心检查记录"]
+    return [Reason(gettext_noop("本期尚无综治中心检查记录"))]
 
 
 def special_persons(item: ItemSpec, facts: VillageFacts) -> list[Line]:
@@ -477,7 +560,14 @@ def special_persons(item: ItemSpec, facts: VillageFacts) -> list[Line]:
     """
     amount = _dec(item.params["per_category"])
     return [
-        _deduction(item.code, amount, f"{SPECIAL_CATEGORY_LABELS[code]}既未登记也未零报告")
+        _deduction(
+            item.code,
+            amount,
+            Reason(
+                gettext_noop("%(category)s既未登记也未零报告"),
+                category=Reason(SPECIAL_CATEGORY_LABELS[code]),
+            ),
+        )
         for code in item.params["categories"]
         if code not in facts.special_categories_covered
     ]
@@ -491,9 +581,11 @@ def work_files(item: ItemSpec, facts: VillageFacts) -> list[Line]:
     amount = _dec(item.params["per_file"])
     lines = []
     for code in item.params["files"]:
-        label = f"缺{WORK_FILE_LABELS[code]}工作资料(计划和总结)"
+        label = Reason(
+            gettext_noop("缺%(file)s工作资料(计划和总结)"), file=Reason(WORK_FILE_LABELS[code])
+        )
         if inspection is None:
-            lines.append(_deduction(item.code, amount, f"{NO_INSPECTION}:{label}"))
+            lines.append(_deduction(item.code, amount, _no_inspection(label)))
         elif code not in inspection.work_files:
             lines.append(_deduction(item.code, amount, label, [inspection.ref]))
     return lines
@@ -517,9 +609,15 @@ def patrols(item: ItemSpec, facts: VillageFacts) -> list[Line]:
         monday, sunday = week_bounds(*key)
         missing = required - counts[key]
         if missing > 0 and _settled(facts, sunday):
-            reason = (
-                f"{_md(monday)}至{_md(sunday)}当周巡逻{counts[key]}次,"
-                f"少{missing}次(每周至少{required}次)"
+            reason = Reason(
+                gettext_noop(
+                    "%(monday)s至%(sunday)s当周巡逻%(count)s次,少%(missing)s次(每周至少%(required)s次)"
+                ),
+                monday=_md(monday),
+                sunday=_md(sunday),
+                count=counts[key],
+                missing=missing,
+                required=required,
             )
             lines.append(_deduction(item.code, unit * missing, reason, refs[key]))
     return lines
@@ -533,7 +631,13 @@ def patrols_pending(item: ItemSpec, facts: VillageFacts) -> list[str]:
     for key in weeks_of_period(facts.period_start, facts.period_end):
         monday, sunday = week_bounds(*key)
         if counts[key] < item.params["per_week"] and not _settled(facts, sunday):
-            reasons.append(f"{_md(monday)}至{_md(sunday)}当周巡逻尚未结束")
+            reasons.append(
+                Reason(
+                    gettext_noop("%(monday)s至%(sunday)s当周巡逻尚未结束"),
+                    monday=_md(monday),
+                    sunday=_md(sunday),
+                )
+            )
     return reasons
 
 
@@ -546,7 +650,11 @@ def leadership_groups(item: ItemSpec, facts: VillageFacts) -> list[Line]:
         required.append(item.params["railway_group"])
     amount = _dec(item.params["per_group"])
     return [
-        _deduction(item.code, amount, f"未建立{GROUP_LABELS[code]}领导小组")
+        _deduction(
+            item.code,
+            amount,
+            Reason(gettext_noop("未建立%(group)s领导小组"), group=Reason(GROUP_LABELS[code])),
+        )
         for code in required
         if code not in facts.groups
     ]
@@ -563,7 +671,11 @@ def survey(item: ItemSpec, facts: VillageFacts) -> list[Line]:
         _deduction(
             item.code,
             amount * found.dissatisfied,
-            f"满意度问卷调查({_md(found.date)})对政法机关不满意{found.dissatisfied}户",
+            Reason(
+                gettext_noop("满意度问卷调查(%(date)s)对政法机关不满意%(count)s户"),
+                date=_md(found.date),
+                count=found.dissatisfied,
+            ),
             [found.ref],
         )
         for found in _sorted_events(facts, facts.surveys)
@@ -584,12 +696,16 @@ def dossier_accepted(adj: AdjustmentSpec, facts: VillageFacts) -> list[Line]:
     room = None if cap is None else _dec(cap) - each * facts.dossiers_accepted_before_in_year
     lines = []
     for event in _sorted_events(facts, facts.dossiers_accepted):
-        reason = f"化解卷宗经审核合格({_md(event.date)})"
+        reason = Reason(gettext_noop("化解卷宗经审核合格(%(date)s)"), date=_md(event.date))
         if room is None or room >= each:
             lines.append(_signed(adj.code, each, reason, [event.ref]))
         else:
             granted = max(room, Decimal(0))
-            reason += f",已达全年上限{fmt(_dec(cap))}分,实加{fmt(granted)}分"
+            reason += Reason(
+                gettext_noop(",已达全年上限%(cap)s分,实加%(points)s分"),
+                cap=fmt(_dec(cap)),
+                points=fmt(granted),
+            )
             lines.append(Line(adj.code, granted, reason, (event.ref,), raw_points=each))
         room = None if room is None else room - each
     return lines
@@ -600,7 +716,8 @@ def checkpoint(adj: AdjustmentSpec, facts: VillageFacts) -> list[Line]:
     if facts.checkpoint_equipped is None:
         return []
     points = _dec(adj.params["points"])
-    return [_signed(adj.code, points, "治安卡点设备齐全", [facts.checkpoint_equipped])]
+    reason = Reason(gettext_noop("治安卡点设备齐全"))
+    return [_signed(adj.code, points, reason, [facts.checkpoint_equipped])]
 
 
 def cctv_lighting(adj: AdjustmentSpec, facts: VillageFacts) -> list[Line]:
@@ -608,7 +725,12 @@ def cctv_lighting(adj: AdjustmentSpec, facts: VillageFacts) -> list[Line]:
     if facts.cctv_lighting is None:
         return []
     return [
-        _signed(adj.code, _dec(adj.params["points"]), "建有监控、灯光工程", [facts.cctv_lighting])
+        _signed(
+            adj.code,
+            _dec(adj.params["points"]),
+            Reason(gettext_noop("建有监控、灯光工程")),
+            [facts.cctv_lighting],
+        )
     ]
 
 
@@ -616,7 +738,12 @@ def backlog_resolved(adj: AdjustmentSpec, facts: VillageFacts) -> list[Line]:
     """评分表 五.4 / 实施方案 三.3: 每成功化解一例信访积案加5分, on the day of resolution."""
     points = _dec(adj.params["points"])
     return [
-        _signed(adj.code, points, f"成功化解信访积案({_md(event.date)})", [event.ref])
+        _signed(
+            adj.code,
+            points,
+            Reason(gettext_noop("成功化解信访积案(%(date)s)"), date=_md(event.date)),
+            [event.ref],
+        )
         for event in _sorted_events(facts, facts.backlog_resolutions)
     ]
 
@@ -627,7 +754,11 @@ def commendation(adj: AdjustmentSpec, facts: VillageFacts) -> list[Line]:
     for found in _sorted_events(facts, facts.commendations):
         points = adj.params["points"].get(found.level)
         if points is not None:
-            reason = f"在{LEVEL_LABELS[found.level]}级检查中受到表彰({_md(found.date)})"
+            reason = Reason(
+                gettext_noop("在%(level)s检查中受到表彰(%(date)s)"),
+                level=Reason(LEVEL_WORDS[found.level]),
+                date=_md(found.date),
+            )
             lines.append(_signed(adj.code, _dec(points), reason, [found.ref]))
     return lines
 
@@ -638,7 +769,11 @@ def meeting_attendance(adj: AdjustmentSpec, facts: VillageFacts) -> list[Line]:
     for found in _sorted_events(facts, facts.township_meeting_attendance):
         points = adj.params.get(found.status)
         if points is not None:
-            reason = f"综治工作会议{ATTENDANCE_LABELS[found.status]}({_md(found.date)})"
+            reason = Reason(
+                gettext_noop("综治工作会议%(status)s(%(date)s)"),
+                status=Reason(ATTENDANCE_LABELS[found.status]),
+                date=_md(found.date),
+            )
             lines.append(_signed(adj.code, _dec(points), reason, [found.ref]))
     return lines
 
@@ -649,11 +784,12 @@ def no_dedicated_staff(adj: AdjustmentSpec, facts: VillageFacts) -> list[Line]:
     """
     inspection = _inspection(facts)
     points = _dec(adj.params["points"])
+    duty = Reason(gettext_noop("无专人负责综治中心工作"))
     if inspection is None:
-        return [_signed(adj.code, points, f"{NO_INSPECTION}:无专人负责综治中心工作")]
+        return [_signed(adj.code, points, _no_inspection(duty))]
     if inspection.dedicated_person:
         return []
-    return [_signed(adj.code, points, "无专人负责综治中心工作", [inspection.ref])]
+    return [_signed(adj.code, points, duty, [inspection.ref])]
 
 
 def sanction(adj: AdjustmentSpec, facts: VillageFacts) -> list[Line]:
@@ -661,7 +797,12 @@ def sanction(adj: AdjustmentSpec, facts: VillageFacts) -> list[Line]:
     points = _dec(adj.params["points"])
     return [
         _signed(
-            adj.code, points, f"在上级检查、督查、暗访中受到处理({_md(event.date)})", [event.ref]
+            adj.code,
+            points,
+            Reason(
+                gettext_noop("在上级检查、督查、暗访中受到处理(%(date)s)"), date=_md(event.date)
+            ),
+            [event.ref],
         )
         for event in _sorted_events(facts, facts.sanctions)
     ]
@@ -673,7 +814,11 @@ def sanction(adj: AdjustmentSpec, facts: VillageFacts) -> list[Line]:
 def beijing_new_problem(spec: VetoSpec, facts: VillageFacts) -> list[Veto]:
     """实施方案 奖惩 2 / 二.1: 因新问题未及时化解导致进京上访的,一票否决."""
     return [
-        Veto(VETO_BEIJING_NEW_PROBLEM, f"因新问题未及时化解导致进京上访({_md(p.date)})", (p.ref,))
+        Veto(
+            VETO_BEIJING_NEW_PROBLEM,
+            Reason(gettext_noop("因新问题未及时化解导致进京上访(%(date)s)"), date=_md(p.date)),
+            (p.ref,),
+        )
         for p in _sorted_events(facts, facts.petitions)
         if p.level == LEVEL_BEIJING and p.new_problem_unresolved
     ]
@@ -684,7 +829,10 @@ def collective_large_impact(spec: VetoSpec, facts: VillageFacts) -> list[Veto]:
     return [
         Veto(
             VETO_COLLECTIVE_LARGE_IMPACT,
-            f"稳控调处不当造成集体上访,产生较大社会影响({_md(p.date)})",
+            Reason(
+                gettext_noop("稳控调处不当造成集体上访,产生较大社会影响(%(date)s)"),
+                date=_md(p.date),
+            ),
             (p.ref,),
         )
         for p in _sorted_events(facts, facts.petitions)

@@ -30,3 +30,19 @@ def field_value(obj, name):
         # A simple_tag's result is turned into text before the template could localise it.
         return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%Y-%m-%d %H:%M}"
     return value
+
+
+@register.simple_tag
+def year_month(year, month):
+    """2026年12月 / December 2026 (core.labels)."""
+    from core.labels import year_month as label
+
+    return label(int(year), int(month))
+
+
+@register.simple_tag
+def half_month(year, month, half):
+    """2026年12月上半月 / First half of December 2026 (core.labels)."""
+    from core.labels import half_month as label
+
+    return label(int(year), int(month), int(half))

@@ -1,0 +1,107 @@
+"""Reasons of score lines: the Chinese text the township's sheet prints, and how to say it again.
+
+A ``Reason`` is a ``str`` (its Chinese text, exactly what the 评分表 shows and the tests compare)
+that also carries its ``parts``: the message templates it was made of, with their parameters.
+The Django side (``assessment.reasons.render``) renders the parts in the active language
+(``gettext(template) % params``, dates by the locale's formats), so a line stored in Chinese reads
+in English too. Nothing here knows Django; ``gettext_noop`` below only marks the templates for
+``makemessages`` (the name is the keyword xgettext looks for).
+
+Parameters are plain JSON values, ``MonthDay`` / ``YearMonth`` / ``FullDate`` (dates the
+locale formats) or a nested ``Reason`` (a label, itself translated).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message template for the catalogue; the scoring core keeps the Chinese."""
+    return message
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    """A date shown as month and day (4月3日; MONTH_DAY_FORMAT in other languages)."""
+
+    day: date
+
+    def __str__(self) -> str:
+        return f"{self.day.month}月{self.day.day}日"
+
+
+@dataclass(frozen=True)
+class YearMonth:
+    """A month shown with its year (2026年4月; YEAR_MONTH_FORMAT in other languages)."""
+
+    year: int
+    month: int
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
+@dataclass(frozen=True)
+class FullDate:
+    """A date shown whole (2026年4月14日; DATE_FORMAT in other languages)."""
+
+    day: date
+
+    def __str__(self) -> str:
+        return f"{self.day.year}年{self.day.month}月{self.day.day}日"
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Reason):
+        return {"r": value.to_json()}
+    if isinstance(value, MonthDay):
+        return {"md": value.day.isoformat()}
+    if isinstance(value, FullDate):
+        return {"d": value.day.isoformat()}
+    if isinstance(value, YearMonth):
+        return {"ym": f"{value.year:04d}-{value.month:02d}"}
+    if isinstance(value, (int, float, str)) or value is None:
+        return value
+    return str(value)
+
+
+class Reason(str):
+    """Chinese text with the parts it was made of: ``((template, params), ...)``."""
+
+    parts: tuple[tuple[str, dict[str, Any]], ...]
+
+    def __new__(cls, template: str, **params: Any) -> Reason:
+        text = template % {key: str(value) for key, value in params.items()} if params else template
+        return cls._made(text, ((template, params),))
+
+    @classmethod
+    def _made(cls, text: str, parts) -> Reason:
+        made = str.__new__(cls, text)
+        made.parts = tuple(parts)
+        return made
+
+    def __add__(self, other: str) -> Reason:
+        tail = other.parts if isinstance(other, Reason) else ((str(other), {}),)
+        return Reason._made(str(self) + str(other), self.parts + tail)
+
+    def __radd__(self, other: str) -> Reason:
+        head = other.parts if isinstance(other, Reason) else ((str(other), {}),)
+        return Reason._made(str(other) + str(self), head + self.parts)
+
+    def __reduce__(self):
+        return (Reason._made, (str(self), self.parts))
+
+    def to_json(self) -> list:
+        """The parts as JSON (``ScoreLine.reason_parts``): [[template, {name: value}], ...]."""
+        return [
+            [template, {key: _encode(value) for key, value in params.items()}]
+            for template, params in self.parts
+        ]
+
+
+def parts_of(reason: str) -> list:
+    """The JSON parts of a reason; [] for a plain string (shown as it is)."""
+    return reason.to_json() if isinstance(reason, Reason) else []
