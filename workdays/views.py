@@ -14,7 +14,7 @@ from accounts.access import require, scope
 
 from . import services
 from .forms import EnterYearForm, OverrideForm
-from .selectors import overrides_in_year, year_statuses
+from .selectors import KIND_LABELS, month_grid, overrides_in_year, year_statuses
 
 MANAGE = services.MANAGE
 
@@ -51,11 +51,20 @@ def _page(request, *, override_form=None, year_form=None, status=200):
         year = int(request.GET.get("year", today.year))
     except ValueError:
         year = today.year
+    try:
+        month = int(request.GET.get("month", today.month if year == today.year else 1))
+    except ValueError:
+        month = 1
+    if not 2000 <= year <= 2100:
+        year = today.year
+    month = min(max(month, 1), 12)
     provisional = _provisional_years(request.user)
     statuses = year_statuses({today.year - 1, today.year, today.year + 1, year, *provisional})
     missing = [s.year for s in statuses if s.is_missing]
     context = {
         "year": year,
+        "grid": month_grid(year, month),
+        "legend": [(kind, label) for kind, label in KIND_LABELS.items()],
         "statuses": statuses,
         "overrides": overrides_in_year(year),
         "provisional_years": provisional,
