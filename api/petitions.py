@@ -14,7 +14,7 @@ from accounts.access import visible_villages
 from assessment.periods import PeriodClosedError
 from core.records import record_delete, record_save
 from core.uploads import serve_protected
-from petitions import rules, services
+from petitions import rules, services, unsigned
 from petitions.choices import DisputeStatus, ReviewOffice, ReviewResult
 from petitions.models import (
     BaobaoEntry,
@@ -310,6 +310,16 @@ class DisputeReportSerializer(VillageRecordSerializer):
             "镇工作人员直接填写 submitted_at。"
         ),
     )
+    confirm_unsigned = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        label=_("确认报送不完整的报告"),
+        help_text=_(
+            "村(居)书记按时报送没有签名或没有盖章扫描件的报告时须为 true:否则不保存,"
+            "400 的 confirm_unsigned 写明缺什么、按考核细则将扣多少分。"
+        ),
+    )
     due_date = serializers.DateField(read_only=True, label=_("报送截止日期"))
     is_submitted = serializers.BooleanField(read_only=True, label=_("已报送"))
     is_late = serializers.BooleanField(read_only=True, label=_("逾期报送"))
@@ -332,6 +342,7 @@ class DisputeReportSerializer(VillageRecordSerializer):
             "seal_scan",
             "disputes",
             "submit",
+            "confirm_unsigned",
             "due_date",
             "is_submitted",
             "is_late",
@@ -345,6 +356,7 @@ class DisputeReportSerializer(VillageRecordSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        confirmed = attrs.pop("confirm_unsigned", False)
         current = self.instance
         village = attrs.get("village", getattr(current, "village", None))
         disputes = attrs.get("disputes")
@@ -385,7 +397,19 @@ class DisputeReportSerializer(VillageRecordSerializer):
             raise serializers.ValidationError(
                 {"non_field_errors": [_("该村(居)这半月的排查报告已存在。")]}
             )
+        if attrs.get("submit") and not confirmed and None not in wanted:
+            self._ask_unsigned(village, wanted, attrs, current)
         return attrs
+
+    def _ask_unsigned(self, village, wanted, attrs, current) -> None:
+        """An incomplete report on time is submitted only once confirmed (as on the portal)."""
+        signed_by = attrs.get("signed_by", getattr(current, "signed_by", ""))
+        seal = attrs["seal_scan"] if "seal_scan" in attrs else getattr(current, "seal_scan", None)
+        found = unsigned.warning(
+            village, *wanted, signed_by=signed_by, has_seal=bool(seal), today=timezone.localdate()
+        )
+        if found is not None:
+            raise serializers.ValidationError({"confirm_unsigned": [found["text"]]})
 
     def create(self, validated_data):
         self._submit = validated_data.pop("submit", False)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user, require, scope, visible_villages
-from assessment import costs, visibility
+from assessment import visibility
 from core.uploads import serve_protected
 from core.views import (
     RecordCreate,
@@ -34,7 +34,7 @@ from core.views import (
 )
 
 from . import forms as pforms
-from . import rules, selectors, services
+from . import rules, selectors, services, unsigned
 from .choices import CandidateState
 from .models import (
     BaobaoEntry,
@@ -418,33 +418,15 @@ def _portal_save(request, form, formset, village, half_key, submit: bool) -> boo
     return True
 
 
-GAP_LABELS = {
-    rules.SIGNATURE: gettext_lazy("负责人签字"),
-    rules.SEAL: gettext_lazy("加盖公章的扫描件"),
-}
-
-
 def _unsigned_warning(village, half_key, report, data, today):
-    """The warning shown before an incomplete report on time is submitted: what it lacks and
-    what it will cost under the rubric of its year (assessment.costs); None when complete."""
     year, month, half = half_key
     has_seal = bool(data.get("seal_scan") or (report is not None and report.seal_scan))
-    gaps = rules.report_gaps(data.get("signed_by", ""), has_seal)
-    due = rules.report_due_date(year, month, half)
-    if not rules.needs_unsigned_confirmation(gaps, due, today):
-        return None
-    missing = "、".join(str(GAP_LABELS[g]) for g in gaps)
-    cost = costs.unsigned_report_cost_for(village.township_id, year)
-    if cost is None:
-        text = _("本期报告没有%(missing)s。报送后即为定稿,不能再补。") % {"missing": missing}
-    elif cost.counts_as_missing:
-        text = _(
-            "本期报告没有%(missing)s,按考核细则第 %(code)s 项视为缺报,将扣 %(points)s 分。"
-            "报送后即为定稿,不能再补。"
-        ) % {"missing": missing, "code": cost.item_code, "points": cost.points}
-    else:
-        text = _(
-            "本期报告没有%(missing)s,按考核细则第 %(code)s 项将扣 %(points)s 分。"
-            "报送后即为定稿,不能再补。"
-        ) % {"missing": missing, "code": cost.item_code, "points": cost.points}
-    return {"gaps": gaps, "cost": cost, "text": text}
+    return unsigned.warning(
+        village,
+        year,
+        month,
+        half,
+        signed_by=data.get("signed_by", ""),
+        has_seal=has_seal,
+        today=today,
+    )

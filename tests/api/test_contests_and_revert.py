@@ -223,3 +223,22 @@ def test_another_townships_record_is_not_found(api, other_staff, staff_user, pat
     history_id = first_version(api(staff_user), patrol)
     response = revert(api(other_staff), patrol, history_id=history_id, reason="x", version=2)
     assert response.status_code == 404
+
+
+# --- an incomplete report through the API, as on the portal -------------------------------------
+
+
+def test_an_unsigned_report_is_submitted_only_once_confirmed(api, secretary_a, village_a, may_2026):
+    from petitions.models import DisputeReport
+
+    client = api(secretary_a)
+    body = {"village": village_a.pk, "year": 2026, "month": 5, "half": 1, "submit": True}
+    asked = client.post("/api/dispute-reports/", body, format="json")
+    assert asked.status_code == 400
+    assert "第 1.4 项将扣 1 分" in asked.json()["confirm_unsigned"][0]
+    assert not DisputeReport.objects.exists()
+    done = client.post("/api/dispute-reports/", {**body, "confirm_unsigned": True}, format="json")
+    assert done.status_code == 201, done.json()
+    assert done.json()["is_submitted"] and not done.json()["is_complete"]
+    draft = {**body, "month": 4, "submit": False}
+    assert client.post("/api/dispute-reports/", draft, format="json").status_code == 201
