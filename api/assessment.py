@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -28,6 +28,7 @@ from assessment.models import (
     ScoreLine,
     ScoreSheet,
 )
+from assessment.periods import PeriodTransitionError
 from villages.models import Township
 
 from .base import AUTHENTICATION, Described, DescribedSerializer
@@ -386,10 +387,22 @@ class RubricVersionViewSet(viewsets.ReadOnlyModelViewSet):
 
 class PeriodEventSerializer(Described, serializers.ModelSerializer):
     by_username = serializers.CharField(source="by.username", read_only=True, label=_("操作人"))
+    action_label = serializers.CharField(
+        read_only=True, label=_("操作名称"), help_text=_("公示、关闭或重新开启。")
+    )
 
     class Meta:
         model = PeriodEvent
-        fields = ("action", "from_state", "to_state", "reason", "by", "by_username", "at")
+        fields = (
+            "action",
+            "action_label",
+            "from_state",
+            "to_state",
+            "reason",
+            "by",
+            "by_username",
+            "at",
+        )
 
 
 class PeriodSerializer(Described, serializers.ModelSerializer):
@@ -433,15 +446,17 @@ def _period_action(summary: str, description: str, response=None):
         summary=summary,
         description=description,
         request=PeriodActionSerializer,
-        responses={200: response or PeriodSerializer},
+        responses={200: response or PeriodSerializer, 409: None},
     )
 
 
 class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
-    """考核月份 of the user's township: open -> published -> closed (-> reopened). Every user of
-    the township may read them (a client must know which months are closed); publishing,
-    closing, reopening and recomputing are for the township's admins (kaohe.manage_assessment).
-    A month that has never been acted on has no row yet and counts as open."""
+    """考核月份 of the user's township: open -> published -> closed (-> reopened), the moves of
+    assessment/periods.py's table, which the pages obey too; a move it refuses answers 409 with
+    `code` "period_transition". Every user of the township may read them (a client must know
+    which months are closed); publishing, closing, reopening and recomputing are for the
+    township's admins (kaohe.manage_assessment). A month that has never been acted on has no
+    row yet and counts as open."""
 
     authentication_classes = AUTHENTICATION
     permission_classes = [IsAuthenticated]
@@ -472,23 +487,44 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
         period = Period.objects.prefetch_related("events__by").get(pk=period.pk)
         return Response(PeriodSerializer(period, context=self.get_serializer_context()).data)
 
-    @_period_action(str(_("公示")), str(_("计算并公示该月评分;村(居)可在5个工作日内申诉。")))
+    def _move(self, step, **kwargs):
+        """One move of the table (assessment/periods.py); a refused one answers 409, its
+        message naming the month and why, `{"detail", "code": "period_transition"}`."""
+        try:
+            return self._done(step(**kwargs))
+        except PeriodTransitionError as exc:
+            return Response(
+                {"detail": " ".join(exc.messages), "code": "period_transition"},
+                status=status.HTTP_409_CONFLICT,
+            )
+
+    @_period_action(
+        str(_("公示")), str(_("月份结束后才能公示:计算并公示该月评分,村(居)可在5个工作日内申诉。"))
+    )
     @action(detail=False, methods=["post"])
     def publish(self, request):
         period, _reason = self._period(request)
-        return self._done(services.period_publish(period=period, by=request.user))
+        return self._move(services.period_publish, period=period, by=request.user)
 
-    @_period_action(str(_("关闭")), str(_("评分定稿并冻结该月:此后该月记录不能修改。")))
+    @_period_action(
+        str(_("关闭")),
+        str(
+            _("已公示、申诉期已过且申诉处理完毕才能关闭:评分定稿并冻结该月,此后该月记录不能修改。")
+        ),
+    )
     @action(detail=False, methods=["post"])
     def close(self, request):
         period, reason = self._period(request)
-        return self._done(services.period_close(period=period, by=request.user, reason=reason))
+        return self._move(services.period_close, period=period, by=request.user, reason=reason)
 
-    @_period_action(str(_("重新开启")), str(_("须填写原因;该月记录可以再修改。")))
+    @_period_action(
+        str(_("重新开启")),
+        str(_("只能重新开启已关闭的月份,须填写原因;该月回到已公示(公示时间保留),记录可以再修改。")),
+    )
     @action(detail=False, methods=["post"])
     def reopen(self, request):
         period, reason = self._period(request)
-        return self._done(services.period_reopen(period=period, by=request.user, reason=reason))
+        return self._move(services.period_reopen, period=period, by=request.user, reason=reason)
 
     @_period_action(
         str(_("重新计算")),

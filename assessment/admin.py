@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdminMixin
@@ -20,7 +21,11 @@ class PeriodEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PeriodEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["action", "from_state", "to_state", "reason", "by", "at"]
+    fields = readonly_fields = ["action_label", "from_state", "to_state", "reason", "by", "at"]
+
+    @admin.display(description=_("操作"))
+    def action_label(self, obj):
+        return obj.action_label
 
 
 @admin.register(Period)

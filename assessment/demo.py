@@ -1,7 +1,7 @@
 """The demo township's year so far: records, scores, and the periods in the state a township
 would have them in late in the year (earlier months closed, last month published)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +11,15 @@ from villages.demo import DEMO_REASON
 from . import services
 from .models import Period, PeriodState
 from .synthetic import fill_demo_township
+
+
+def _publish_after_month_end(period, admin) -> None:
+    """Published on the first day after the month, as the township would have done: its contest
+    window is long over, so the month may be closed (assessment/periods.py)."""
+    day = date(period.year, period.month, 1) + timedelta(days=32)
+    day = day.replace(day=1)
+    at = timezone.make_aware(datetime.combine(day, time(9)))
+    services.period_publish(period=period, by=admin, today=day, at=at)
 
 
 @transaction.atomic
@@ -23,8 +32,10 @@ def load_demo_records(township, admin, today: date | None = None) -> str:
     services.score_months(township_id=township.pk, year=until.year, months=months, today=today)
     for month in months[:-2]:
         period = services.period_for(township.pk, until.year, month)
-        if period.state != PeriodState.CLOSED:
-            services.period_close(period=period, by=admin, reason="演示数据:月末关闭")
+        if period.state == PeriodState.OPEN:
+            _publish_after_month_end(period, admin)
+        if period.state == PeriodState.PUBLISHED:
+            services.period_close(period=period, by=admin, reason="演示数据:月末关闭", today=today)
     if len(months) >= 2:
         last = services.period_for(township.pk, until.year, months[-2])
         if last.state == PeriodState.OPEN:

@@ -15,6 +15,17 @@ from .scoring.types import Rubric
 
 DEFAULT_CODE = "xx-2024-table"
 
+# The shipped documents name the township "xx镇"; people read their own township's name.
+TOWNSHIP_PLACEHOLDER = "xx镇"
+
+
+def version_title(name: str, township_name: str | None) -> str:
+    """A version's name as the township reads it: the placeholder "xx镇" of the shipped
+    documents becomes the township's own name. Codes (xx-2024-table) are never shown."""
+    if not township_name:
+        return name
+    return name.replace(TOWNSHIP_PLACEHOLDER, township_name)
+
 
 def rubric_dict_of(version: RubricVersion) -> dict:
     sections = list(version.sections.order_by("order", "code"))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from villages.models import Township
 
-from . import rubrics
+from . import periods, rubrics
 from .models import (
     Contest,
     ContestState,
@@ -252,49 +252,64 @@ def _lock(period: Period) -> None:
     period.refresh_from_db()
 
 
-def _move(period: Period, *, action: str, to: str, by, reason: str = "") -> Period:
-    PeriodEvent.objects.create(
+def _move(period: Period, *, action: str, to: str, by, reason: str = "", at=None) -> Period:
+    event = PeriodEvent.objects.create(
         period=period, action=action, from_state=period.state, to_state=to, reason=reason, by=by
     )
+    if at is not None:  # a move dated in the past (the demo's months): its history says so
+        PeriodEvent.objects.filter(pk=event.pk).update(at=at)
     audit.record(f"period_{action}", user=by, obj=period, detail=reason)
     period.state = to
     return period
 
 
+def period_facts(period: Period) -> periods.PeriodFacts:
+    """The month as the state machine reads it (assessment/periods.py)."""
+    pending = 0
+    if period.state == PeriodState.PUBLISHED:
+        pending = Contest.objects.filter(
+            village__township_id=period.township_id,
+            year=period.year,
+            month=period.month,
+            state=ContestState.PENDING,
+        ).count()
+    return periods.PeriodFacts(
+        year=period.year,
+        month=period.month,
+        state=period.state,
+        published_at=period.published_at,
+        contest_deadline=contest_deadline(period),
+        pending_contests=pending,
+    )
+
+
 @transaction.atomic
-def period_publish(*, period: Period, by, today=None) -> Period:
-    """公示: the sheets become visible to the villages, who may contest a line for five days."""
+def period_publish(*, period: Period, by, today=None, at=None) -> Period:
+    """公示: the sheets become visible to the villages, who may contest a line for five working
+    days. Only once the month has ended. `today`: the day the rule and the scoring are read
+    as of; `at`: the publish time recorded (both default to now)."""
     _require_admin(by, period.township_id)
     _lock(period)
-    if period.state != PeriodState.OPEN:
-        raise ValidationError(_("只有进行中的月份可以公示。"))
+    at = at or timezone.now()
+    today = today or timezone.localdate(at)
+    to = periods.check(periods.PUBLISH, period_facts(period), today)
     score_month(township_id=period.township_id, year=period.year, month=period.month, today=today)
-    _move(period, action="publish", to=PeriodState.PUBLISHED, by=by)
-    period.published_at = timezone.now()
+    _move(period, action=periods.PUBLISH, to=to, by=by, at=at)
+    period.published_at = at
     period.save()
     return period
 
 
 @transaction.atomic
-def period_close(*, period: Period, by, reason: str = "") -> Period:
-    """关闭: final sheets (nothing provisional is left open), then the month is frozen."""
+def period_close(*, period: Period, by, reason: str = "", today=None) -> Period:
+    """关闭: once published, its contest window over and its contests decided; final sheets
+    (nothing provisional is left open), then the month is frozen."""
     _require_admin(by, period.township_id)
     _lock(period)
-    if period.is_closed:
-        raise ValidationError(_("%(period)s 已关闭。") % {"period": period})
-    pending = Contest.objects.filter(
-        village__township_id=period.township_id,
-        year=period.year,
-        month=period.month,
-        state=ContestState.PENDING,
-    ).count()
-    if pending:
-        raise ValidationError(
-            _("%(period)s 还有 %(n)d 条申诉未处理,请先处理再关闭。")
-            % {"period": period, "n": pending}
-        )
+    today = today or timezone.localdate()
+    to = periods.check(periods.CLOSE, period_facts(period), today)
     version = rubrics.version_for_year(period.township_id, period.year)
-    _move(period, action="close", to=PeriodState.CLOSED, by=by, reason=reason)
+    _move(period, action=periods.CLOSE, to=to, by=by, reason=reason)
     period.closed_at = timezone.now()
     period.save()
     # Scored as closed: no "as of" date, so no line is pending and the sheet is final.
@@ -316,15 +331,15 @@ def period_close(*, period: Period, by, reason: str = "") -> Period:
 
 
 @transaction.atomic
-def period_reopen(*, period: Period, by, reason: str) -> Period:
-    """重新开启: only with a reason, which is kept; the month's records can change again."""
+def period_reopen(*, period: Period, by, reason: str, today=None) -> Period:
+    """重新开启: only with a reason, which is kept; the month's records can change again. It
+    returns to 已公示 with its publish time kept, or to 进行中 if it was never published."""
     _require_admin(by, period.township_id)
     _lock(period)
-    if not period.is_closed:
-        raise ValidationError(_("只有已关闭的月份可以重新开启。"))
+    to = periods.check(periods.REOPEN, period_facts(period), today or timezone.localdate())
     if not reason.strip():
         raise ValidationError({"reason": _("重新开启须填写原因。")})
-    _move(period, action="reopen", to=PeriodState.PUBLISHED, by=by, reason=reason)
+    _move(period, action=periods.REOPEN, to=to, by=by, reason=reason)
     period.closed_at = None
     period.save()
     return period

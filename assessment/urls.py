@@ -5,7 +5,7 @@ from . import views
 app_name = "assessment"
 
 urlpatterns = [
-    path("periods/", views.periods, name="periods"),
+    path("periods/", views.periods_page, name="periods"),
     path("periods/<int:year>/<int:month>/action/", views.period_action, name="period_action"),
     path("periods/<int:year>/recompute/", views.recompute_year, name="recompute_year"),
     path("ranking/", views.ranking, name="ranking"),

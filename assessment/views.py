@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user, scope, visible_villages
 from villages.models import Township
 
-from . import rubrics, selectors, services, visibility
+from . import periods, rubrics, selectors, services, visibility
 from .links import record_label, record_url
 from .models import (
     Contest,
@@ -51,46 +52,125 @@ def _require(user, perm, obj=None):
         raise PermissionDenied
 
 
+def _month_rows(township, year: int, today: date) -> list[dict]:
+    """The year's twelve months with what may be done to each now (assessment/periods.py)."""
+    existing = {
+        p.month: p
+        for p in Period.objects.filter(township=township, year=year).prefetch_related("events__by")
+    }
+    rows = []
+    for month in range(1, 13):
+        period = existing.get(month)
+        if period is None:
+            facts = periods.PeriodFacts(year=year, month=month)
+        else:
+            facts = services.period_facts(period)
+        actions = periods.allowed(facts, today)
+        # Why the next move of the table is not offered yet (publish too early, close in the
+        # contest window): said next to the month instead of a button that would be refused.
+        waiting = [
+            periods.refusal(action, facts, today)
+            for action in periods.ACTIONS
+            if action not in actions and facts.state in periods.ALLOWED_FROM[action]
+        ]
+        rows.append(
+            {
+                "month": month,
+                "period": period,
+                "state": facts.state,
+                "state_label": PeriodState(facts.state).label,
+                "deadline": facts.contest_deadline,
+                "actions": [(a, periods.action_label(a)) for a in actions],
+                "waiting": waiting,
+            }
+        )
+    return rows
+
+
 @login_required
-def periods(request):
+def periods_page(request):
     township = township_of(request.user)
     _require(request.user, "kaohe.manage_assessment", township)
     year = _int(request.GET.get("year"), timezone.localdate().year, 2000, 2100)
-    existing = {p.month: p for p in Period.objects.filter(township=township, year=year)}
-    months = [(m, existing.get(m)) for m in range(1, 13)]
     return render(
         request,
         "assessment/periods.html",
-        {"township": township, "year": year, "months": months, "states": PeriodState},
+        {
+            "township": township,
+            "year": year,
+            "rows": _month_rows(township, year, timezone.localdate()),
+            "states": PeriodState,
+        },
     )
+
+
+PERIOD_DONE = {
+    periods.PUBLISH: _lazy("%(p)s 已公示。"),
+    periods.CLOSE: _lazy("%(p)s 已关闭,评分已冻结。"),
+    periods.REOPEN: _lazy("%(p)s 已重新开启。"),
+}
 
 
 @login_required
 @require_POST
 def period_action(request, year: int, month: int):
+    """Publish, close and reopen are asked twice: a POST without confirm=1 answers a page saying
+    what the move will do, with the form that confirms it (no script needed)."""
     township = township_of(request.user)
     _require(request.user, "kaohe.manage_assessment", township)
-    period = services.period_for(township.pk, year, month)
+    back = f"{reverse('assessment:periods')}?year={year}"
     action = request.POST.get("action")
     reason = request.POST.get("reason", "")
+    if action == "recompute":
+        period = services.period_for(township.pk, year, month)
+        services.score_month(township_id=township.pk, year=year, month=month)
+        messages.success(request, _("%(p)s 已重新计算。") % {"p": period})
+        return redirect(back)
+    if action not in periods.ACTIONS or not 1 <= month <= 12:
+        raise Http404
+    existing = Period.objects.filter(township=township, year=year, month=month).first()
+    if request.POST.get("confirm") != "1":
+        today = timezone.localdate()
+        facts = (
+            services.period_facts(existing)
+            if existing is not None
+            else periods.PeriodFacts(year=year, month=month)
+        )
+        refused = periods.refusal(action, facts, today)
+        if refused is not None:
+            messages.error(request, refused)
+            return redirect(back)
+        deadline = None
+        if action == periods.PUBLISH:
+            from workdays.calendar import add_working_days
+
+            deadline = add_working_days(today, services.CONTEST_WORKING_DAYS).date
+        return render(
+            request,
+            "assessment/period_confirm.html",
+            {
+                "year": year,
+                "month": month,
+                "action": action,
+                "label": periods.action_label(action),
+                "name": facts.name,
+                "consequence": periods.consequence(action, facts, deadline=deadline),
+                "reason": reason,
+                "back": back,
+            },
+        )
+    period = existing or services.period_for(township.pk, year, month)
     try:
-        if action == "publish":
+        if action == periods.PUBLISH:
             services.period_publish(period=period, by=request.user)
-            messages.success(request, _("%(p)s 已公示。") % {"p": period})
-        elif action == "close":
+        elif action == periods.CLOSE:
             services.period_close(period=period, by=request.user, reason=reason)
-            messages.success(request, _("%(p)s 已关闭,评分已冻结。") % {"p": period})
-        elif action == "reopen":
-            services.period_reopen(period=period, by=request.user, reason=reason)
-            messages.success(request, _("%(p)s 已重新开启。") % {"p": period})
-        elif action == "recompute":
-            services.score_month(township_id=township.pk, year=year, month=month)
-            messages.success(request, _("%(p)s 已重新计算。") % {"p": period})
         else:
-            raise Http404
+            services.period_reopen(period=period, by=request.user, reason=reason)
+        messages.success(request, PERIOD_DONE[action] % {"p": period})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(f"{reverse('assessment:periods')}?year={year}")
+    return redirect(back)
 
 
 @login_required
@@ -268,11 +348,19 @@ def contest_decide(request, pk: int):
     return redirect("assessment:contests")
 
 
+def _titled(versions, township) -> list[RubricVersion]:
+    """The versions, each with `title`: its name as the township reads it (no code, no xx镇)."""
+    versions = list(versions)
+    for version in versions:
+        version.title = rubrics.version_title(version.name, township.name)
+    return versions
+
+
 @login_required
 def compare(request):
     township = township_of(request.user)
     _require(request.user, "kaohe.view_dashboard", township)
-    versions = list(RubricVersion.objects.order_by("code"))
+    versions = _titled(RubricVersion.objects.order_by("code"), township)
     today = timezone.localdate()
     year = _int(request.GET.get("year"), today.year, 2000, 2100)
     month = _int(request.GET.get("month"), today.month, 1, 12)
@@ -324,15 +412,18 @@ def versions(request):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("assessment:versions")
+    versions = _titled(RubricVersion.objects.order_by("code").prefetch_related("entries"), township)
+    assignments = list(RubricAssignment.objects.filter(township=township).select_related("version"))
+    _titled([a.version for a in assignments], township)
     return render(
         request,
         "assessment/versions.html",
         {
-            "versions": RubricVersion.objects.order_by("code").prefetch_related("entries"),
-            "assignments": RubricAssignment.objects.filter(township=township).select_related(
-                "version"
-            ),
+            "versions": versions,
+            "default": next((v for v in versions if v.code == rubrics.DEFAULT_CODE), None),
+            "assignments": assignments,
             "this_year": date.today().year,
+            "code_example": f"{township.code}-{date.today().year + 1}",
         },
     )
 

@@ -234,7 +234,7 @@ def _build(
         area=village.area.name if village.area_id else "",
         span=span,
         version_code=version.code,
-        version_name=version.name,
+        version_name=rubrics.version_title(version.name, township_name),
         sections=sections,
         items=items,
         adjustments=adjustments,
@@ -460,7 +460,7 @@ def write_score_sheet(ws, data: PeriodSheet) -> None:
     ]
     if multi:
         notes.append("3、各项得分为各月该项得分的平均数(保留两位小数),与总分可能因舍入相差0.01。")
-    notes.append(f"考核细则:{data.version_name}({data.version_code})")
+    notes.append(f"考核细则:{data.version_name}")
     for text in notes:
         merge(ws, row, 1, row, 5, text, font=styles.SMALL, align=styles.LEFT, border=False)
         styles.fit_row(ws, row, [(text, sum(WIDTHS) * 1.1)])

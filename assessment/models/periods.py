@@ -67,7 +67,14 @@ class PeriodEvent(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.period} {self.action}"
+        return f"{self.period} {self.action_label}"
+
+    @property
+    def action_label(self) -> str:
+        """公示, 关闭, 重新开启: the stored code is for programs, never shown to people."""
+        from assessment.periods import action_label
+
+        return action_label(self.action)
 
 
 class StaleVillageMonth(models.Model):

@@ -158,6 +158,10 @@ def test_township_records_are_the_townships(api, cast, township, role, read, wri
 
 @pytest.fixture
 def april_closed(api, admin_user):
+    from assessment import services
+    from tests.assessment.period_steps import publish_month
+
+    publish_month(services.period_for(admin_user.township_id, 2026, 4), admin_user)
     response = api(admin_user).post(
         "/api/periods/close/", {"year": 2026, "month": 4, "reason": "月末定稿"}, format="json"
     )
@@ -205,7 +209,10 @@ def test_a_reopened_month_accepts_writes_again(
         "/api/periods/reopen/", {"year": 2026, "month": 4, "reason": "补录漏报"}, format="json"
     )
     assert response.status_code == 200
-    assert [e["action"] for e in response.json()["events"]] == ["reopen", "close"]
+    events = response.json()["events"]
+    assert [e["action"] for e in events] == ["reopen", "close", "publish"]
+    assert [e["action_label"] for e in events] == ["重新开启", "关闭", "公示"]
+    assert response.json()["state"] == "published" and response.json()["published_at"]
     response = api(staff_user).post(
         "/api/petitions/", {**NEW_PETITION, "village": village_a.pk}, format="json"
     )

@@ -85,10 +85,16 @@ def test_rubric_versions_are_read_with_their_entries(api, secretary_a):
 def test_periods_are_listed_for_the_township_and_closing_freezes_them(
     api, admin_user, secretary_a, other_staff, april
 ):
+    from assessment import services
+    from tests.assessment.period_steps import publish_month
+
+    publish_month(services.period_for(admin_user.township_id, 2026, 4), admin_user)
     client = api(admin_user)
-    client.post("/api/periods/close/", {"year": 2026, "month": 4}, format="json")
+    closed = client.post("/api/periods/close/", {"year": 2026, "month": 4}, format="json")
+    assert closed.status_code == 200, closed.content
     again = client.post("/api/periods/close/", {"year": 2026, "month": 4}, format="json")
-    assert again.status_code == 400
+    assert again.status_code == 409
+    assert again.json()["code"] == "period_transition"
     (period,) = api(secretary_a).get("/api/periods/").json()["results"]
     assert (period["year"], period["month"], period["state"]) == (2026, 4, "closed")
     assert api(other_staff).get("/api/periods/").json()["results"] == []

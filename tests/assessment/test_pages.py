@@ -11,6 +11,7 @@ from django.urls import reverse
 from assessment import services
 from assessment.synthetic import in_order_month
 from petitions.models import Petition
+from tests.assessment.period_steps import publish_month
 
 
 @pytest.fixture
@@ -78,8 +79,10 @@ def test_only_admins_manage_periods(client_for, cast, scored, role):
 
 
 def test_admin_closes_a_month_from_the_page(client_for, cast, scored):
+    publish_month(services.period_for(scored.pk, 2026, 4), cast["admin"])
     client = client_for(cast["admin"])
-    client.post(reverse("assessment:period_action", args=[2026, 4]), {"action": "close"})
+    url = reverse("assessment:period_action", args=[2026, 4])
+    client.post(url, {"action": "close", "confirm": "1"})
     period = services.period_for(scored.pk, 2026, 4)
     assert period.is_closed
     body = client.get(reverse("assessment:periods"), {"year": 2026}).content.decode()
@@ -92,7 +95,8 @@ def test_compare_shows_what_the_plan_changes(client_for, cast, scored, village_b
         .get(reverse("assessment:compare"), {"year": 2026, "month": 4})
         .content.decode()
     )
-    assert "xx-2024-table" in body and "xx-2024-plan" in body
+    assert "2024年清河镇综治及信访工作考核评分表" in body
+    assert "2024年清河镇综治及信访工作考核实施方案" in body
     assert "97.00" in body  # table: city petition -3; the plan differs elsewhere
 
 

@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from assessment import services
 from assessment.models import Contest, Period, PeriodEvent, ScoreLine, ScoreSheet
 from assessment.periods import PeriodClosedError, ensure_open
+from tests.assessment.period_steps import close_month
 
 
 def test_a_closed_month_refuses_changes_and_names_the_month(township, admin_user, village_a):
     period = services.period_for(township.pk, 2026, 3)
-    services.period_close(period=period, by=admin_user)
+    close_month(period, admin_user)
     with pytest.raises(PeriodClosedError) as exc:
         ensure_open(township.pk, date(2026, 3, 10))
     assert "2026年3月" in exc.value.messages[0]
@@ -23,16 +24,16 @@ def test_a_closed_month_refuses_changes_and_names_the_month(township, admin_user
 
 def test_close_stores_final_sheets_and_locks_the_version(township, admin_user, village_a):
     period = services.period_for(township.pk, 2026, 3)
-    services.period_close(period=period, by=admin_user, reason="月末关闭")
+    close_month(period, admin_user, reason="月末关闭")
     sheet = ScoreSheet.objects.get(village=village_a, year=2026, month=3)
     assert sheet.version.is_locked
-    event = PeriodEvent.objects.get(period=period)
-    assert (event.action, event.by, event.reason) == ("close", admin_user, "月末关闭")
+    event = PeriodEvent.objects.get(period=period, action="close")
+    assert (event.by, event.reason) == (admin_user, "月末关闭")
 
 
 def test_a_closed_month_is_not_recomputed(township, admin_user, village_a):
     period = services.period_for(township.pk, 2026, 3)
-    services.period_close(period=period, by=admin_user)
+    close_month(period, admin_user)
     before = ScoreSheet.objects.get(village=village_a, year=2026, month=3).computed_at
     assert services.score_month(township_id=township.pk, year=2026, month=3) == 0
     assert ScoreSheet.objects.get(village=village_a, year=2026, month=3).computed_at == before
@@ -40,7 +41,7 @@ def test_a_closed_month_is_not_recomputed(township, admin_user, village_a):
 
 def test_reopen_needs_a_reason_that_is_kept(township, admin_user, village_a):
     period = services.period_for(township.pk, 2026, 3)
-    services.period_close(period=period, by=admin_user)
+    close_month(period, admin_user)
     with pytest.raises(ValidationError):
         services.period_reopen(period=period, by=admin_user, reason="  ")
     services.period_reopen(period=period, by=admin_user, reason="补录漏报的巡逻记录")

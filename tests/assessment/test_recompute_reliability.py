@@ -15,6 +15,7 @@ from assessment import services, tasks
 from assessment.models import Period, ScoreSheet, StaleVillageMonth
 from assessment.synthetic import in_order_month
 from jobs.models import Job, Notification
+from tests.assessment.period_steps import close_month
 
 POSTGRES = "postgres" in os.environ.get("DATABASE_URL", "")
 
@@ -230,7 +231,7 @@ def test_the_nightly_recompute_queues_one_task_per_open_township_month(
 ):
     from jobs.scheduled import recompute_open_periods
 
-    services.period_close(period=services.period_for(township.pk, 2026, 2), by=admin_user)
+    close_month(services.period_for(township.pk, 2026, 2), admin_user)
     queued = []
     monkeypatch.setattr(
         tasks.recompute_month, "apply_async", lambda args, **kw: queued.append(tuple(args))

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from assessment import rubrics, services
 from assessment.models import RubricEntry, RubricVersion
+from tests.assessment.period_steps import close_month
 
 
 def test_both_readings_ship_and_score(db):
@@ -39,7 +40,7 @@ def test_copy_to_an_existing_code_is_refused(admin_user):
 
 
 def test_a_version_that_scored_a_closed_month_is_locked(township, admin_user, village_a):
-    services.period_close(period=services.period_for(township.pk, 2026, 1), by=admin_user)
+    close_month(services.period_for(township.pk, 2026, 1), admin_user)
     version = RubricVersion.objects.get(code="xx-2024-table")
     with pytest.raises(ValidationError):
         rubrics.ensure_editable(version)

@@ -18,6 +18,7 @@ from accounts.models import Role
 from assessment import services as assessment
 from audit.models import RETENTION_DAYS, AuditAction, AuditEvent, AuditLogImmutable
 from audit.services import RetentionError, prune, record
+from tests.assessment.period_steps import publish_month
 from tests.factories import UserFactory
 
 on_postgresql = pytest.mark.skipif(
@@ -114,8 +115,8 @@ def test_group_membership_is_a_permission_change(staff_user):
 
 def test_period_publish_close_and_reopen_are_logged(township, admin_user, village_a):
     period = assessment.period_for(township.pk, 2026, 3)
-    assessment.period_publish(period=period, by=admin_user, today=date(2026, 4, 3))
-    assessment.period_close(period=period, by=admin_user, reason="月末关闭")
+    publish_month(period, admin_user, day=date(2026, 4, 3))
+    assessment.period_close(period=period, by=admin_user, reason="月末关闭", today=date(2026, 5, 1))
     assessment.period_reopen(period=period, by=admin_user, reason="补录")
     rows = AuditEvent.objects.filter(action__startswith="period_").order_by("pk")
     assert [(r.action, r.user, r.object_ids, r.detail) for r in rows] == [

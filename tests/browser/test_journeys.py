@@ -24,6 +24,7 @@ from cases.models import AssignedCase
 from governance.models import Patrol
 from petitions import rules
 from petitions.models import DisputeReport, Petition
+from tests.assessment.period_steps import publish_month
 from tests.factories import UserFactory
 from tests.petitions.factories import PNG
 
@@ -274,8 +275,10 @@ def test_ranking_page_prints_readably(page, live_server, login, county, console_
 def test_admin_recomputes_closes_a_month_and_sees_it_frozen(
     page, live_server, login, admin_user, village_a, village_b, console_errors, screenshot
 ):
+    # The month before last: published the day after it ended, its contest window is over.
+    month = LAST_MONTH.replace(day=1) - timedelta(days=1)
     patrol = Patrol.objects.create(
-        village=village_a, date=LAST_MONTH.replace(day=8), participants="巡逻队"
+        village=village_a, date=month.replace(day=8), participants="巡逻队"
     )
     login(admin_user)
     assert page.url == f"{live_server.url}/dashboard/"
@@ -289,18 +292,21 @@ def test_admin_recomputes_closes_a_month_and_sees_it_frozen(
     page.reload()
     expect(page.locator("#ranking tbody tr")).to_have_count(2)
 
-    page.goto(f"{live_server.url}/assessment/periods/?year={LAST_MONTH.year}")
-    row = page.locator("table.data tbody tr", has_text=f"{LAST_MONTH.month}月").first
-    row.locator("input[name=reason]").first.fill("月度考核结束")
+    publish_month(services.period_for(admin_user.township_id, month.year, month.month), admin_user)
+    page.goto(f"{live_server.url}/assessment/periods/?year={month.year}")
+    row = page.locator("table.data tbody tr", has_text=f"{month.month}月").first
     row.get_by_role("button", name="关闭").click()
     page.wait_for_load_state("networkidle")
-    named = f"{LAST_MONTH.year}年{LAST_MONTH.month}月"
+    named = f"{month.year}年{month.month}月"
+    expect(page.locator("section.card h1")).to_contain_text(f"确认关闭 {named}")  # asked first
+    assert Period.objects.get(year=month.year, month=month.month).state == PeriodState.PUBLISHED
+    page.locator("#reason").fill("月度考核结束")
+    page.get_by_role("button", name="确认关闭").click()
+    page.wait_for_load_state("networkidle")
     expect(page.locator(".msg-success")).to_contain_text(f"{named} 已关闭")
-    row = page.locator("table.data tbody tr", has_text=f"{LAST_MONTH.month}月").first
+    row = page.locator("table.data tbody tr", has_text=f"{month.month}月").first
     expect(row).to_contain_text("已关闭")
-    assert Period.objects.get(year=LAST_MONTH.year, month=LAST_MONTH.month).state == (
-        PeriodState.CLOSED
-    )
+    assert Period.objects.get(year=month.year, month=month.month).state == PeriodState.CLOSED
     screenshot("journey-admin-2-closed")
 
     page.goto(f"{live_server.url}/governance/patrol/{patrol.pk}/edit/")

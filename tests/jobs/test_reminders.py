@@ -74,10 +74,11 @@ def test_case_alerts_reach_township_staff_once_per_tier(village_a, staff_user, a
 
 def test_admins_are_asked_to_close_last_month_until_it_is(township, admin_user, staff_user):
     from assessment import services
+    from tests.assessment.period_steps import close_month
 
     assert _run_on(date(2026, 5, 1), close_reminders) == 1
     assert _run_on(date(2026, 5, 2), close_reminders) == 0
-    services.period_close(period=services.period_for(township.pk, 2026, 5), by=admin_user)
+    close_month(services.period_for(township.pk, 2026, 5), admin_user)
     assert _run_on(date(2026, 6, 1), close_reminders) == 0
     assert Notification.objects.filter(user=admin_user).count() == 1
     assert not Notification.objects.filter(user=staff_user).exists()
