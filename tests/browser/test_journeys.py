@@ -140,7 +140,10 @@ def county():
     """Twelve villages with a year of synthetic records, scored up to last month; one village
     under 80 all year, a veto cause, open cases in each alert tier, three villages yet to
     report this half, and a pending contest."""
-    township = make_county(villages=12, year=TODAY.year, seed=7, code="journey")
+    # The whole year (not stopped at today), so that this half's reports exist for every village.
+    township = make_county(
+        villages=12, year=TODAY.year, seed=7, code="journey", until=date(TODAY.year, 12, 31)
+    )
     villages = list(township.villages.order_by("name"))
     Petition.objects.bulk_create(
         [
