@@ -37,3 +37,18 @@ def townships_with_counts():
         village_count=Count("villages", distinct=True),
         user_count=Count("users", distinct=True),
     ).order_by("code")
+
+
+def assessed_months(township_id: int, year: int) -> dict[int, frozenset[tuple[int, int]]]:
+    """The months of the year each village of the township taking part in the assessment is
+    scored for (villages.rules.assessed_in), one query: what quarterly and annual means expect,
+    so that a village set up or merged away mid-year is not provisional for the other months."""
+    from . import rules
+
+    rows = Village.objects.filter(township_id=township_id, is_active=True).values_list(
+        "pk", "active_from", "active_until"
+    )
+    return {
+        pk: frozenset((year, m) for m in range(1, 13) if rules.assessed_in(start, end, year, m))
+        for pk, start, end in rows
+    }

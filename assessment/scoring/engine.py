@@ -22,7 +22,7 @@ RUBRIC.md "Items", "Vetoes" and "Periods". Decisions where the document is silen
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
@@ -207,8 +207,16 @@ def _monthly_sheets(
 
 
 def _mean_of_months(
-    rubric: Rubric, village_id: int, start: date, end: date, sheets: Iterable[Sheet]
+    rubric: Rubric,
+    village_id: int,
+    start: date,
+    end: date,
+    sheets: Iterable[Sheet],
+    expected: Collection[tuple[int, int]] | None = None,
 ) -> PeriodScore:
+    """The mean of the months' totals. A month without its sheet makes the result provisional,
+    unless `expected` (the months the village is assessed in, villages.rules.assessed_in) leaves
+    it out: a village set up or merged away mid-year is averaged over its own months."""
     months = rules.months_in(start, end)
     found = _monthly_sheets(village_id, months, sheets)
     missing = [
@@ -218,7 +226,7 @@ def _mean_of_months(
             count=len(found),
         )
         for y, m in months
-        if (y, m) not in found
+        if (y, m) not in found and (expected is None or (y, m) in expected)
     ]
     carried = [
         Reason(gettext_noop("%(month)s:%(reason)s"), month=YearMonth(y, m), reason=reason)
@@ -240,12 +248,17 @@ def _mean_of_months(
 
 
 def quarter_score(
-    rubric: Rubric, village_id: int, year: int, quarter: int, sheets: Iterable[Sheet]
+    rubric: Rubric,
+    village_id: int,
+    year: int,
+    quarter: int,
+    sheets: Iterable[Sheet],
+    expected: Collection[tuple[int, int]] | None = None,
 ) -> PeriodScore:
     """季兑现: the mean of the quarter's monthly totals; vetoes are shown, not applied."""
     first = 3 * (quarter - 1) + 1
     start, end = date(year, first, 1), rules.month_end(year, first + 2)
-    return _mean_of_months(rubric, village_id, start, end, sheets)
+    return _mean_of_months(rubric, village_id, start, end, sheets, expected)
 
 
 def _whole_year(village_id: int, year: int, sheets: Iterable[Sheet]) -> PeriodScore:
@@ -269,7 +282,11 @@ def _whole_year(village_id: int, year: int, sheets: Iterable[Sheet]) -> PeriodSc
 
 
 def annual_score(
-    rubric: Rubric, village_id: int, year: int, sheets: Iterable[Sheet]
+    rubric: Rubric,
+    village_id: int,
+    year: int,
+    sheets: Iterable[Sheet],
+    expected: Collection[tuple[int, int]] | None = None,
 ) -> PeriodScore:
     """年终综合考核 before ranking: the year's score, set to 0 by a cause veto.
 
@@ -279,7 +296,8 @@ def annual_score(
     if rubric.settings.aggregation == AGGREGATION_WHOLE_YEAR:
         result = _whole_year(village_id, year, sheets)
     else:
-        result = _mean_of_months(rubric, village_id, date(year, 1, 1), date(year, 12, 31), sheets)
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        result = _mean_of_months(rubric, village_id, start, end, sheets, expected)
     return dataclasses.replace(result, score=ZERO) if result.vetoes else result
 
 
@@ -302,11 +320,18 @@ def apply_last_place_veto(rubric: Rubric, annual: Mapping[K, PeriodScore]) -> di
 
 
 def score_year(
-    rubric: Rubric, year: int, sheets_by_village: Mapping[int, Iterable[Sheet]]
+    rubric: Rubric,
+    year: int,
+    sheets_by_village: Mapping[int, Iterable[Sheet]],
+    expected_by_village: Mapping[int, Collection[tuple[int, int]]] | None = None,
 ) -> dict[int, PeriodScore]:
-    """Every village's annual score with all vetoes applied, ready for ``rank``."""
+    """Every village's annual score with all vetoes applied, ready for ``rank``.
+
+    `expected_by_village`: the months each village is assessed in (villages.selectors
+    .assessed_months); a village missing from it, or None, is expected every month."""
+    expected = expected_by_village or {}
     annual = {
-        village_id: annual_score(rubric, village_id, year, sheets)
+        village_id: annual_score(rubric, village_id, year, sheets, expected.get(village_id))
         for village_id, sheets in sheets_by_village.items()
     }
     return apply_last_place_veto(rubric, annual)

@@ -131,3 +131,35 @@ def test_reminders_go_only_to_villages_that_owe_the_report(secretary_a, secretar
     sent = send_report_reminders(date(2026, 12, 11))  # three days before the 14th
     assert sent == 1
     assert set(Notification.objects.values_list("user__username", flat=True)) == {"sec_a"}
+
+
+# --- quarters and years -----------------------------------------------------------------------
+
+
+def test_a_village_set_up_mid_year_is_averaged_over_its_own_months(township, village_a, village_b):
+    from assessment import rubrics
+    from assessment.scoring import engine
+    from assessment.selectors import sheets_of_year
+    from villages.selectors import assessed_months
+
+    village_b.active_from = date(2026, 9, 1)
+    village_b.save()
+    services.score_months(
+        township_id=township.pk, year=2026, months=range(1, 13), today=date(2027, 1, 20)
+    )
+    rubric = rubrics.rubric_of(rubrics.version_for_year(township.pk, 2026))
+    sheets = sheets_of_year(township.pk, 2026)
+    assert len(sheets[village_b.pk]) == 4  # September to December
+
+    def missing(result):
+        return [r for r in map(str, result.provisional_reasons) if "缺少" in r]
+
+    unaware = engine.score_year(rubric, 2026, sheets)
+    assert len(missing(unaware[village_b.pk])) == 8
+    aware = engine.score_year(rubric, 2026, sheets, assessed_months(township.pk, 2026))
+    assert missing(aware[village_b.pk]) == [] and missing(aware[village_a.pk]) == []
+    assert aware[village_b.pk].score == unaware[village_b.pk].score
+    q3 = [s for s in sheets[village_b.pk] if s.period_start.month <= 9]
+    expected = assessed_months(township.pk, 2026)[village_b.pk]
+    quarter = engine.quarter_score(rubric, village_b.pk, 2026, 3, q3, expected)
+    assert missing(quarter) == [] and len(quarter.months) == 1
