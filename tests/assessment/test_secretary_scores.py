@@ -29,7 +29,9 @@ def shown_as(township, year: int, month: int, state=PeriodState.PUBLISHED, at=No
 def april_shown_may_open(township, village_a, village_b):
     """April and May 2026 scored; April published, May still open."""
     for month in (4, 5):
-        services.score_month(township_id=township.pk, year=2026, month=month, today=date(2026, 6, 1))
+        services.score_month(
+            township_id=township.pk, year=2026, month=month, today=date(2026, 6, 1)
+        )
     shown_as(township, 2026, 4)
     return township
 
