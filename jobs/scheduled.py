@@ -89,18 +89,29 @@ def send_close_reminders(today: date) -> int:
     year, month = reminders.month_to_close(today)
     sent = 0
     for township in Township.objects.all():
-        closed = Period.objects.filter(
-            township=township, year=year, month=month, state=PeriodState.CLOSED
-        ).exists()
-        if closed:
+        period = Period.objects.filter(township=township, year=year, month=month).first()
+        state = period.state if period is not None else PeriodState.OPEN
+        if state == PeriodState.CLOSED:
             continue
+        if state == PeriodState.OPEN:
+            # A month is published before it is closed (assessment/periods.py): ask for that.
+            title = _("请公示 %(y)d年%(m)d月 的考核") % {"y": year, "m": month}
+            body = _("确认记录已录入完毕后公示该月;村(居)5个工作日申诉期过后、申诉处理完毕再关闭。")
+        else:
+            from assessment.services import contest_deadline
+
+            deadline = contest_deadline(period)
+            title = _("%(y)d年%(m)d月 已公示,申诉期过后请关闭") % {"y": year, "m": month}
+            body = _("申诉截止 %(d)s;申诉处理完毕后关闭该月以冻结评分。") % {
+                "d": deadline.isoformat() if deadline else "—"
+            }
         admins = User.objects.filter(township=township, role=Role.ADMIN, is_active=True)
         sent += notify(
             users=admins,
-            title=_("请关闭 %(y)d年%(m)d月 的考核") % {"y": year, "m": month},
-            body=_("确认记录已录入完毕、申诉已处理后,关闭该月以冻结评分。"),
+            title=title,
+            body=body,
             url=reverse("assessment:periods") + f"?year={year}",
-            dedupe_key=f"close:{township.pk}:{year}-{month}",
+            dedupe_key=f"close:{township.pk}:{year}-{month}:{state}",
         )
     return sent
 

@@ -84,6 +84,24 @@ def test_admins_are_asked_to_close_last_month_until_it_is(township, admin_user, 
     assert not Notification.objects.filter(user=staff_user).exists()
 
 
+def test_the_month_end_reminder_asks_first_to_publish_then_to_close(township, admin_user):
+    from assessment import services
+    from tests.assessment.period_steps import close_month, publish_month
+
+    assert _run_on(date(2026, 5, 1), close_reminders) == 1
+    (first,) = Notification.objects.filter(user=admin_user)
+    assert first.title == "请公示 2026年4月 的考核"  # closing it now would be refused
+    april = services.period_for(township.pk, 2026, 4)
+    publish_month(april, admin_user, day=date(2026, 5, 6))
+    assert _run_on(date(2026, 5, 7), close_reminders) == 1
+    second = Notification.objects.filter(user=admin_user).exclude(pk=first.pk).get()
+    deadline = services.contest_deadline(april).isoformat()
+    assert second.title == "2026年4月 已公示,申诉期过后请关闭" and deadline in second.body
+    assert _run_on(date(2026, 5, 8), close_reminders) == 0
+    close_month(april, admin_user)
+    assert _run_on(date(2026, 5, 8), close_reminders) == 0
+
+
 def test_default_schedules_are_installed_and_editable(db):
     from django_celery_beat.models import PeriodicTask
 
