@@ -88,27 +88,25 @@ def _report(findings):
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("role", ["secretary", "staff", "leader", "admin"])
-def test_no_serious_accessibility_violations(page, live_server, login, role):
-    call_command("load_demo", verbosity=0)
+def test_no_serious_accessibility_violations(page, live_server, login):
+    """One test for the four roles: the demo township is loaded (and flushed) once."""
     from accounts.models import User
 
-    user = User.objects.get(username=role)
-    village = user.village or Village.objects.get(name="青石村")
-    pages = _pages(role, village)
-    login(user, password=DEMO_PASSWORD)
-
+    call_command("load_demo", verbosity=0)
     findings = []
-    for screen, viewport in SCREENS.items():
-        page.set_viewport_size(viewport)
-        for name, url in pages:
-            response = page.goto(f"{live_server.url}{url}")
-            page.wait_for_load_state("networkidle")
-            assert response.status == 200, f"{role} {name} {url}: {response.status}"
-            page.add_script_tag(url=f"{live_server.url}/static/{AXE}")
-            violations = page.evaluate("options => axe.run(document, options)", RUN_OPTIONS)[
-                "violations"
-            ]
-            where = f"{role} {screen} {name} {url}"
-            findings += [(where, v) for v in violations if v["impact"] in BLOCKING]
+    for role in ("secretary", "staff", "leader", "admin"):
+        user = User.objects.get(username=role)
+        village = user.village or Village.objects.get(name="青石村")
+        page.set_viewport_size(SCREENS["desktop"])
+        login(user, password=DEMO_PASSWORD)
+        for screen, viewport in SCREENS.items():
+            page.set_viewport_size(viewport)
+            for name, url in _pages(role, village):
+                response = page.goto(f"{live_server.url}{url}")
+                page.wait_for_load_state("networkidle")
+                assert response.status == 200, f"{role} {name} {url}: {response.status}"
+                page.add_script_tag(url=f"{live_server.url}/static/{AXE}")
+                result = page.evaluate("options => axe.run(document, options)", RUN_OPTIONS)
+                where = f"{role} {screen} {name} {url}"
+                findings += [(where, v) for v in result["violations"] if v["impact"] in BLOCKING]
     assert not findings, "axe found:\n" + _report(findings)
