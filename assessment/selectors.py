@@ -28,6 +28,8 @@ class RankRow:
     vetoes: tuple
     provisional_reasons: tuple[str, ...]
     previous_rank: int | None = None
+    # The records each veto rests on, one tuple of (kind, id) per veto, in the vetoes' order.
+    veto_refs: tuple = ()
 
     @property
     def change(self) -> int | None:
@@ -69,6 +71,9 @@ def month_ranking(township_id: int, year: int, month: int) -> list[RankRow]:
                 vetoes=tuple(tuple(v[:2]) for v in row.vetoes),
                 provisional_reasons=tuple(row.provisional_reasons),
                 previous_rank=previous.get(pk),
+                veto_refs=tuple(
+                    tuple((k, int(i)) for k, i in (v[2] if len(v) > 2 else ())) for v in row.vetoes
+                ),
             )
             for pk, row in sheets.items()
         ),
@@ -98,6 +103,7 @@ def _period_ranking(
                 rank=ranks[pk],
                 vetoes=tuple((v.cause, v.reason) for v in s.vetoes),
                 provisional_reasons=s.provisional_reasons,
+                veto_refs=tuple(tuple((r.kind, r.id) for r in v.refs) for v in s.vetoes),
             )
             for pk, s in scores.items()
             if pk in villages

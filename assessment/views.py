@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user, scope, visible_villages
+from dashboard.selectors import Span, default_month, latest_scored_month
+from dashboard.selectors import ranking as dashboard_ranking
 from villages.models import Township
 
 from . import periods, rubrics, selectors, services, visibility
@@ -179,18 +181,15 @@ def ranking(request):
     _require(request.user, "kaohe.view_dashboard", township)
     today = timezone.localdate()
     kind = request.GET.get("kind", "month")
-    year = _int(request.GET.get("year"), today.year, 2000, 2100)
-    month = _int(request.GET.get("month"), today.month, 1, 12)
-    quarter = _int(request.GET.get("quarter"), (today.month - 1) // 3 + 1, 1, 4)
-    if kind == "year":
-        rows, title = selectors.year_ranking(township.pk, year), _("%(y)d年度") % {"y": year}
-    elif kind == "quarter":
-        rows = selectors.quarter_ranking(township.pk, year, quarter)
-        title = _("%(y)d年第%(q)d季度") % {"y": year, "q": quarter}
-    else:
-        kind = "month"
-        rows = selectors.month_ranking(township.pk, year, month)
-        title = _("%(y)d年%(m)d月") % {"y": year, "m": month}
+    # The same default as the dashboard's: the latest month that has ended.
+    year = _int(request.GET.get("year"), default_month(today)[0], 2000, 2100)
+    _year, default = default_month(today, year, latest_scored_month(township.pk, year))
+    month = _int(request.GET.get("month"), default, 1, 12)
+    quarter = _int(request.GET.get("quarter"), (month - 1) // 3 + 1, 1, 4)
+    kind = kind if kind in ("month", "quarter", "year") else "month"
+    span = Span(kind, year, {"month": month, "quarter": quarter, "year": 0}[kind])
+    # The dashboard's rows: the same scores to two places, vetoes and 暂定/确定 as there.
+    rows, title = dashboard_ranking(township.pk, span), span.title
     return render(
         request,
         "assessment/ranking.html",

@@ -116,6 +116,30 @@ class Span:
         return Span(self.kind, self.year - 1, last)
 
 
+def default_month(
+    today: date, year: int | None = None, latest_scored: int | None = None
+) -> tuple[int, int]:
+    """(year, month) a page shows when none is asked for (the dashboard and the ranking page).
+
+    The latest month that has ended, its last day before today: a month still running is a day
+    or a few weeks old, its scores near 100 and provisional, and tells a leader nothing yet.
+    For a year asked for that ended before it, that year's December; for a later year, its
+    January. Never later than the year's last scored month (`latest_scored`), so a township
+    whose scoring lags lands on its last scores rather than on an empty table.
+    """
+    ended = today.replace(day=1) - timedelta(days=1)
+    year = ended.year if year is None else year
+    if year < ended.year:
+        month = 12
+    elif year > ended.year:
+        month = 1
+    else:
+        month = ended.month
+    if latest_scored and latest_scored < month:
+        month = latest_scored
+    return year, month
+
+
 def latest_scored_month(township_id: int, year: int) -> int | None:
     """The last month of the year that has sheets (one query)."""
     return ScoreSheet.objects.filter(village__township_id=township_id, year=year).aggregate(
@@ -130,7 +154,7 @@ def latest_scored_month(township_id: int, year: int) -> int | None:
 class RankingRow:
     rank: int
     village: Village
-    score: Decimal
+    score: Decimal  # always to two places: 0.00 for a vetoed year, 95.50
     change: int | None  # places gained since the previous period; negative: places lost
     vetoes: tuple[tuple[str, str], ...]
     provisional_reasons: tuple[str, ...]
@@ -140,10 +164,24 @@ class RankingRow:
     person_times_per_k: Decimal | None = None
     disputes_per_k: Decimal | None = None
     per_capita_rank: int | None = None
+    veto_refs: tuple = ()  # the records behind each veto, in the vetoes' order
+    unclosed: tuple[int, ...] = ()  # the span's months not closed yet
 
     @property
     def change_abs(self) -> int:
         return abs(self.change or 0)
+
+    @property
+    def provisional(self) -> bool:
+        """暂定 until every month of the span is closed and no record is still missing; 确定
+        once they are (RUBRIC.md "Periods": a closed month is frozen)."""
+        return bool(self.unclosed or self.provisional_reasons)
+
+    @property
+    def status_reasons(self) -> tuple[str, ...]:
+        months = "、".join(_("%(m)d月") % {"m": m} for m in self.unclosed)
+        not_closed = (_("尚未关闭:%(months)s") % {"months": months},) if self.unclosed else ()
+        return not_closed + self.provisional_reasons
 
 
 def _rank_rows(township_id: int, span: Span):
@@ -201,6 +239,15 @@ def ranking(township_id: int, span: Span) -> list[RankingRow]:
             for r in rows
         }
     counts = activity_counts(township_id, span.start, span.end)
+    closed = set(
+        Period.objects.filter(
+            township_id=township_id,
+            year=span.year,
+            month__in=span.months,
+            state=PeriodState.CLOSED,
+        ).values_list("month", flat=True)
+    )
+    unclosed = tuple(m for m in span.months if m not in closed)
     per_k = {}
     for r in rows:
         petitions, people, disputes = counts.get(r.village.pk, (0, 0, 0))
@@ -216,10 +263,12 @@ def ranking(township_id: int, span: Span) -> list[RankingRow]:
         RankingRow(
             rank=r.rank,
             village=r.village,
-            score=r.score,
+            score=Decimal(r.score).quantize(TWO_PLACES, ROUND_HALF_UP),
             change=changes.get(r.village.pk),
             vetoes=tuple(r.vetoes),
             provisional_reasons=tuple(r.provisional_reasons),
+            veto_refs=tuple(r.veto_refs),
+            unclosed=unclosed,
             petitions=per_k[r.village.pk][0],
             person_times=per_k[r.village.pk][1],
             disputes=per_k[r.village.pk][2],
@@ -339,12 +388,6 @@ class AtRisk:
         return None if self.mean_before is None else self.mean_before - self.mean
 
 
-@dataclass(frozen=True)
-class VetoCause:
-    petition: Petition
-    cause: str
-
-
 def at_risk(
     township_id: int, year: int, through: int | None, sheets=None, villages=None
 ) -> list[AtRisk]:
@@ -379,26 +422,32 @@ def at_risk(
     return sorted(found, key=lambda r: (r.mean, r.village.name))
 
 
-def veto_causes(township_id: int, year: int) -> list[VetoCause]:
-    """The year's petitions that carry a veto cause (一票否决): a Beijing petition from a new
-    problem not resolved in time, or a collective petition with large impact. One query."""
-    beijing = Q(level=Level.BEIJING, new_problem_unresolved=True)
-    collective = Q(collective=True, large_impact=True)
-    rows = (
-        Petition.objects.filter(village__township_id=township_id, date__year=year)
-        .filter(beijing | collective)
-        .select_related("village")
-        .order_by("date", "pk")
-    )
-    return [
-        VetoCause(
-            petition=p,
-            cause=_("进京上访(新问题调处不及时)")
-            if p.level == Level.BEIJING and p.new_problem_unresolved
-            else _("集体上访造成重大影响"),
-        )
-        for p in rows
-    ]
+@dataclass(frozen=True)
+class VetoCause:
+    """One veto of a ranked village, as the ranking shows it, with the records it rests on."""
+
+    village: Village
+    cause: str  # the rubric's code: beijing_new_problem, collective_large_impact, last_place
+    reason: str
+    records: tuple[tuple[str, str], ...]  # (label, page) of each record behind the veto
+
+
+def veto_causes(rows: list[RankingRow]) -> list[VetoCause]:
+    """The span's vetoes (一票否决) from the ranking's own rows, so the card and the table never
+    disagree: the causes found in the span's sheets (a Beijing petition from a new problem not
+    resolved in time, a collective petition with large impact) and, in a year, the last place.
+    In ranking order, then in each village's order of vetoes."""
+    found = []
+    for row in rows:
+        refs_of = list(row.veto_refs) + [()] * (len(row.vetoes) - len(row.veto_refs))
+        for (cause, reason), refs in zip(row.vetoes, refs_of, strict=False):
+            records = tuple(
+                (f"{RECORD_LABELS.get(kind, kind)}#{pk}", url)
+                for kind, pk in refs
+                if (url := record_url(kind, pk))
+            )
+            found.append(VetoCause(row.village, cause, reason, records))
+    return found
 
 
 # --- Deadlines ---------------------------------------------------------------------------------
@@ -568,7 +617,7 @@ def dashboard(township_id: int, span: Span, today: date) -> Dashboard:
         rows=rows,
         charts=chart_data(township_id, span, rows, sheets),
         at_risk=at_risk(township_id, span.year, max(scored, default=None), sheets, villages),
-        vetoes=veto_causes(township_id, span.year),
+        vetoes=veto_causes(rows),
         deadlines=deadline_board(township_id, today, villages),
         contests=pending_contests(township_id),
     )

@@ -31,11 +31,10 @@ def _span(request, township_id: int, today) -> tuple[Span, int, int]:
     """The period asked for, with the month and quarter the form keeps selected."""
     kind = request.GET.get("kind")
     kind = kind if kind in KINDS else "month"
-    year = _int(request.GET.get("year"), today.year, 2000, 2100)
-    # The last month with scores, never a month still to come (a recompute may score those).
-    last = today.month if year == today.year else 12
+    year = _int(request.GET.get("year"), selectors.default_month(today)[0], 2000, 2100)
     latest = selectors.latest_scored_month(township_id, year)
-    month = _int(request.GET.get("month"), min(latest or last, last), 1, 12)
+    _year, default = selectors.default_month(today, year, latest)
+    month = _int(request.GET.get("month"), default, 1, 12)
     quarter = _int(request.GET.get("quarter"), (month - 1) // 3 + 1, 1, 4)
     if kind == "year":
         return Span("year", year), month, quarter

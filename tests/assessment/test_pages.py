@@ -1,10 +1,12 @@
 """The scoring pages: who reaches what, and that numbers shown come from the stored sheets."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -12,6 +14,8 @@ from assessment import services
 from assessment.synthetic import in_order_month
 from petitions.models import Petition
 from tests.assessment.period_steps import publish_month
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -44,6 +48,28 @@ def test_ranking_shows_shared_scores_in_order(client_for, cast, scored):
     )
     assert body.index("甲村") < body.index("乙村")
     assert "97.00" in body  # 乙村: one city petition, 3 points
+
+
+def test_ranking_defaults_to_the_latest_month_that_has_ended(client_for, cast, scored):
+    """Issue 13: on 1 May the page showed May, which has no sheets yet: 打印 printed an empty
+    table. It now shows April, as the dashboard does (dashboard.selectors.default_month)."""
+    with time_machine.travel(datetime(2026, 5, 1, 9, tzinfo=SHANGHAI), tick=False):
+        response = client_for(cast["leader"]).get(reverse("assessment:ranking"))
+    body = response.content.decode()
+    assert (response.context["year"], response.context["month"]) == (2026, 4)
+    assert "2026年4月" in body and "该期间尚无评分" not in body
+    assert body.count('<td class="num">97.00</td>') == 1  # two places, as on the dashboard
+    assert "名次较上月" in body and "确定:该期间各月均已关闭" in body  # the legend
+    assert "css/print.css" in body
+
+
+def test_ranking_year_shows_the_last_place_at_two_places(client_for, cast, scored):
+    body = (
+        client_for(cast["leader"])
+        .get(reverse("assessment:ranking"), {"kind": "year", "year": 2026})
+        .content.decode()
+    )
+    assert '<td class="num">0.00</td>' in body and "最后一名" in body
 
 
 def test_secretary_sees_own_scores_only_once_published(

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from assessment.links import record_url
 from assessment.models import Contest, Period, PeriodState
 from cases.models import AssignedCase
 from dashboard import selectors
@@ -121,6 +122,10 @@ def test_year_ranking_marks_the_last_place_veto(township, village_a, village_b):
     last = ranked[-1]
     assert last.village == village_b and last.score == 0
     assert [cause for cause, _reason in last.vetoes] == ["last_place"]
+    # The card names it too, though no petition carries it (issue 13: it said 暂无).
+    assert [(v.village, v.cause) for v in selectors.veto_causes(ranked)] == [
+        (village_b, "last_place")
+    ]
 
 
 def test_latest_scored_month(township, village_a):
@@ -204,19 +209,74 @@ def test_at_risk_under_80_or_under_82_and_falling(township, area):
     assert selectors.at_risk(township.pk, 2026, None) == []
 
 
-def test_veto_causes_of_the_year(township, village_a, village_b, other_village):
+def test_veto_causes_come_from_the_ranking_rows_the_last_place_included(
+    township, village_a, village_b, area
+):
+    """Issue 13: the card said 暂无 while the table showed 桃源村 vetoed at 0 (the last place,
+    which no petition carries). The card now reads the ranking's own rows."""
+    third = VillageFactory(area=area, name="丙村")
     beijing = petition(village_a, date(2026, 3, 1), level="beijing", new_problem_unresolved=True)
-    petition(village_a, date(2026, 3, 2), level="beijing")  # no cause
-    crowd = petition(
-        village_b, date(2026, 5, 1), collective=True, person_count=6, large_impact=True
+    sheets(
+        [
+            sheet_row(
+                village_a,
+                2026,
+                3,
+                99,
+                vetoes=[("beijing_new_problem", "进京上访(3月1日)", [["petition", beijing.pk]])],
+            ),
+            sheet_row(village_b, 2026, 3, 90),
+            sheet_row(third, 2026, 3, 95),
+        ]
     )
-    petition(village_b, date(2025, 5, 1), collective=True, person_count=6, large_impact=True)
-    petition(other_village, date(2026, 5, 1), level="beijing", new_problem_unresolved=True)
-    found = selectors.veto_causes(township.pk, 2026)
-    assert [(v.petition, v.cause) for v in found] == [
-        (beijing, "进京上访(新问题调处不及时)"),
-        (crowd, "集体上访造成重大影响"),
-    ]
+    rows = selectors.ranking(township.pk, Span("year", 2026))
+    found = selectors.veto_causes(rows)
+    vetoed = [(r.village.name, cause) for r in rows for cause, _reason in r.vetoes]
+    assert [(v.village.name, v.cause) for v in found] == vetoed
+    # A cause zeroes the year, so 甲村 is also the last place (RUBRIC.md "Vetoes").
+    assert vetoed == [("甲村", "beijing_new_problem"), ("甲村", "last_place")]
+    assert found[0].records == ((f"信访事件#{beijing.pk}", record_url("petition", beijing.pk)),)
+    assert found[1].records == () and "最后一名" in found[1].reason
+    # The month shows the month's causes only: the last place is a year's.
+    month = selectors.veto_causes(selectors.ranking(township.pk, Span("month", 2026, 3)))
+    assert [(v.village.name, v.cause) for v in month] == [("甲村", "beijing_new_problem")]
+
+
+def test_ranking_scores_have_two_places(township, village_a, village_b):
+    sheets([sheet_row(village_a, 2026, 3, 95), sheet_row(village_b, 2026, 3, "90.5")])
+    month = selectors.ranking(township.pk, Span("month", 2026, 3))
+    assert [str(r.score) for r in month] == ["95.00", "90.50"]
+    year = selectors.ranking(township.pk, Span("year", 2026))
+    assert [str(r.score) for r in year] == ["95.00", "0.00"]  # the last place's veto
+
+
+def test_status_is_provisional_until_the_month_is_closed(township, village_a):
+    sheets(
+        [sheet_row(village_a, 2026, 3, 95), sheet_row(village_a, 2026, 4, 95, provisional=["x"])]
+    )
+    (march,) = selectors.ranking(township.pk, Span("month", 2026, 3))
+    assert march.provisional and march.status_reasons == ("尚未关闭:3月",)
+    Period.objects.create(township=township, year=2026, month=3, state=PeriodState.CLOSED)
+    (march,) = selectors.ranking(township.pk, Span("month", 2026, 3))
+    assert not march.provisional and march.status_reasons == ()
+    (april,) = selectors.ranking(township.pk, Span("month", 2026, 4))
+    assert april.provisional and april.status_reasons == ("尚未关闭:4月", "x")
+
+
+@pytest.mark.parametrize(
+    ("today", "year", "latest", "expected"),
+    [
+        (date(2026, 11, 2), None, 11, (2026, 10)),  # November is a day old: October
+        (date(2026, 12, 1), None, 12, (2026, 11)),
+        (date(2026, 11, 30), None, None, (2026, 10)),  # its last day is not before today
+        (date(2027, 1, 5), None, 12, (2026, 12)),  # the year before
+        (date(2027, 1, 5), 2027, 1, (2027, 1)),  # a year asked for with no month ended yet
+        (date(2026, 11, 2), 2025, 12, (2025, 12)),
+        (date(2026, 11, 2), 2026, 7, (2026, 7)),  # scoring lags: its last scores
+    ],
+)
+def test_default_month_is_the_latest_that_has_ended(today, year, latest, expected):
+    assert selectors.default_month(today, year, latest) == expected
 
 
 # --- Deadlines and contests ----------------------------------------------------------------------

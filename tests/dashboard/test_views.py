@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from assessment.models import Period, PeriodState, ScoreSheet
+from dashboard.selectors import Span
 from jobs.models import Job
 from petitions.models import Petition
 from tests.dashboard.factories import line, sheet, sheet_row, sheets
@@ -65,9 +66,10 @@ def test_dashboard_shows_ranking_change_veto_and_chart_data(client_for, cast, sc
     response = client_for(cast["leader"]).get(DASHBOARD, {"year": 2026, "month": 4})
     body = response.content.decode()
     assert "2026年4月" in body
-    assert body.index("甲村") < body.index("乙村")
+    table = body[body.index('id="ranking"') :]
+    assert table.index("甲村") < table.index("乙村")
     assert "否决:进京上访" in body
-    assert "↑" not in body  # 甲村 kept first place
+    assert "↑1" not in body and "↓1" not in body  # 甲村 kept first place
     start = body.index('<script id="dashboard-data" type="application/json">')
     data = json.loads(body[body.index(">", start) + 1 : body.index("</script>", start)])
     assert [s["name"] for s in data["trend"]["series"]] == ["甲村", "乙村"]
@@ -141,10 +143,19 @@ def test_a_running_recompute_shows_its_panel_again(client_for, cast, scored):
 
 
 @time_machine.travel(datetime(2026, 3, 9, 10, tzinfo=SHANGHAI), tick=False)
-def test_the_default_month_is_never_one_still_to_come(client_for, cast, scored):
-    # April's sheets exist (a recompute may store months ahead); in March, March is shown.
+def test_the_default_month_is_the_latest_that_has_ended(client_for, cast, scored):
+    # Issue 13: on 9 March the dashboard showed March, nine days old and near 100. March and
+    # April have sheets (a recompute may store months ahead); February has ended, none: it is
+    # shown, empty, rather than a month still running.
     response = client_for(cast["leader"]).get(DASHBOARD)
-    assert response.context["span"].number == 3
+    assert (response.context["span"].year, response.context["span"].number) == (2026, 2)
+
+
+def test_on_the_first_of_a_month_the_month_before_is_shown(client_for, cast, scored):
+    with time_machine.travel(datetime(2026, 5, 1, 9, tzinfo=SHANGHAI), tick=False):
+        response = client_for(cast["leader"]).get(DASHBOARD)
+    assert response.context["span"] == Span("month", 2026, 4)
+    assert response.context["quarter"] == 2
 
 
 def test_recompute_without_htmx_goes_to_the_job_page(client_for, cast, scored):
@@ -221,3 +232,27 @@ def test_secretary_sees_only_published_months(client_for, cast, township, villag
     body = client_for(cast["secretary_a"]).get(village_url(village_a), {"year": 2026})
     text = body.content.decode()
     assert "91.00" in text and "97.00" not in text and "尚未公示" in text
+
+
+def test_year_view_card_and_table_name_the_same_vetoes(client_for, cast, scored):
+    # Issue 13: the card said 暂无 while the table showed the last place vetoed at "0".
+    body = client_for(cast["leader"]).get(DASHBOARD, {"kind": "year", "year": 2026}).content
+    body = body.decode()
+    card = body[body.index('id="veto-causes"') : body.index('id="ranking"')]
+    table = body[body.index('id="ranking"') :]
+    assert "暂无" not in card
+    assert "最后一名" in card and "最后一名" in table
+    assert card.count('class="badge bad veto"') == table.count('class="badge bad veto"') == 2
+    assert ">0.00</a>" in table and ">0</a>" not in table
+
+
+def test_labels_say_places_and_explain_provisional(client_for, cast, scored, village_a, village_b):
+    sheets([sheet_row(village_a, 2026, 2, 80), sheet_row(village_b, 2026, 2, 90)])
+    body = client_for(cast["leader"]).get(DASHBOARD, {"year": 2026, "month": 3}).content.decode()
+    assert "名次较上月" in body and "不是得分" in body
+    assert "↑1 位" in body and "↓1 位" in body  # places gained and lost, not points
+    assert "名次下降 1 位" in body  # the badge's title
+    body = client_for(cast["leader"]).get(DASHBOARD, {"year": 2026, "month": 4}).content.decode()
+    assert "暂定:该期间尚未关闭" in body  # the badge's title
+    assert "确定:该期间各月均已关闭" in body  # the legend
+    assert ">88.00</a>" in body and ">79.00</a>" in body
