@@ -30,6 +30,7 @@ from assessment.models import ScoreLine, ScoreSheet
 from assessment.scoring import engine
 from assessment.sheets import sheet_from_row
 from villages.models import Township, Village
+from villages.selectors import assessed_months
 
 from . import styles
 from .criteria import VETO_TEXT, criteria_for
@@ -270,9 +271,15 @@ def period_sheets(
     official: dict[int, object] = {}
     if span.kind == QUARTER and by_village:
         rubric = rubrics.rubric_of(rubrics.version_for_year(township_id, span.year))
+        expected = assessed_months(township_id, span.year)  # a village set up mid-quarter
         official = {
             pk: engine.quarter_score(
-                rubric, pk, span.year, span.quarter, [sheet_from_row(r, ()) for r in rows]
+                rubric,
+                pk,
+                span.year,
+                span.quarter,
+                [sheet_from_row(r, ()) for r in rows],
+                expected.get(pk),
             )
             for pk, rows in by_village.items()
         }
