@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from villages.models import Village
+from villages.selectors import assessed_months
 
 from . import rubrics
 from .models import RubricVersion, ScoreLine, ScoreSheet
@@ -117,8 +118,9 @@ def quarter_ranking(township_id: int, year: int, quarter: int) -> list[RankRow]:
     months = [3 * (quarter - 1) + i for i in (1, 2, 3)]
     villages = _villages(township_id)
     by_village = sheets_of_year(township_id, year, months)
+    expected = assessed_months(township_id, year)
     scores = {
-        pk: engine.quarter_score(rubric, pk, year, quarter, sheets)
+        pk: engine.quarter_score(rubric, pk, year, quarter, sheets, expected.get(pk))
         for pk, sheets in by_village.items()
     }
     return _period_ranking(township_id, scores, villages)
@@ -129,7 +131,7 @@ def annual_scores(township_id: int, year: int) -> dict[int, PeriodScore]:
     by_village = sheets_of_year(township_id, year)
     if not by_village:
         return {}
-    return engine.score_year(rubric, year, by_village)
+    return engine.score_year(rubric, year, by_village, assessed_months(township_id, year))
 
 
 def year_ranking(township_id: int, year: int) -> list[RankRow]:

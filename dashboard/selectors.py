@@ -517,6 +517,8 @@ def _tier(value) -> dict:
 
 def _half_board(key, villages: dict[int, Village], reports: dict, today: date) -> HalfBoard:
     year, month, half = key
+    # Only the villages that owe this half's report (set up before it began, not merged away).
+    villages = {pk: v for pk, v in villages.items() if v.owes_report(year, month, half)}
     due = petition_rules.report_due_date(year, month, half)
     board = HalfBoard(year, month, half, due, today, total=len(villages))
     for pk, village in villages.items():
