@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import random
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -229,6 +230,69 @@ LEVEL_WEIGHTS = [("township", 50), ("district", 30), ("city", 12), ("province", 
 NATURE_WEIGHTS = [("normal", 80), ("abnormal", 8), ("repeat", 12)]
 
 
+# What the records say (issue 13: every demo petition read 反映土地承包问题 and every dispute
+# 邻里纠纷). Chosen by a hash of the record's place (village, month, number) rather than by
+# `rng`, so the draws and therefore the scores are what they were, run after run.
+PETITION_MATTERS = (
+    "反映土地承包经营权纠纷",
+    "要求解决征地补偿款发放问题",
+    "反映拖欠农民工工资",
+    "反映宅基地界址争议",
+    "要求复核低保评定结果",
+    "反映村务财务公开不及时",
+    "反映小区物业服务质量差",
+    "反映养殖场异味扰民",
+    "要求解决村道积水出行难",
+    "反映新农合医疗费用报销问题",
+    "反映房屋征收安置房分配问题",
+    "反映企业夜间施工噪声扰民",
+    "反映村集体资产收益分配问题",
+    "要求解决饮用水水质问题",
+    "反映退役军人优抚待遇落实问题",
+    "反映惠农补贴未按时发放",
+)
+DISPUTES = (  # (petitions.choices.DisputeCategory value, matter)
+    ("family", "赡养老人费用分担纠纷"),
+    ("family", "离婚后子女抚养费纠纷"),
+    ("neighbour", "相邻房屋排水滴水纠纷"),
+    ("neighbour", "邻里通行道路占用纠纷"),
+    ("neighbour", "树木遮挡采光纠纷"),
+    ("land", "承包地边界纠纷"),
+    ("land", "山林权属争议"),
+    ("demolition", "拆迁补偿款家庭内部分配纠纷"),
+    ("labour", "装修工程务工工资拖欠纠纷"),
+    ("debt", "民间借贷还款纠纷"),
+    ("debt", "农资赊购货款纠纷"),
+    ("property", "物业费收缴纠纷"),
+    ("traffic", "电动车交通事故赔偿纠纷"),
+    ("medical", "村卫生室诊疗费用纠纷"),
+    ("other", "宠物伤人赔偿纠纷"),
+    ("other", "婚丧事宜占道纠纷"),
+)
+CASE_TITLES = (
+    "群众反映道路积水问题",
+    "反映征地补偿款发放问题",
+    "反映农民工工资拖欠问题",
+    "反映养殖污染问题",
+    "反映危房改造补助问题",
+    "反映低保评定不公问题",
+    "反映小区物业管理问题",
+    "反映宅基地审批问题",
+)
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
+
+
+def _choose(options, *place):
+    """One of `options`, the same every run for the same place (crc32 of it, not the rng)."""
+    return options[zlib.crc32("|".join(map(str, place)).encode()) % len(options)]
+
+
+def _parties(*place) -> str:
+    first = _choose(SURNAMES, "a", *place)
+    second = _choose(SURNAMES.replace(first, ""), "b", *place)
+    return f"{first}某某、{second}某某"
+
+
 def _pick(rng: random.Random, weighted):
     values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights=weights)[0]
@@ -391,7 +455,7 @@ def _month(batch, rng, v, year, month, cal, leader, until: date | None = None) -
             continue
         if rng.random() < 0.95:
             batch.add(Patrol(village=v, date=d, participants="巡逻队"))
-    for _ in range(_poisson(rng, 0.3)):
+    for n in range(_poisson(rng, 0.3)):
         level = _pick(rng, LEVEL_WEIGHTS)
         collective = rng.random() < 0.05
         batch.add(
@@ -403,25 +467,26 @@ def _month(batch, rng, v, year, month, cal, leader, until: date | None = None) -
                 nature=_pick(rng, NATURE_WEIGHTS),
                 collective=collective,
                 person_count=rng.randint(5, 12) if collective else rng.randint(1, 2),
-                matter="反映土地承包问题",
+                matter=_choose(PETITION_MATTERS, v.name, year, month, n),
                 stabilised_in_time=rng.random() < 0.8,
                 carried_village_opinion=(rng.random() < 0.8) if level == "township" else None,
                 source="sunshine",
                 source_ref=f"S{v.pk}-{year}{month:02d}-{rng.random():.9f}",
             )
         )
-    for _ in range(_poisson(rng, 1.5)):
+    for n in range(_poisson(rng, 1.5)):
         found = day()
         resolved = found + timedelta(days=rng.randint(0, 20)) if rng.random() < 0.7 else None
         if resolved and (resolved.year != year or (until and resolved > until)):
             resolved = None
+        category, matter = _choose(DISPUTES, v.name, year, month, n)
         batch.add(
             Dispute(
                 village=v,
                 found_date=found,
-                parties="甲、乙",
-                matter="邻里纠纷",
-                category="neighbour",
+                parties=_parties(v.name, year, month, n),
+                matter=matter,
+                category=category,
                 status="resolved" if resolved else "open",
                 resolved_date=resolved,
             )
@@ -435,7 +500,7 @@ def _month(batch, rng, v, year, month, cal, leader, until: date | None = None) -
         batch.add(
             AssignedCase(
                 village=v,
-                title="上级交办件",
+                title=_choose(CASE_TITLES, v.name, year, month),
                 assigned_by="区信访局",
                 assigned_date=assigned,
                 due_date=due.date,
