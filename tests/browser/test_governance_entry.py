@@ -38,6 +38,10 @@ def open_form(page, live_server, kind):
 def fill(page, values: dict):
     for name, value in values.items():
         field = page.locator(f"#id_{name}")
+        if field.locator("input[type=radio]").count():  # 是 / 否 answered explicitly
+            answer = {True: "True", False: "False"}.get(value, value)
+            field.locator(f"input[value='{answer}']").check()
+            continue
         kind = field.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
         if kind.startswith("select"):
             field.select_option(str(value))
@@ -67,6 +71,8 @@ def test_centre_registers(
     fill(page, {"village": v, "date": "2026-04-10", "inspector": "王检查"})
     fill(page, {"duty_records": True, "is_clean": True, "rules_complete": True})
     fill(page, {"dedicated_person": True, "file_zongzhi": True, "file_xinfang": True})
+    fill(page, {n: False for n in ("file_fangxie", "file_pufa", "file_jindu")})
+    fill(page, {n: False for n in ("file_jindu_month", "file_chuanxiao")})
     fill(page, {"cctv_room_manned": "true"})
     save(page)
     expect(field_error(page, "cctv_room_manned")).to_contain_text("没有视频监控室")

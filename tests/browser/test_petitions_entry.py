@@ -63,6 +63,7 @@ def test_petition_with_two_petitioners(staff_page, village_a, console_errors, sc
     page.select_option("select[name=nature]", "abnormal")
     page.fill("input[name=person_count]", "2")
     page.fill("textarea[name=matter]", "反映征地补偿款未到位")
+    page.check("input[name=stabilised_in_time][value=False]")
     page.fill("input[name='petitioners-0-name']", "张三")
     page.fill("input[name='petitioners-0-id_number']", ID_A)
     page.click("button[data-add-row]")
