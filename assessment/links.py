@@ -1,6 +1,7 @@
 """Where a line's record lives: RecordRef kind -> the URL of the record's page."""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 # kind (as the collectors name it) -> URL name of the record's detail page
 RECORD_PAGES = {
@@ -26,28 +27,28 @@ RECORD_PAGES = {
 
 # kind -> how a reader names the record
 RECORD_LABELS = {
-    "petition": "信访事件",
-    "reception": "来访登记",
-    "baobao": "包保登记",
-    "dispute": "矛盾纠纷",
-    "report": "排查报告",
-    "dossier": "化解卷宗",
-    "case": "交办件",
-    "backlog": "信访积案",
-    "inspection": "中心检查",
-    "special_person": "重点人员",
-    "zero_report": "零报告",
-    "group": "领导小组",
-    "patrol": "巡逻记录",
-    "meeting": "村会议",
-    "attendance": "镇会议出勤",
-    "survey": "满意度调查",
-    "adjustment": "加减分事件",
+    "petition": _("信访事件"),
+    "reception": _("来访登记"),
+    "baobao": _("包保登记"),
+    "dispute": _("矛盾纠纷"),
+    "report": _("排查报告"),
+    "dossier": _("化解卷宗"),
+    "case": _("交办件"),
+    "backlog": _("信访积案"),
+    "inspection": _("中心检查"),
+    "special_person": _("重点人员"),
+    "zero_report": _("零报告"),
+    "group": _("领导小组"),
+    "patrol": _("巡逻记录"),
+    "meeting": _("村会议"),
+    "attendance": _("镇会议出勤"),
+    "survey": _("满意度调查"),
+    "adjustment": _("加减分事件"),
 }
 
 
 def record_label(kind: str) -> str:
-    return RECORD_LABELS.get(kind, kind)
+    return str(RECORD_LABELS.get(kind, kind))
 
 
 def record_url(kind: str, pk: int) -> str | None:

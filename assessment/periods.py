@@ -42,6 +42,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.labels import year_month
+
 from .models import Period, PeriodState
 
 PUBLISH, CLOSE, REOPEN = "publish", "close", "reopen"
@@ -73,7 +75,7 @@ class PeriodFacts:
 
     @property
     def name(self) -> str:
-        return f"{self.year}年{self.month}月"
+        return year_month(self.year, self.month)
 
     @property
     def last_day(self) -> date:

@@ -22,6 +22,7 @@ TOWNSHIP_PLACEHOLDER = "xx镇"
 def version_title(name: str, township_name: str | None) -> str:
     """A version's name as the township reads it: the placeholder "xx镇" of the shipped
     documents becomes the township's own name. Codes (xx-2024-table) are never shown."""
+    name = _(name)  # the shipped names are in the catalogue (rubric_defaults); others as is
     if not township_name:
         return name
     return name.replace(TOWNSHIP_PLACEHOLDER, township_name)

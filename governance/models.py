@@ -284,7 +284,10 @@ class LeadershipGroup(Versioned, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.village} {self.get_kind_display()}领导小组"
+        return _("%(village)s %(kind)s领导小组") % {
+            "village": self.village,
+            "kind": self.get_kind_display(),
+        }
 
     def record_dates(self) -> list[date]:
         """The month-ends the group is active at (and its dissolution day)."""
@@ -553,7 +556,11 @@ class Survey(Versioned, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.village} {self.year}年第{self.quarter}季度"
+        return _("%(village)s %(year)s年第%(quarter)s季度") % {
+            "village": self.village,
+            "year": self.year,
+            "quarter": self.quarter,
+        }
 
     def clean(self):
         if (

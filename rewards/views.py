@@ -77,7 +77,7 @@ def _context(request, filters: dict, **extra) -> dict:
         **filters,
         "statuses": EntryStatus.choices,
         "kinds": EntryKind.choices,
-        "quarters": [("1", "一"), ("2", "二"), ("3", "三"), ("4", "四")],
+        "quarters": [(str(q), str(q)) for q in range(1, 5)],
         "can_manage": request.user.has_perm(MANAGE, township_of(request.user)),
         "query": urlencode({k: v for k, v in filters.items() if v}),
         **extra,

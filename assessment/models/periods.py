@@ -39,7 +39,9 @@ class Period(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year}年{self.month}月"
+        from core.labels import year_month
+
+        return year_month(self.year, self.month)
 
     @property
     def is_closed(self) -> bool:

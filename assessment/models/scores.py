@@ -74,6 +74,17 @@ class ScoreLine(models.Model):
         return f"{self.item_code} {self.points} {self.reason}"
 
     @property
+    def item_label(self) -> str:
+        """The item as a reader names it: 1.4 as is, an adjustment (adj.checkpoint) by its title
+        in the active language; a code is never shown."""
+        from django.utils.translation import gettext
+
+        from assessment.scoring.rubric_defaults import ADJUSTMENT_TITLES
+
+        title = ADJUSTMENT_TITLES.get(self.item_code)
+        return gettext(title) if title else self.item_code
+
+    @property
     def reason_text(self) -> str:
         """The reason in the active language (the stored Chinese text in Chinese)."""
         from assessment.reasons import render

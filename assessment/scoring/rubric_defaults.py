@@ -235,6 +235,9 @@ TABLE_ADJUSTMENTS = (
     ),
 )
 
+# An adjustment's code (adj.checkpoint) -> its title, for pages that must never show a code.
+ADJUSTMENT_TITLES = {adj.code: adj.title for adj in TABLE_ADJUSTMENTS}
+
 VETOES = (
     VetoSpec("veto.beijing", gettext_noop("因新问题未及时化解导致进京上访"), "beijing_new_problem"),
     VetoSpec(

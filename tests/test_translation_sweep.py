@@ -1,0 +1,259 @@
+"""Translation sweep: each demo role's main pages read wholly in the language chosen.
+
+On the demo township (load_demo, once for the module), each role logs in and opens home, every
+entry of its menu (record lists, dashboard, scores, portal, periods, jobs, exports ...) and the
+first record each list links to. The text nodes of each page (not <script>/<style>/<textarea>,
+not inside an element marked data-user-content) are checked:
+
+- English (cookie django_language=en): no Chinese character;
+- Chinese: no English interface word (an ASCII word of three letters or more, apart from a few
+  names such as PDF or Excel) and no internal code (adj.checkpoint, xx-2024-table, ...).
+
+What people entered is allowed in either language: every text value of the project's records
+(names of villages, persons, townships and areas, free-text fields, usernames) is cut out of a
+node before it is checked. Values the software writes itself (score reasons, codes, choices) are
+not data and are not cut out. Failures are collected and listed page by page.
+"""
+
+import re
+from collections import defaultdict
+from html.parser import HTMLParser
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import models, transaction
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language_info
+
+from config.navigation import _entries
+from tests.test_i18n import _compiled_catalogue  # noqa: F401 (module fixture: a fresh .mo)
+
+ROLES = ("admin", "staff", "leader", "secretary")
+PROJECT_APPS = {
+    "accounts",
+    "villages",
+    "petitions",
+    "cases",
+    "governance",
+    "workdays",
+    "assessment",
+    "rewards",
+    "jobs",
+    "exports",
+    "audit",
+    "core",
+    "dashboard",
+}
+# Text the software writes itself: not entered data, so it must be translated, never cut out.
+GENERATED_FIELDS = {
+    ("assessment", "scoreline", "reason"),
+    ("assessment", "contest", "line_reason"),
+}
+CODE_FIELDS = {"code", "item_code", "kind", "action", "state", "status", "cause", "dedupe_key"}
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+ASCII_WORD = re.compile(r"(?<![\w.@/-])[A-Za-z][A-Za-z]{2,}(?![\w@/])")
+# Names shown as they are in both languages.
+ENGLISH_ALLOWED = {
+    "pdf",
+    "excel",
+    "api",
+    "kaohe",
+    "id",
+    "xlsx",
+    "csv",
+    "cctv",
+    "json",
+    "jpeg",
+    "jpg",
+    "png",
+}
+INTERNAL_CODE = re.compile(
+    r"\b(?:adj|veto)\.[a-z_]+\b|\bxx-\d{4}-(?:table|plan)\b|\b[a-z]+_[a-z_]+\b"
+)
+SKIPPED_TAGS = {"script", "style", "textarea", "template"}
+VOID_TAGS = {"br", "img", "input", "meta", "link", "hr", "col", "source", "wbr", "area", "base"}
+
+
+class TextNodes(HTMLParser):
+    """The visible text nodes of a page, without scripts, styles and people's entered text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.nodes = []
+        self._stack = []  # (tag, skipped)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID_TAGS:
+            return
+        inherited = bool(self._stack) and self._stack[-1][1]
+        marked = any(name == "data-user-content" for name, _ in attrs)
+        self._stack.append((tag, inherited or marked or tag in SKIPPED_TAGS))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self._stack) - 1, -1, -1):
+            if self._stack[i][0] == tag:
+                del self._stack[i:]
+                return
+
+    def handle_data(self, data):
+        if self._stack and self._stack[-1][1]:
+            return
+        text = " ".join(data.split())
+        if text:
+            self.nodes.append(text)
+
+
+def text_nodes(html: str) -> list[str]:
+    parser = TextNodes()
+    parser.feed(html)
+    parser.close()
+    return parser.nodes
+
+
+def entered_values() -> list[str]:
+    """Every text value people entered in the project's records, longest first."""
+    found = set()
+    for model in apps.get_models():
+        if model._meta.app_label not in PROJECT_APPS:
+            continue
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField))
+            and not f.choices
+            and f.name not in CODE_FIELDS
+            and (model._meta.app_label, model._meta.model_name.removeprefix("historical"), f.name)
+            not in GENERATED_FIELDS
+        ]
+        if not fields:
+            continue
+        for row in model._default_manager.values_list(*fields):
+            for value in row:
+                for part in re.split(r"\s*\n\s*", (value or "").strip()):
+                    if len(part) >= 2:
+                        found.add(" ".join(part.split()))
+    # The language switch names each language in itself (简体中文, English) in both modes.
+    found |= {get_language_info(code)["name_local"] for code, _name in settings.LANGUAGES}
+    return sorted(found, key=len, reverse=True)
+
+
+def without_data(text: str, values: list[str]) -> str:
+    for value in values:
+        if value in text:
+            text = text.replace(value, " ")
+    return text
+
+
+def english_problem(text: str) -> bool:
+    return bool(HAN.search(text))
+
+
+def chinese_problem(text: str) -> bool:
+    if INTERNAL_CODE.search(text):
+        return True
+    words = {word.lower() for word in ASCII_WORD.findall(text)}
+    return bool(words - ENGLISH_ALLOWED)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo township loaded once for the module, rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=StringIO())
+        from accounts.models import User
+
+        users = {role: User.objects.get(username=role) for role in ROLES}
+        yield {"users": users, "values": entered_values()}
+        transaction.set_rollback(True)
+
+
+def main_pages(user) -> list[str]:
+    """Home and every entry of the user's menu, in menu order."""
+    urls = ["/"]
+    for _group, _label, url_name, perm in _entries():
+        if perm and not user.has_perm(perm):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        if url not in urls:
+            urls.append(url)
+    return urls
+
+
+DETAIL = re.compile(
+    r'href="(/(?:villages|petitions|cases|governance|assessment|rewards)/[^"?#]*\d+/)"'
+)
+
+
+def sweep(demo, role: str, language: str) -> dict[str, list[str]]:
+    """{page: [offending text nodes]} for one role in one language."""
+    client = Client()
+    client.force_login(demo["users"][role])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    problem = english_problem if language == "en" else chinese_problem
+    pages = main_pages(demo["users"][role])
+    seen, failures = set(), defaultdict(list)
+    queue = [(url, True) for url in pages]
+    while queue:
+        url, follow_details = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url, follow=True)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        html = response.content.decode()
+        if follow_details:
+            detail = DETAIL.search(html)
+            if detail:
+                queue.append((detail.group(1), False))
+        for node in text_nodes(html):
+            if problem(without_data(node, demo["values"])) and node not in failures[url]:
+                failures[url].append(node)
+    return {url: nodes for url, nodes in failures.items() if nodes}
+
+
+def report(role: str, language: str, failures: dict[str, list[str]]) -> str:
+    lines = [
+        f"{role} in {language}: {sum(map(len, failures.values()))} text nodes on "
+        f"{len(failures)} pages"
+    ]
+    for url, nodes in failures.items():
+        lines.append(f"  {url} ({len(nodes)})")
+        lines += [f"    {node[:140]}" for node in nodes[:40]]
+    return "\n".join(lines)
+
+
+def test_the_sweep_sees_text_nodes_and_cuts_out_entered_data():
+    nodes = text_nodes(
+        '<p>考核 <b>kaohe</b></p><script>var a="中文";</script>'
+        "<td data-user-content><span>青石村</span></td><textarea>备注</textarea><p>x</p>"
+    )
+    assert nodes == ["考核", "kaohe", "x"]
+    assert english_problem(without_data("青石村 · score", ["青石村"])) is False
+    assert english_problem("扣分") is True
+    assert chinese_problem("导出 PDF、Excel") is False
+    assert chinese_problem("admin close") is True
+    assert chinese_problem("版本 xx-2024-table") is True
+    assert chinese_problem("adj.checkpoint 加1分") is True
+    assert chinese_problem("2026-04-03 10:00 · 1.4") is False
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_english_pages_show_no_chinese(demo, role):
+    failures = sweep(demo, role, "en")
+    assert not failures, report(role, "en", failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_chinese_pages_show_no_english_words_or_codes(demo, role):
+    failures = sweep(demo, role, "zh-hans")
+    assert not failures, report(role, "zh-hans", failures)
