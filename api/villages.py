@@ -37,6 +37,9 @@ class VillageSerializer(Described, serializers.ModelSerializer):
             "along_railway",
             "has_cctv_room",
             "is_active",
+            "active_from",
+            "active_until",
+            "merged_into",
         )
 
 

@@ -163,3 +163,13 @@ def test_a_village_set_up_mid_year_is_averaged_over_its_own_months(township, vil
     expected = assessed_months(township.pk, 2026)[village_b.pk]
     quarter = engine.quarter_score(rubric, village_b.pk, 2026, 3, q3, expected)
     assert missing(quarter) == [] and len(quarter.months) == 1
+
+
+def test_the_api_shows_the_active_span(client, admin_user, village_a, village_b):
+    village_b.active_until = date(2026, 6, 30)
+    village_b.merged_into = village_a
+    village_b.save()
+    client.force_login(admin_user)
+    body = client.get(f"/api/villages/{village_b.pk}/").json()
+    assert body["active_from"] is None and body["active_until"] == "2026-06-30"
+    assert body["merged_into"] == village_a.pk
