@@ -210,7 +210,7 @@ class TownshipMeetingCreate(TownshipCreate):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        if response.status_code == 302 and form.instance.pk:
+        if response.status_code == 302 and form.instance.pk and not self.add_another():
             return redirect(reverse(f"{APP}:townshipmeeting_attendance", args=[form.instance.pk]))
         return response
 

@@ -141,3 +141,25 @@ def test_patrol_week_grid(
     page.get_by_role("link", name="巡逻周统计").first.click()
     page.wait_for_load_state("networkidle")
     expect(page.locator("#weeks")).to_contain_text("11月2日")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_record_of_a_closed_month_shows_its_lock(
+    page, live_server, login, staff_user, village_a, township, console_errors, screenshot, size
+):
+    from assessment.models import Period, PeriodState
+
+    page.set_viewport_size(SIZES[size])
+    patrol = Patrol.objects.create(village=village_a, date=date(2026, 4, 7), participants="巡逻队")
+    Period.objects.create(township=township, year=2026, month=4, state=PeriodState.CLOSED)
+    login(staff_user)
+    page.goto(f"{live_server.url}/governance/patrol/{patrol.pk}/")
+    expect(page.locator("#frozen-notice")).to_contain_text("2026年4月 的考核已关闭,记录已冻结")
+    expect(page.get_by_role("link", name="修改")).to_have_count(0)
+    expect(page.get_by_role("link", name="删除")).to_have_count(0)
+    screenshot(f"staff-{size}-6-frozen-detail")
+    page.goto(f"{live_server.url}/governance/patrol/{patrol.pk}/edit/")
+    expect(page.locator("#frozen-notice")).to_be_visible()
+    expect(page.locator("#id_participants")).to_be_disabled()
+    expect(page.locator("form.recordform button[type=submit]")).to_have_count(0)
+    screenshot(f"staff-{size}-7-frozen-form")

@@ -278,3 +278,14 @@ def test_save_and_add_another_keeps_the_village_and_date(client_for, cast, villa
     assert form["village"].value() == village_a.pk
     assert form["date"].value() == date(2026, 4, 7)
     assert form.instance.pk is None
+
+
+def test_save_and_add_another_on_a_township_meeting_skips_its_attendance_page(
+    client_for, cast, township
+):
+    data = {"township": township.pk, "date": "2026-04-09", "topic": "例会", "_addanother": "1"}
+    response = client_for(cast["staff"]).post(url("townshipmeeting_create"), data)
+    assert response["Location"] == url("townshipmeeting_create") + "?date=2026-04-09"
+    data.pop("_addanother")
+    response = client_for(cast["staff"]).post(url("townshipmeeting_create"), data)
+    assert "/attendance/" in response["Location"]
