@@ -97,6 +97,7 @@ class ContestFilter(django_filters.FilterSet):
 class ContestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """评分申诉: list and read (with the decision and its reason), file, decide."""
 
+    model = Contest
     authentication_classes = AUTHENTICATION
     permission_classes = [IsAuthenticated]
     pagination_class = Pagination
