@@ -23,8 +23,11 @@ run: install messages
 	DEBUG=true $(PY) manage.py load_demo
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
+# Two workers (pytest-xdist), one per core: each has its own test database (and, in the fault
+# suite, its own Redis server and celery workers). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: install messages
-	$(PY) -m pytest --ds=config.settings_test $(PYTEST_ARGS)
+	$(PY) -m pytest --ds=config.settings_test -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The benchmark runs on PostgreSQL (its own database, recreated each time).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kaohe_bench
