@@ -116,6 +116,8 @@ class GridDay:
 
     @property
     def label(self) -> str:
+        if self.kind == HOLIDAY and not self.holiday:
+            return str(_("休息日"))  # a weekday off by an override, not a statutory holiday
         return str(KIND_LABELS[self.kind])
 
 

@@ -31,6 +31,7 @@ def test_an_override_is_marked_and_a_year_outside_the_library_is_provisional():
     CalendarDay.objects.create(date=date(2026, 10, 12), is_workday=False, note="防汛停工")
     by_day = {d.date.day: d for d in month_grid(2026, 10).days()}
     assert by_day[12].kind == HOLIDAY and by_day[12].override.note == "防汛停工"
+    assert by_day[12].label == "休息日" and by_day[1].label == "法定节假日"
     january = month_grid(2027, 1)
     assert all(d.provisional for d in january.days())
     assert {d.kind for d in january.days()} == {WORKDAY, WEEKEND}
