@@ -87,6 +87,7 @@ def test_staff_enter_a_month_and_see_the_score_move(
     page.select_option("select[name=channel]", "visit")
     page.fill("input[name=person_count]", "1")
     page.fill("textarea[name=matter]", "反映村道维修问题")
+    page.check("input[name=stabilised_in_time][value=True]")  # answered explicitly (issue 13)
     page.fill("input[name='petitioners-0-name']", "孙某")
     save(page)
     petition = Petition.objects.get(village=village_a)
@@ -312,14 +313,14 @@ def test_admin_recomputes_closes_a_month_and_sees_it_frozen(
     assert Period.objects.get(year=month.year, month=month.month).state == PeriodState.CLOSED
     screenshot("journey-admin-2-closed")
 
+    # The record of the closed month opens locked (issue 13.4): no 修改/删除, no save button.
+    page.goto(f"{live_server.url}/governance/patrol/{patrol.pk}/")
+    expect(page.locator("#frozen-notice")).to_contain_text(f"{named} 的考核已关闭,记录已冻结")
+    expect(page.get_by_role("link", name="修改")).to_have_count(0)
     page.goto(f"{live_server.url}/governance/patrol/{patrol.pk}/edit/")
-    page.fill("#id_participants", "改过的巡逻队")
-    page.fill("#id_change_reason", "补录人员")
-    page.locator("form.recordform button.primary").click()
-    page.wait_for_load_state("networkidle")
-    expect(page.locator("form.recordform [role=alert]").first).to_contain_text(
-        f"{named} 的考核已关闭"
-    )
+    expect(page.locator("#frozen-notice")).to_contain_text(f"{named} 的考核已关闭")
+    expect(page.locator("#id_participants")).to_be_disabled()
+    expect(page.locator("form.recordform button[type=submit]")).to_have_count(0)
     patrol.refresh_from_db()
     assert patrol.participants == "巡逻队"
     screenshot("journey-admin-3-edit-refused")
