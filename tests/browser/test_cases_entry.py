@@ -23,7 +23,7 @@ def test_staff_enters_an_assigned_case(
     page.select_option("select[name=village]", label=village_a.name)
     page.fill("input[name=assigned_by]", "区信访局")
     page.fill("input[name=assigned_date]", "2026-09-15")
-    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="保存", exact=True).click()
     page.wait_for_load_state("networkidle")
     error = page.locator(".field.has-error").filter(has=page.locator("input[name=title]"))
     assert "该字段是必填项" in error.inner_text()
@@ -32,7 +32,7 @@ def test_staff_enters_an_assigned_case(
 
     page.fill("input[name=title]", "张某反映宅基地纠纷")
     page.fill("input[name=reference]", "区信访交〔2026〕15号")
-    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="保存", exact=True).click()
     page.wait_for_load_state("networkidle")
     case = AssignedCase.objects.get()
     assert case.due_date == date(2026, 10, 19)
@@ -74,7 +74,7 @@ def test_staff_enters_a_backlog_case_with_a_relapse(
     page.fill("input[name=resolved_date]", "2026-03-05")
 
     # Invalid: a resolution date without resolvers.
-    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="保存", exact=True).click()
     page.wait_for_load_state("networkidle")
     assert "填写化解日期时须指定化解人" in page.locator(".error").all_inner_texts()[0]
     assert BacklogCase.objects.count() == 0
@@ -83,7 +83,7 @@ def test_staff_enters_a_backlog_case_with_a_relapse(
     page.get_by_label("刘干部").check()
     page.fill("input[name='relapses-0-date']", "2026-04-10")
     page.fill("input[name='relapses-0-note']", "到区重复访")
-    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="保存", exact=True).click()
     page.wait_for_load_state("networkidle")
     case = BacklogCase.objects.get()
     assert [p.name for p in case.resolvers.all()] == ["刘干部"]
