@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import rules
 from .models import Area, Person, Responsibility, Township, Village
 from .selectors import townships_with_counts
 
@@ -51,6 +52,32 @@ class VillageAdmin(SimpleHistoryAdmin):
     list_filter = ["township", "area", "kind", "along_railway", "has_cctv_room", "is_active"]
     search_fields = ["name"]
     autocomplete_fields = ["merged_into"]
+
+    def save_model(self, request, obj, form, change):
+        """A change of the dates the village is assessed between rebuilds the months it
+        changes (from January of last year to this month; a closed month stays as closed)."""
+        from datetime import date
+
+        from django.utils import timezone
+
+        from assessment.recompute import mark_stale
+
+        stored = (
+            Village.objects.filter(pk=obj.pk).values_list("active_from", "active_until").first()
+            if change
+            else None
+        )
+        super().save_model(request, obj, form, change)
+        if stored is None:
+            return
+        today = timezone.localdate()
+        months = rules.months_changed(
+            stored,
+            (obj.active_from, obj.active_until),
+            date(today.year - 1, 1, 1),
+            today,
+        )
+        mark_stale(obj.pk, [date(y, m, 1) for y, m in months])
 
 
 class ResponsibilityInline(admin.TabularInline):

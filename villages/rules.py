@@ -47,3 +47,20 @@ def owes_report(
     if not assessed_in(active_from, active_until, year, month):
         return False
     return active_from is None or active_from <= date(year, month, HALF_FIRST_DAY[half])
+
+
+def months_changed(
+    old: tuple[date | None, date | None],
+    new: tuple[date | None, date | None],
+    start: date,
+    end: date,
+) -> list[tuple[int, int]]:
+    """The months of [start, end] whose being assessed differs between two (from, until) spans:
+    the months to rebuild when an admin changes a village's dates."""
+    found = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        if assessed_in(*old, year, month) != assessed_in(*new, year, month):
+            found.append((year, month))
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    return found

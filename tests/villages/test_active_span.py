@@ -173,3 +173,31 @@ def test_the_api_shows_the_active_span(client, admin_user, village_a, village_b)
     body = client.get(f"/api/villages/{village_b.pk}/").json()
     assert body["active_from"] is None and body["active_until"] == "2026-06-30"
     assert body["merged_into"] == village_a.pk
+
+
+def test_months_changed():
+    start, end = date(2025, 1, 1), date(2026, 12, 1)
+    assert rules.months_changed((None, None), (None, None), start, end) == []
+    assert rules.months_changed((None, None), (date(2026, 11, 20), None), start, end) == [
+        (2025, m) for m in range(1, 13)
+    ] + [(2026, m) for m in range(1, 11)]
+    assert rules.months_changed((None, None), (None, date(2026, 6, 10)), start, end) == [
+        (2026, m) for m in range(6, 13)
+    ]
+
+
+def test_changing_the_dates_in_the_admin_marks_the_months_to_rebuild(
+    rf, admin_user, village_a, time_machine
+):
+    from django.contrib.admin.sites import site
+
+    from assessment.models import StaleVillageMonth
+
+    time_machine.move_to(date(2026, 12, 1))
+    model_admin = site._registry[Village]
+    request = rf.post("/")
+    request.user = admin_user
+    village_a.active_until = date(2026, 10, 15)
+    model_admin.save_model(request, village_a, None, True)
+    marks = set(StaleVillageMonth.objects.values_list("year", "month"))
+    assert marks == {(2026, 10), (2026, 11), (2026, 12)}
