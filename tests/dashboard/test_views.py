@@ -256,3 +256,11 @@ def test_labels_say_places_and_explain_provisional(client_for, cast, scored, vil
     assert "暂定:该期间尚未关闭" in body  # the badge's title
     assert "确定:该期间各月均已关闭" in body  # the legend
     assert ">88.00</a>" in body and ">79.00</a>" in body
+
+
+def test_village_page_explains_provisional_with_two_places(client_for, cast, township, village_a):
+    sheet(village_a, 2026, 4, "96.5", provisional=["4月下半月报告尚未到期"])
+    body = client_for(cast["leader"]).get(village_url(village_a), {"year": 2026}).content.decode()
+    assert "<strong>96.50</strong>" in body and "96.50分" in body
+    assert "暂定:仍缺少记录" in body and "4月下半月报告尚未到期" in body  # the badge's title
+    assert "已关闭的月份得分已冻结" in body  # the legend
