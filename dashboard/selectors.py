@@ -681,11 +681,15 @@ class VillageYear:
     trend: dict
 
 
-def village_year(village: Village, year: int, *, secretary: bool) -> VillageYear:
-    """A village's year: each month's sheet with its lines down to the records (three queries).
+def village_year(village: Village, year: int, *, user) -> VillageYear:
+    """A village's year: each month's sheet with its lines down to the records (four queries).
 
-    A secretary sees a month only once it is published (as on assessment:village_scores).
+    `user` sees only the months whose scores it may see (assessment.visibility: a secretary,
+    once published or closed), as on assessment:village_scores.
     """
+    from assessment.visibility import month_shown, score_months_shown
+
+    visible = score_months_shown(user, village.township_id, year)
     lines = Prefetch("lines", queryset=ScoreLine.objects.order_by("position"))
     sheets = list(
         ScoreSheet.objects.filter(village=village, year=year)
@@ -700,7 +704,7 @@ def village_year(village: Village, year: int, *, secretary: bool) -> VillageYear
     for sheet in sheets:
         period = periods.get(sheet.month)
         state = period.state if period else PeriodState.OPEN
-        hidden = secretary and state == PeriodState.OPEN
+        hidden = not month_shown(visible, year, sheet.month)
         shown = [] if hidden else list(sheet.lines.all())
         months.append(
             MonthScore(

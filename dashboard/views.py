@@ -119,7 +119,7 @@ def village(request, pk: int):
             "responsibilities": people,
             "today": today,
             "year": year,
-            "scores": selectors.village_year(village, year, secretary=request.user.is_secretary),
+            "scores": selectors.village_year(village, year, user=request.user),
             "open": selectors.open_items(village, today),
         },
     )

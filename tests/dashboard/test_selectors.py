@@ -357,7 +357,9 @@ def test_pending_contests(township, village_a, staff_user, other_village):
 # --- A village's page ----------------------------------------------------------------------------
 
 
-def test_village_year_lines_down_to_records_and_hidden_months(township, village_a):
+def test_village_year_lines_down_to_records_and_hidden_months(
+    township, village_a, staff_user, secretary_a
+):
     p = petition(village_a, date(2026, 3, 5), level="city")
     march = sheet(village_a, 2026, 3, 97, lost={"2": 3})
     line(march, 0, "2", -3, "到市上访1人次", refs=[("petition", p.pk)])
@@ -365,7 +367,7 @@ def test_village_year_lines_down_to_records_and_hidden_months(township, village_
     sheet(village_a, 2026, 4, 100)
     Period.objects.create(township=township, year=2026, month=3, state=PeriodState.CLOSED)
 
-    year = selectors.village_year(village_a, 2026, secretary=False)
+    year = selectors.village_year(village_a, 2026, user=staff_user)
     assert [m.month for m in year.months] == [4, 3]
     m3 = year.months[1]
     assert m3.state == "closed" and m3.lost == Decimal("-3") and m3.gained == Decimal("2")
@@ -379,7 +381,7 @@ def test_village_year_lines_down_to_records_and_hidden_months(township, village_
     ]
     assert year.trend["totals"] == [97.0, 100.0]
 
-    for_secretary = selectors.village_year(village_a, 2026, secretary=True)
+    for_secretary = selectors.village_year(village_a, 2026, user=secretary_a)
     hidden = {m.month: m.hidden for m in for_secretary.months}
     assert hidden == {4: True, 3: False}
     assert for_secretary.months[0].sheet is None and for_secretary.months[0].lines == []
@@ -408,11 +410,11 @@ def test_open_items(township, village_a):
     assert len(items.reports.overdue) == 6
 
 
-def test_every_line_reaches_its_record(township, village_a):
+def test_every_line_reaches_its_record(township, village_a, staff_user):
     april = sheet(village_a, 2026, 4, 90)
     kinds = ("petition", "report", "case", "backlog", "reception", "baobao", "patrol")
     line(april, 0, "x", -1, "r", refs=[(kind, 7) for kind in kinds])
-    (month,) = selectors.village_year(village_a, 2026, secretary=False).months
+    (month,) = selectors.village_year(village_a, 2026, user=staff_user).months
     urls = {kind: url for kind, _label, _pk, url in month.lines[0].links}
     assert urls == {
         "petition": "/petitions/petition/7/",
