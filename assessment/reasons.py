@@ -46,5 +46,5 @@ def render(parts: list, fallback: str) -> str:
         return fallback
     try:
         return "".join(_segment(template, params) for template, params in parts)
-    except (TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         return fallback
