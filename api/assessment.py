@@ -441,12 +441,15 @@ class PeriodFilter(django_filters.FilterSet):
         fields = ("year", "month", "state")
 
 
-def _period_action(summary: str, description: str, response=None):
+def _period_action(summary: str, description: str, response=None, *, can_fail=False):
+    responses = {200: response or PeriodSerializer, 409: None}
+    if can_fail:  # a record the rules cannot score: nothing stored, the reason in `detail`
+        responses[422] = None
     return extend_schema(
         summary=summary,
         description=description,
         request=PeriodActionSerializer,
-        responses={200: response or PeriodSerializer, 409: None},
+        responses=responses,
     )
 
 
@@ -530,13 +533,20 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
         str(_("重新计算")),
         str(_("立即按当前记录重算该月全部村(居)的评分表(已关闭的月份不变)。")),
         RecomputeResultSerializer,
+        can_fail=True,
     )
     @action(detail=False, methods=["post"])
     def recompute(self, request):
         period, _reason = self._period(request)
-        count = services.score_month(
-            township_id=period.township_id, year=period.year, month=period.month
-        )
+        try:
+            count = services.score_month_now(
+                township_id=period.township_id, year=period.year, month=period.month
+            )
+        except services.RecomputeFailed as exc:
+            return Response(
+                {"detail": str(exc), "code": "recompute_failed"},
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
         period = Period.objects.prefetch_related("events__by").get(pk=period.pk)
         data = {"period": period, "sheets": count}
         return Response(RecomputeResultSerializer(data, context=self.get_serializer_context()).data)

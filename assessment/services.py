@@ -133,6 +133,27 @@ def score_month(*, township_id: int, year: int, month: int, today=None) -> int:
     return score_months(township_id=township_id, year=year, months=[month], today=today)
 
 
+class RecomputeFailed(Exception):
+    """A recompute asked for by hand that the rules could not finish: nothing was stored."""
+
+
+def score_month_now(*, township_id: int, year: int, month: int) -> int:
+    """An admin's 重新计算: the month's sheets rebuilt at once, or, when a record cannot be
+    scored, none changed and RecomputeFailed with the reason (shown to the admin, not a 500).
+    A database failure is raised as it is."""
+    try:
+        with transaction.atomic():
+            return score_month(township_id=township_id, year=year, month=month)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception as exc:
+        log.exception("manual recompute of township %s %s-%s failed", township_id, year, month)
+        raise RecomputeFailed(
+            _("%(y)d年%(m)d月 的评分未能重新计算,原有评分未改变。原因:%(reason)s")
+            % {"y": year, "m": month, "reason": f"{type(exc).__name__}: {exc}"[:500]}
+        ) from exc
+
+
 def recompute_stale_village_months(today=None, budget_seconds: float | None = None):
     """Rebuild every township-month holding a stale village-month; idempotent.
 

@@ -125,8 +125,12 @@ def period_action(request, year: int, month: int):
     reason = request.POST.get("reason", "")
     if action == "recompute":
         period = services.period_for(township.pk, year, month)
-        services.score_month(township_id=township.pk, year=year, month=month)
-        messages.success(request, _("%(p)s 已重新计算。") % {"p": period})
+        try:
+            services.score_month_now(township_id=township.pk, year=year, month=month)
+        except services.RecomputeFailed as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(p)s 已重新计算。") % {"p": period})
         return redirect(back)
     if action not in periods.ACTIONS or not 1 <= month <= 12:
         raise Http404

@@ -114,6 +114,33 @@ def test_a_save_in_a_failing_month_still_answers(
     assert StaleVillageMonth.objects.get(village=village_a, month=5).attempts == 1
 
 
+def test_a_manual_recompute_of_a_failing_month_says_why_and_keeps_the_sheets(
+    monkeypatch, township, village_a, admin_user, client_for
+):
+    """The admin's 重新计算 on a month a record breaks: the reason on the page (it was a 500),
+    the month's stored sheets untouched; through the API, 422 with the reason."""
+    from rest_framework.test import APIClient
+
+    services.score_month(township_id=township.pk, year=2026, month=5)
+    before = list(ScoreSheet.objects.filter(month=5).values_list("pk", "total"))
+    assert before
+    _break_month(monkeypatch, 5)
+    client = client_for(admin_user)
+    url = reverse("assessment:period_action", args=[2026, 5])
+    response = client.post(url, {"action": "recompute"}, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "未能重新计算" in page and "OverflowError" in page
+    assert list(ScoreSheet.objects.filter(month=5).values_list("pk", "total")) == before
+
+    api = APIClient()
+    api.force_authenticate(admin_user)
+    answer = api.post("/api/periods/recompute/", {"year": 2026, "month": 5}, format="json")
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "recompute_failed"
+    assert "OverflowError" in answer.json()["detail"]
+
+
 def test_a_mark_touched_during_the_rebuild_stays(monkeypatch, township, village_a):
     """A save committed while its month was being rebuilt is not lost with the old mark."""
     mark = StaleVillageMonth.objects.create(village=village_a, year=2026, month=4)
