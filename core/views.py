@@ -450,9 +450,19 @@ class RecordRevert(PagesMixin, TemplateView):
 
             raise Http404
         try:
-            record_revert(historical=historical, user=request.user)
-        except ValidationError as exc:
+            with transaction.atomic():
+                # The version the page showed: a restore over someone's later change is refused.
+                check_version(obj, _posted_version(request))
+                record_revert(historical=historical, user=request.user)
+        except ValidationError as exc:  # RecordConflict included
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("已恢复到所选版本。"))
         return redirect(self.url("detail", obj.pk))
+
+
+def _posted_version(request) -> int | None:
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None

@@ -301,3 +301,27 @@ def test_a_delete_confirmed_on_a_stale_page_deletes_nothing(client_for, cast, pa
     response = client.post(url, {"reason": "重复", "version": "1"}, follow=True)
     assert Patrol.objects.filter(pk=patrol.pk).exists()
     assert "已被他人修改" in response.content.decode()
+
+
+def test_a_restore_from_a_stale_page_restores_nothing(client_for, cast, patrol, admin_user):
+    """恢复到此版本 carries the version the page showed: someone's later change is kept."""
+    client = client_for(cast["staff"])
+    detail = reverse("governance:patrol_detail", args=[patrol.pk])
+    theirs = Patrol.objects.get(pk=patrol.pk)
+    theirs.route = "东线"
+    record_save(instance=theirs, user=admin_user, reason="补录路线")
+    page = client.get(detail).content.decode()
+    assert f'name="version" value="{theirs.version}"' in page
+    first = patrol.history.earliest()
+    later = Patrol.objects.get(pk=patrol.pk)
+    later.route = "西线"
+    record_save(instance=later, user=admin_user, reason="再改路线")
+
+    revert = reverse("governance:patrol_revert", args=[patrol.pk, first.history_id])
+    response = client.post(revert, {"version": str(theirs.version)}, follow=True)
+    assert "已被他人修改" in response.content.decode()
+    assert Patrol.objects.get(pk=patrol.pk).route == "西线"
+
+    fresh = client.post(revert, {"version": str(later.version)}, follow=True)
+    assert "已恢复到所选版本" in fresh.content.decode()
+    assert Patrol.objects.get(pk=patrol.pk).route == first.route
