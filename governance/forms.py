@@ -347,7 +347,8 @@ class PatrolWeekForm(forms.Form):
                 max_length=200,
                 initial=participants.get(village.pk, ""),
             )
-            self.rows.append((village, cells, self[name]))
+            recorded = sum(counts.get((village.pk, day), 0) for day in days)
+            self.rows.append((village, cells, self[name], recorded))
 
     @staticmethod
     def cell_name(village_id: int, day) -> str:

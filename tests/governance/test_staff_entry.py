@@ -156,6 +156,8 @@ def test_the_grid_shows_the_recorded_counts(client_for, cast, village_a, village
     assert form[PatrolWeekForm.cell_name(village_a.pk, MONDAY)].value() == 2
     assert form[PatrolWeekForm.cell_name(village_b.pk, MONDAY)].value() == 0
     assert form[f"p{village_a.pk}"].value() == "王五"  # the latest patrol's people
+    recorded = {village: n for village, _cells, _who, n in form.rows}
+    assert recorded == {village_a: 2, village_b: 0}
 
 
 def test_the_grid_adds_the_missing_patrols_in_one_attributed_save(
