@@ -69,8 +69,8 @@ def month_ranking(township_id: int, year: int, month: int) -> list[RankRow]:
                 village=villages[pk],
                 score=row.total,
                 rank=ranks[pk],
-                vetoes=tuple(tuple(v[:2]) for v in row.vetoes),
-                provisional_reasons=tuple(row.provisional_reasons),
+                vetoes=tuple(tuple(v[:2]) for v in row.vetoes_shown),
+                provisional_reasons=tuple(row.provisional_shown),
                 previous_rank=previous.get(pk),
                 veto_refs=tuple(
                     tuple((k, int(i)) for k, i in (v[2] if len(v) > 2 else ())) for v in row.vetoes

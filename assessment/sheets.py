@@ -65,6 +65,10 @@ def store_sheets(
                 ],
                 vetoes=[[v.cause, v.reason, _refs_json(v.refs)] for v in s.vetoes],
                 provisional_reasons=list(s.provisional_reasons),
+                reason_parts={
+                    "vetoes": [parts_of(v.reason) for v in s.vetoes],
+                    "provisional": [parts_of(r) for r in s.provisional_reasons],
+                },
             )
             for s in sheets
         ]
@@ -130,6 +134,8 @@ def sheet_from_row(row: ScoreSheet, lines: Iterable[ScoreLine]) -> Sheet:
             )
             for line in lines
         ),
-        vetoes=tuple(Veto(cause, reason, _refs_of(refs)) for cause, reason, refs in row.vetoes),
-        provisional_reasons=tuple(row.provisional_reasons),
+        vetoes=tuple(
+            Veto(cause, reason, _refs_of(refs)) for cause, reason, refs in row.vetoes_shown
+        ),
+        provisional_reasons=tuple(row.provisional_shown),
     )

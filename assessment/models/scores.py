@@ -27,6 +27,9 @@ class ScoreSheet(models.Model):
     items = models.JSONField(_("各项得分"), default=list)
     vetoes = models.JSONField(_("否决事由"), default=list)
     provisional_reasons = models.JSONField(_("暂定原因"), default=list)
+    # The parts of each veto's and provisional reason (assessment.scoring.reasons), in their
+    # order: {"vetoes": [parts, ...], "provisional": [parts, ...]}; empty for older sheets.
+    reason_parts = models.JSONField(_("原因(可翻译)"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
 
     class Meta:
@@ -44,6 +47,26 @@ class ScoreSheet(models.Model):
     @property
     def provisional(self) -> bool:
         return bool(self.provisional_reasons)
+
+    def _with_parts(self, kind: str, texts: list) -> list:
+        from assessment.scoring.reasons import with_parts
+
+        parts = (self.reason_parts or {}).get(kind, [])
+        return [
+            with_parts(text, parts[i] if i < len(parts) else []) for i, text in enumerate(texts)
+        ]
+
+    @property
+    def vetoes_shown(self) -> list:
+        """[(cause, reason, refs)] with each reason able to show in the reader's language
+        (the ``reason_text`` filter)."""
+        reasons = self._with_parts("vetoes", [reason for _cause, reason, _refs in self.vetoes])
+        return [(v[0], reason, v[2]) for v, reason in zip(self.vetoes, reasons, strict=True)]
+
+    @property
+    def provisional_shown(self) -> list:
+        """The provisional reasons, each able to show in the reader's language."""
+        return self._with_parts("provisional", list(self.provisional_reasons))
 
 
 class ScoreLine(models.Model):

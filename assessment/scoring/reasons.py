@@ -102,6 +102,38 @@ class Reason(str):
         ]
 
 
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "r" in value:
+            return from_json(value["r"])
+        if "md" in value:
+            return MonthDay(date.fromisoformat(value["md"]))
+        if "d" in value:
+            return FullDate(date.fromisoformat(value["d"]))
+        if "ym" in value:
+            year, month = value["ym"].split("-")
+            return YearMonth(int(year), int(month))
+    return value
+
+
+def from_json(parts: list, text: str | None = None) -> Reason:
+    """The Reason back from its JSON parts; ``text`` (the stored Chinese) wins when given."""
+    segments = tuple(
+        (template, {key: _decode(value) for key, value in params.items()})
+        for template, params in parts
+    )
+    chinese = "".join(
+        template % {key: str(value) for key, value in params.items()} if params else template
+        for template, params in segments
+    )
+    return Reason._made(chinese if text is None else text, segments)
+
+
+def with_parts(text: str, parts: list) -> str:
+    """A stored reason with its parts when it has any (else the plain text, shown as it is)."""
+    return from_json(parts, text) if parts else text
+
+
 def parts_of(reason: str) -> list:
     """The JSON parts of a reason; [] for a plain string (shown as it is)."""
     return reason.to_json() if isinstance(reason, Reason) else []

@@ -112,3 +112,46 @@ def test_stored_lines_carry_their_parts_and_show_in_the_active_language(village_
         assert old.reason_text == "旧的原因"  # no parts: shown as stored
         assert ScoreLine(item_code="adj.checkpoint").item_label != "adj.checkpoint"
         assert ScoreLine(item_code="1.4").item_label == "1.4"
+
+
+@pytest.mark.django_db
+def test_vetoes_and_provisional_reasons_keep_their_parts_through_the_stored_sheet(village_a):
+    from django.template import Context, Template
+
+    from assessment.scoring.types import Veto
+    from assessment.sheets import sheet_from_row
+
+    veto = Reason("因新问题未及时化解导致进京上访(%(date)s)", date=MonthDay(date(2026, 4, 3)))
+    pending = Reason("本期尚无综治中心检查记录")
+    sheet = Sheet(
+        village_id=village_a.pk,
+        rubric_code="xx-2024-table",
+        period_start=date(2026, 4, 1),
+        period_end=date(2026, 4, 30),
+        total=Decimal(100),
+        sections=(),
+        items=(),
+        lines=(),
+        vetoes=(Veto("beijing_new_problem", veto, (RecordRef("petition", 3),)),),
+        provisional_reasons=(pending, "旧的暂定原因"),
+    )
+    version = RubricVersion.objects.get(code="xx-2024-table")
+    store_sheets(
+        township_id=village_a.township_id, year=2026, month=4, version=version, sheets=[sheet]
+    )
+    row = village_a.sheets.get(year=2026, month=4)
+    assert row.vetoes == [["beijing_new_problem", veto, [["petition", 3]]]]
+    back = sheet_from_row(row, ())
+    assert back.vetoes[0].reason == veto and back.vetoes[0].reason.parts
+    assert back.provisional_reasons == (pending, "旧的暂定原因")
+    shown = Template(
+        "{% load kaohe %}{% for c, r, refs in s.vetoes_shown %}{{ r|reason_text }}{% endfor %}"
+    )
+    with translation.override("zh-hans"):
+        assert shown.render(Context({"s": row})) == veto
+    with translation.override("en"):
+        assert "April 3" in shown.render(Context({"s": row}))
+        plain = Template("{% load kaohe %}{{ r|reason_text }}").render(
+            Context({"r": "旧的暂定原因"})
+        )
+        assert plain == "旧的暂定原因"
