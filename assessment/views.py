@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user, scope, visible_villages
@@ -107,9 +107,9 @@ def periods_page(request):
 
 
 PERIOD_DONE = {
-    periods.PUBLISH: _lazy("%(p)s 已公示。"),
-    periods.CLOSE: _lazy("%(p)s 已关闭,评分已冻结。"),
-    periods.REOPEN: _lazy("%(p)s 已重新开启。"),
+    periods.PUBLISH: gettext_lazy("%(p)s 已公示。"),
+    periods.CLOSE: gettext_lazy("%(p)s 已关闭,评分已冻结。"),
+    periods.REOPEN: gettext_lazy("%(p)s 已重新开启。"),
 }
 
 

@@ -19,7 +19,7 @@ from django.forms import modelform_factory
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.edit import FormView
 from django_filters import FilterSet
@@ -40,7 +40,9 @@ from .records import (
     record_save,
 )
 
-MSG_FROZEN = _lazy("%(period)s 的考核已关闭,记录已冻结,没有保存;如需修改请先由管理员重新开启该月。")
+MSG_FROZEN = gettext_lazy(
+    "%(period)s 的考核已关闭,记录已冻结,没有保存;如需修改请先由管理员重新开启该月。"
+)
 ADD_ANOTHER = "_addanother"  # the name of the 保存并继续新增 button
 
 

@@ -19,7 +19,7 @@ from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from assessment import selectors as scores
 from assessment.links import record_url
@@ -629,23 +629,23 @@ def dashboard(township_id: int, span: Span, today: date) -> Dashboard:
 
 # What a line's record is, in the township's words (the kinds the collectors name).
 RECORD_LABELS = {
-    "petition": _lazy("信访事件"),
-    "reception": _lazy("来访接待"),
-    "baobao": _lazy("包保登记"),
-    "dispute": _lazy("矛盾纠纷"),
-    "report": _lazy("排查报告"),
-    "dossier": _lazy("化解卷宗"),
-    "case": _lazy("交办件"),
-    "backlog": _lazy("信访积案"),
-    "inspection": _lazy("综治中心检查"),
-    "special_person": _lazy("重点人员"),
-    "zero_report": _lazy("零报告"),
-    "group": _lazy("领导小组"),
-    "patrol": _lazy("巡逻记录"),
-    "meeting": _lazy("村会议"),
-    "attendance": _lazy("镇综治会议"),
-    "survey": _lazy("满意度调查"),
-    "adjustment": _lazy("加减分事项"),
+    "petition": gettext_lazy("信访事件"),
+    "reception": gettext_lazy("来访接待"),
+    "baobao": gettext_lazy("包保登记"),
+    "dispute": gettext_lazy("矛盾纠纷"),
+    "report": gettext_lazy("排查报告"),
+    "dossier": gettext_lazy("化解卷宗"),
+    "case": gettext_lazy("交办件"),
+    "backlog": gettext_lazy("信访积案"),
+    "inspection": gettext_lazy("综治中心检查"),
+    "special_person": gettext_lazy("重点人员"),
+    "zero_report": gettext_lazy("零报告"),
+    "group": gettext_lazy("领导小组"),
+    "patrol": gettext_lazy("巡逻记录"),
+    "meeting": gettext_lazy("村会议"),
+    "attendance": gettext_lazy("镇综治会议"),
+    "survey": gettext_lazy("满意度调查"),
+    "adjustment": gettext_lazy("加减分事项"),
 }
 
 
