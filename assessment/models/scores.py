@@ -138,6 +138,7 @@ class Contest(models.Model):
     month = models.PositiveSmallIntegerField(_("月"))
     item_code = models.CharField(_("条目"), max_length=30)
     line_reason = models.CharField(_("被申诉的扣分"), max_length=500)
+    line_reason_parts = models.JSONField(_("被申诉的扣分(可翻译)"), default=list, blank=True)
     refs = models.JSONField(_("依据记录"), default=list)
     reason = models.TextField(_("申诉理由"))
     filed_by = models.ForeignKey(
@@ -168,6 +169,17 @@ class Contest(models.Model):
 
     def __str__(self):
         return f"{self.village} {self.year}-{self.month:02d} {self.item_code}"
+
+    @property
+    def line_reason_text(self) -> str:
+        """The contested line's reason in the active language (as ScoreLine.reason_text)."""
+        from assessment.reasons import render
+
+        return render(self.line_reason_parts, self.line_reason)
+
+    @property
+    def item_label(self) -> str:
+        return ScoreLine(item_code=self.item_code).item_label
 
     @property
     def filed_on_behalf(self) -> bool:
