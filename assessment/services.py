@@ -400,6 +400,7 @@ def contest_file(*, line: ScoreLine, reason: str, by, today=None) -> Contest:
         month=sheet.month,
         item_code=line.item_code,
         line_reason=line.reason,
+        line_reason_parts=line.reason_parts,
         refs=line.refs,
         reason=reason,
         filed_by=by,
