@@ -310,7 +310,11 @@ class DisputeReportForm(RecordForm):
 
 class ResolvedDisputeChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.village} · {obj}(化解于 {obj.resolved_date:%Y-%m-%d})"
+        return _("%(village)s · %(dispute)s(化解于 %(date)s)") % {
+            "village": obj.village,
+            "dispute": obj,
+            "date": f"{obj.resolved_date:%Y-%m-%d}",
+        }
 
 
 class DossierForm(RecordForm):

@@ -75,6 +75,8 @@ INTERNAL_CODE = re.compile(
     r"\b(?:adj|veto)\.[a-z_]+\b|\bxx-\d{4}-(?:table|plan)\b|\b[a-z]+_[a-z_]+\b"
 )
 SKIPPED_TAGS = {"script", "style", "textarea", "template"}
+# Attributes people read (a tooltip, a field's hint, a screen reader's name).
+READ_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
 VOID_TAGS = {"br", "img", "input", "meta", "link", "hr", "col", "source", "wbr", "area", "base"}
 
 
@@ -84,14 +86,24 @@ class TextNodes(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.nodes = []
+        self.attributes = []  # the READ_ATTRIBUTES' values
         self._stack = []  # (tag, skipped)
 
     def handle_starttag(self, tag, attrs):
-        if tag in VOID_TAGS:
-            return
         inherited = bool(self._stack) and self._stack[-1][1]
         marked = any(name == "data-user-content" for name, _ in attrs)
-        self._stack.append((tag, inherited or marked or tag in SKIPPED_TAGS))
+        skipped = inherited or marked or tag in SKIPPED_TAGS
+        if not skipped:
+            # A field with a pattern shows an example of its format (qinghe-2027) as its hint.
+            formatted = any(name == "pattern" for name, _ in attrs)
+            for name, value in attrs:
+                if formatted and name == "placeholder":
+                    continue
+                text = " ".join((value or "").split())
+                if name in READ_ATTRIBUTES and text:
+                    self.attributes.append(text)
+        if tag not in VOID_TAGS:
+            self._stack.append((tag, skipped))
 
     def handle_endtag(self, tag):
         for i in range(len(self._stack) - 1, -1, -1):
@@ -107,11 +119,15 @@ class TextNodes(HTMLParser):
             self.nodes.append(text)
 
 
-def text_nodes(html: str) -> list[str]:
+def parsed(html: str) -> TextNodes:
     parser = TextNodes()
     parser.feed(html)
     parser.close()
-    return parser.nodes
+    return parser
+
+
+def text_nodes(html: str) -> list[str]:
+    return parsed(html).nodes
 
 
 def entered_values() -> list[str]:
@@ -136,8 +152,10 @@ def entered_values() -> list[str]:
                 for part in re.split(r"\s*\n\s*", (value or "").strip()):
                     if len(part) >= 2:
                         found.add(" ".join(part.split()))
-    # The language switch names each language in itself (简体中文, English) in both modes.
+    # The language switch names each language in itself (简体中文, English) in both modes, and
+    # its label says "Language" in English too, for a reader who cannot read the page.
     found |= {get_language_info(code)["name_local"] for code, _name in settings.LANGUAGES}
+    found.add("语言 / Language")
     return sorted(found, key=len, reverse=True)
 
 
@@ -167,7 +185,7 @@ def demo(django_db_setup, django_db_blocker):
         from accounts.models import User
 
         users = {role: User.objects.get(username=role) for role in ROLES}
-        yield {"users": users, "values": entered_values()}
+        yield {"users": users, "values": entered_values(), "sweeps": {}}
         transaction.set_rollback(True)
 
 
@@ -186,43 +204,57 @@ def main_pages(user) -> list[str]:
     return urls
 
 
-DETAIL = re.compile(
-    r'href="(/(?:villages|petitions|cases|governance|assessment|rewards)/[^"?#]*\d+/)"'
+# From each menu page, the first record it links to and its 新增 form.
+FOLLOWED = (
+    re.compile(r'href="(/(?:villages|petitions|cases|governance|assessment|rewards)/[^"?#]*\d+/)"'),
+    re.compile(r'href="(/[^"?#]+/new/)"'),
 )
 
 
-def sweep(demo, role: str, language: str) -> dict[str, list[str]]:
-    """{page: [offending text nodes]} for one role in one language."""
-    client = Client()
-    client.force_login(demo["users"][role])
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    problem = english_problem if language == "en" else chinese_problem
-    pages = main_pages(demo["users"][role])
-    seen, failures = set(), defaultdict(list)
-    queue = [(url, True) for url in pages]
-    while queue:
-        url, follow_details = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        response = client.get(url, follow=True)
-        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-            continue
-        html = response.content.decode()
-        if follow_details:
-            detail = DETAIL.search(html)
-            if detail:
-                queue.append((detail.group(1), False))
-        for node in text_nodes(html):
-            if problem(without_data(node, demo["values"])) and node not in failures[url]:
-                failures[url].append(node)
-    return {url: nodes for url, nodes in failures.items() if nodes}
+class Sweep:
+    """One role's pages in one language: {page: [offending texts]} for text nodes and for the
+    attributes people read, and the pages seen."""
+
+    def __init__(self, demo, role: str, language: str):
+        client = Client()
+        client.force_login(demo["users"][role])
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        problem = english_problem if language == "en" else chinese_problem
+        self.nodes, self.attributes, self.pages = defaultdict(list), defaultdict(list), []
+        queue = [(url, True) for url in main_pages(demo["users"][role])]
+        while queue:
+            url, follow = queue.pop(0)
+            if url in self.pages:
+                continue
+            self.pages.append(url)
+            response = client.get(url, follow=True)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            html = response.content.decode()
+            if follow:
+                queue += [
+                    (m.group(1), False) for pattern in FOLLOWED if (m := pattern.search(html))
+                ]
+            page = parsed(html)
+            for texts, found in ((page.nodes, self.nodes), (page.attributes, self.attributes)):
+                for text in texts:
+                    if problem(without_data(text, demo["values"])) and text not in found[url]:
+                        found[url].append(text)
+        self.nodes = {url: texts for url, texts in self.nodes.items() if texts}
+        self.attributes = {url: texts for url, texts in self.attributes.items() if texts}
 
 
-def report(role: str, language: str, failures: dict[str, list[str]]) -> str:
+def sweep(demo, role: str, language: str) -> Sweep:
+    """Each (role, language) is crawled once for the module's tests."""
+    key = (role, language)
+    if key not in demo["sweeps"]:
+        demo["sweeps"][key] = Sweep(demo, role, language)
+    return demo["sweeps"][key]
+
+
+def report(role: str, language: str, failures: dict[str, list[str]], what="text nodes") -> str:
     lines = [
-        f"{role} in {language}: {sum(map(len, failures.values()))} text nodes on "
-        f"{len(failures)} pages"
+        f"{role} in {language}: {sum(map(len, failures.values()))} {what} on {len(failures)} pages"
     ]
     for url, nodes in failures.items():
         lines.append(f"  {url} ({len(nodes)})")
@@ -236,6 +268,10 @@ def test_the_sweep_sees_text_nodes_and_cuts_out_entered_data():
         "<td data-user-content><span>青石村</span></td><textarea>备注</textarea><p>x</p>"
     )
     assert nodes == ["考核", "kaohe", "x"]
+    page = parsed(
+        '<input placeholder="申诉理由"><b title="提示">x</b><p data-user-content title="备注">'
+    )
+    assert page.attributes == ["申诉理由", "提示"]
     assert english_problem(without_data("青石村 · score", ["青石村"])) is False
     assert english_problem("扣分") is True
     assert chinese_problem("导出 PDF、Excel") is False
@@ -248,12 +284,22 @@ def test_the_sweep_sees_text_nodes_and_cuts_out_entered_data():
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_english_pages_show_no_chinese(demo, role):
-    failures = sweep(demo, role, "en")
-    assert not failures, report(role, "en", failures)
+    found = sweep(demo, role, "en")
+    assert len(found.pages) >= 10, found.pages  # home, the menu, records and forms
+    assert not found.nodes, report(role, "en", found.nodes)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_chinese_pages_show_no_english_words_or_codes(demo, role):
-    failures = sweep(demo, role, "zh-hans")
-    assert not failures, report(role, "zh-hans", failures)
+    found = sweep(demo, role, "zh-hans")
+    assert not found.nodes, report(role, "zh-hans", found.nodes)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("role", ROLES)
+def test_tooltips_hints_and_labels_are_in_the_language_too(demo, role, language):
+    """title, placeholder, aria-label and alt, on the same pages."""
+    found = sweep(demo, role, language)
+    assert not found.attributes, report(role, language, found.attributes, "attributes")
