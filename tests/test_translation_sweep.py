@@ -204,10 +204,12 @@ def main_pages(user) -> list[str]:
     return urls
 
 
-# From each menu page, the first record it links to and its 新增 form.
+# From each menu page, the first record it links to and its 新增 form; from that record, its
+# edit form.
+RECORD = r'href="(/(?:villages|petitions|cases|governance|assessment|rewards)/[^"?#]*\d+/)"'
 FOLLOWED = (
-    re.compile(r'href="(/(?:villages|petitions|cases|governance|assessment|rewards)/[^"?#]*\d+/)"'),
-    re.compile(r'href="(/[^"?#]+/new/)"'),
+    (re.compile(RECORD), re.compile(r'href="(/[^"?#]+/new/)"')),
+    (re.compile(r'href="(/[^"?#]+/\d+/edit/)"'),),
 )
 
 
@@ -221,9 +223,9 @@ class Sweep:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         problem = english_problem if language == "en" else chinese_problem
         self.nodes, self.attributes, self.pages = defaultdict(list), defaultdict(list), []
-        queue = [(url, True) for url in main_pages(demo["users"][role])]
+        queue = [(url, 0) for url in main_pages(demo["users"][role])]
         while queue:
-            url, follow = queue.pop(0)
+            url, depth = queue.pop(0)
             if url in self.pages:
                 continue
             self.pages.append(url)
@@ -231,9 +233,11 @@ class Sweep:
             if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
                 continue
             html = response.content.decode()
-            if follow:
+            if depth < len(FOLLOWED):
                 queue += [
-                    (m.group(1), False) for pattern in FOLLOWED if (m := pattern.search(html))
+                    (m.group(1), depth + 1)
+                    for pattern in FOLLOWED[depth]
+                    if (m := pattern.search(html))
                 ]
             page = parsed(html)
             for texts, found in ((page.nodes, self.nodes), (page.attributes, self.attributes)):
