@@ -60,8 +60,11 @@ class ScoreSheet(models.Model):
     def vetoes_shown(self) -> list:
         """[(cause, reason, refs)] with each reason able to show in the reader's language
         (the ``reason_text`` filter)."""
-        reasons = self._with_parts("vetoes", [reason for _cause, reason, _refs in self.vetoes])
-        return [(v[0], reason, v[2]) for v, reason in zip(self.vetoes, reasons, strict=True)]
+        reasons = self._with_parts("vetoes", [v[1] for v in self.vetoes])
+        return [
+            (v[0], reason, v[2] if len(v) > 2 else [])
+            for v, reason in zip(self.vetoes, reasons, strict=True)
+        ]
 
     @property
     def provisional_shown(self) -> list:
