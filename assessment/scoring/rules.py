@@ -7,6 +7,9 @@ triggering date lies in the period (RUBRIC.md "Evidence") and never deducts for 
 ``facts.as_of`` has not yet passed: the ``PENDING_RULES`` report those instead, and any pending
 reason makes the sheet provisional.
 
+Every reason is a ``Reason`` (reasons.py): the Chinese text the 评分表 prints, carrying the
+message templates (marked with gettext_noop) and parameters that show it in another language.
+
 The calendar helpers at the top (months, ISO weeks by their Thursday) are shared with the
 Django collect step.
 """
