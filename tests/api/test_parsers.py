@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from api.parsers import MAX_DEPTH, JSONParser
 from api.urls import router
+from assessment.models import Contest
 from tests.api.seed import seed_township
 from tests.factories import UserFactory
 
@@ -67,6 +68,17 @@ def _path_for(path: str) -> str | None:
 def test_every_api_write_answers_400_to_a_deeply_nested_body():
     seeded = seed_township()
     admin = UserFactory(username="seed_admin", role=Role.ADMIN, township=seeded["township"])
+    # A contest, so that its decide operation has one to reach.
+    Contest.objects.create(
+        village=seeded["village"],
+        year=2026,
+        month=4,
+        item_code="1.4",
+        line_reason="巡逻记录不足",
+        refs=[],
+        reason="巡逻记录已补交",
+        filed_by=admin,
+    )
     client = APIClient(raise_request_exception=False)
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=admin).key}")
     schema = SchemaGenerator().get_schema(request=None, public=True)
