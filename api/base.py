@@ -15,6 +15,7 @@ first response (core.submissions).
 
 import json
 import re
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -58,6 +59,22 @@ IF_MATCH_TAG = re.compile(r'^(?:W/)?"(?P<label>[\w.]+)\.(?P<pk>\d+)\.v(?P<versio
 ETAG_ACTIONS = ("retrieve", "create", "update", "partial_update", "revert")
 AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 FILE_PARSERS = [MultiPartParser, JSONParser]
+
+
+@contextmanager
+def record_write(stale_status: int):
+    """One transaction around a write through core.records, its refusals as API answers: a
+    stale version as `stale_status` (412 or 409), a closed month as it is (409), any other
+    refusal as 400 at its fields."""
+    try:
+        with transaction.atomic():
+            yield
+    except RecordConflict as exc:
+        raise StaleWrite(exc, stale_status) from exc
+    except PeriodClosedError:
+        raise
+    except DjangoValidationError as exc:
+        raise validation_error(exc) from exc
 
 
 class PreconditionFailed(APIException):
@@ -238,18 +255,11 @@ class RecordSerializer(Described, serializers.ModelSerializer):
     def write(self, instance, *, reason: str, m2m: dict, nested: dict):
         self.check_write(instance)
         expected, stale_status = self.expected_version(instance)
-        try:
-            with transaction.atomic():
-                # Before any override of save_record runs: the row stays locked to the end.
-                check_version(instance, expected)
-                instance = self.save_record(instance, reason=reason, m2m=m2m)
-                self.save_nested(instance, nested, reason=reason)
-        except RecordConflict as exc:
-            raise StaleWrite(exc, stale_status) from exc
-        except PeriodClosedError:
-            raise
-        except DjangoValidationError as exc:
-            raise validation_error(exc) from exc
+        with record_write(stale_status):
+            # Before any override of save_record runs: the row stays locked to the end.
+            check_version(instance, expected)
+            instance = self.save_record(instance, reason=reason, m2m=m2m)
+            self.save_nested(instance, nested, reason=reason)
         return instance
 
     def check_write(self, instance) -> None:
@@ -474,18 +484,11 @@ class RecordViewSet(viewsets.ModelViewSet):
         stale_status = (
             status.HTTP_412_PRECONDITION_FAILED if header is not None else status.HTTP_409_CONFLICT
         )
-        try:
-            with transaction.atomic():
-                check_version(obj, expected)
-                instance = record_revert(
-                    historical=historical, user=request.user, reason=data["reason"].strip()
-                )
-        except RecordConflict as exc:
-            raise StaleWrite(exc, stale_status) from exc
-        except PeriodClosedError:
-            raise
-        except DjangoValidationError as exc:
-            raise validation_error(exc) from exc
+        with record_write(stale_status):
+            check_version(obj, expected)
+            instance = record_revert(
+                historical=historical, user=request.user, reason=data["reason"].strip()
+            )
         instance = self.get_queryset().get(pk=instance.pk)
         self._etag_object = instance
         return Response(self.get_serializer(instance).data)
