@@ -353,6 +353,7 @@ class RecordUpdate(RecordFormView):
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         if self.frozen:  # a closed month: shown, not editable (record_save would refuse it)
+            form.fields.pop("change_reason", None)  # nothing is saved, so no reason is asked
             for one in [form, *(f for fs in getattr(form, "formsets", ()) for f in fs.forms)]:
                 for item in one.fields.values():
                     item.disabled = True

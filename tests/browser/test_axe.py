@@ -26,11 +26,13 @@ RUN_OPTIONS = {
     "resultTypes": ["violations"],
 }
 BLOCKING = {"critical", "serious"}
+# Minor in axe, but a header with no name leaves a screen reader user with an unnamed column.
+ALSO_BLOCKING = {"empty-table-header"}
 
 
-def _pages(role, village):
+def _pages(role, village, record=None):
     """(name, url) of the role's main pages: home, lists, dashboard, village scores, portal,
-    periods, jobs."""
+    periods, jobs, and a record with a history of two versions."""
     scores = reverse("assessment:village_scores", args=[village.pk])
     common = [("home", reverse("home")), ("notifications", reverse("jobs:notifications"))]
     township = [
@@ -60,6 +62,7 @@ def _pages(role, village):
                 ("registers", reverse("governance:registers")),
                 ("reports", reverse("petitions:report_list")),
                 ("exports", reverse("exports:index")),
+                ("record-with-history", reverse("petitions:petition_detail", args=[record.pk])),
             ],
             "leader": [*township, ("contests", reverse("assessment:contests"))],
             "admin": [
@@ -92,7 +95,13 @@ def test_no_serious_accessibility_violations(page, live_server, login):
     """One test for the four roles: the demo township is loaded (and flushed) once."""
     from accounts.models import User
 
+    from petitions.models import Petition
+
     call_command("load_demo", verbosity=0)
+    # A second version, so that the history table has a row with its 恢复到此版本 button.
+    record = Petition.objects.filter(village__name="青石村").order_by("pk").first()
+    record.matter = f"{record.matter}(补充)"
+    record.save()
     findings = []
     for role in ("secretary", "staff", "leader", "admin"):
         user = User.objects.get(username=role)
@@ -101,12 +110,16 @@ def test_no_serious_accessibility_violations(page, live_server, login):
         login(user, password=DEMO_PASSWORD)
         for screen, viewport in SCREENS.items():
             page.set_viewport_size(viewport)
-            for name, url in _pages(role, village):
+            for name, url in _pages(role, village, record):
                 response = page.goto(f"{live_server.url}{url}")
                 page.wait_for_load_state("networkidle")
                 assert response.status == 200, f"{role} {name} {url}: {response.status}"
                 page.add_script_tag(url=f"{live_server.url}/static/{AXE}")
                 result = page.evaluate("options => axe.run(document, options)", RUN_OPTIONS)
                 where = f"{role} {screen} {name} {url}"
-                findings += [(where, v) for v in result["violations"] if v["impact"] in BLOCKING]
+                findings += [
+                    (where, v)
+                    for v in result["violations"]
+                    if v["impact"] in BLOCKING or v["id"] in ALSO_BLOCKING
+                ]
     assert not findings, "axe found:\n" + _report(findings)

@@ -144,6 +144,9 @@ def test_a_record_of_a_closed_month_opens_locked(client_for, cast, village_a, to
     assert '<fieldset class="plain" disabled>' in body
     assert '<button type="submit" class="primary">' not in body
     assert all(f.disabled for f in response.context["form"].fields.values())
+    # Nothing is saved, so there is no reason to give: no empty, disabled 修改原因.
+    assert "change_reason" not in response.context["form"].fields
+    assert 'name="change_reason"' not in body
 
     response = client.post(
         reverse("governance:patrol_update", args=[patrol.pk]),
