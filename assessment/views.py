@@ -269,6 +269,8 @@ def village_scores(request, village_id: int):
             "lines": lines,
             "trend": trend,
             "trend_months": [m for m, _total in trend],
+            # The axis labels in the reader's language (the chart's script has no catalogue).
+            "trend_labels": [_("%(m)d月") % {"m": m} for m, _total in trend],
             "trend_totals": [float(t) for _m, t in trend],
             "period": period,
             "hidden": hidden,

@@ -2,7 +2,8 @@
 document.addEventListener("DOMContentLoaded", function () {
   var el = document.getElementById("trend");
   if (!el || !window.echarts) return;
-  var months = el.dataset.months.split(",").filter(Boolean).map(function (m) { return m + "月"; });
+  // Labels as the page wrote them, in the reader's language ("10月", "Month 10"), "|" apart.
+  var months = (el.dataset.labels || "").split("|").filter(Boolean);
   var totals = el.dataset.totals.split(",").filter(Boolean).map(Number);
   var chart = echarts.init(el);
   chart.setOption({

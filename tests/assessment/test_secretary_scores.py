@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from assessment import services, visibility
 from assessment.models import Contest, Period, PeriodState, ScoreLine
+from assessment.synthetic import in_order_month
 from jobs.models import Notification
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -230,3 +231,14 @@ def test_the_outcome_stays_on_the_line_once_the_month_is_closed(
     response = client_for(cast["secretary_a"]).get(url, {"year": 2026, "month": 4})
     assert response.context["can_contest"] is False
     assert "申诉已驳回" in response.content.decode() and "无会议记录" in response.content.decode()
+
+
+def test_the_trend_axis_speaks_the_readers_language(client, cast, township, village_a):
+    """The chart's month labels come from the catalogue (it read "10月" in English)."""
+    in_order_month(village_a, 2026, 4)
+    services.score_month(township_id=township.pk, year=2026, month=4)
+    client.force_login(cast["staff"])
+    url = reverse("assessment:village_scores", args=[village_a.pk]) + "?year=2026&month=4"
+    assert 'data-labels="4月"' in client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    assert 'data-labels="Month 4"' in client.get(url).content.decode()
