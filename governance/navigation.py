@@ -1,9 +1,10 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .access import SPECIAL_READ_PERM
 
-CENTRE = _("综治中心")
-MEETINGS = _("会议与考评")
+CENTRE = pgettext_lazy("menu", "综治中心")  # short forms in English: one menu row
+MEETINGS = pgettext_lazy("menu", "会议与考评")
 READ = "kaohe.view_village"
 TOWNSHIP = "kaohe.view_dashboard"
 SPECIAL = SPECIAL_READ_PERM  # names: not for leaders, who read the counts

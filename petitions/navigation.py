@@ -1,7 +1,8 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PETITIONS = _("信访")
-DISPUTES = _("矛盾纠纷")
+DISPUTES = pgettext_lazy("menu", "矛盾纠纷")  # a short form in English: one menu row
 
 NAV = [
     (PETITIONS, _("信访事件"), "petitions:petition_list", "kaohe.view_village"),

@@ -7,7 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
 from core.labels import half_month
+from villages import rules as village_rules
 
 from . import rules
 from .models import BaobaoEntry, Dispute, DisputeReport, Petition
@@ -64,6 +68,8 @@ class PortalStatus:
     current: HalfStatus
     overdue: list[HalfStatus] = field(default_factory=list)
     reports: list[DisputeReport] = field(default_factory=list)
+    # The current half is not owed (Village.owes_report): why, to show instead of its due day.
+    not_owed: str = ""
 
     @property
     def days_left(self) -> int:
@@ -97,7 +103,32 @@ def portal_status(village, today: date) -> PortalStatus:
         for status in [HalfStatus(y, m, h, due, by_half.get((y, m, h)))]
         if status.state in ("missing", "draft", "late") and village.owes_report(y, m, h)
     ]
-    return PortalStatus(today=today, current=current, overdue=overdue, reports=reports)
+    return PortalStatus(
+        today=today,
+        current=current,
+        overdue=overdue,
+        reports=reports,
+        not_owed=not_owed_notice(village, year, month, half),
+    )
+
+
+def not_owed_notice(village, year: int, month: int, half: int) -> str:
+    """Why the village owes no report for the half (Village.owes_report), or "" when it owes one:
+    merged away or no longer assessed, or not assessed yet."""
+    if village.owes_report(year, month, half):
+        return ""
+    if not village.is_active:
+        return gettext("本村(居)不参加考核,无需报送排查报告。")
+    until = village.active_until
+    if until is not None and until < village_rules.month_last_day(year, month):
+        day = date_format(until + timedelta(days=1), "DATE_FORMAT")
+        if village.merged_into_id:
+            return gettext(
+                "本村(居)自 %(day)s 起不再参加考核(已并入%(into)s),无需报送排查报告。"
+            ) % {"day": day, "into": village.merged_into}
+        return gettext("本村(居)自 %(day)s 起不再参加考核,无需报送排查报告。") % {"day": day}
+    start = date_format(village.active_from, "DATE_FORMAT") if village.active_from else ""
+    return gettext("本村(居)自 %(day)s 起参加考核,此前各期无需报送排查报告。") % {"day": start}
 
 
 def uncovered_petitions(village_ids) -> list[Petition]:

@@ -347,7 +347,9 @@ def portal(request, year: int | None = None, month: int | None = None, half: int
         .prefetch_related("disputes")
         .first()
     )
-    editable = report is None or not report.is_submitted
+    # A half the village does not owe (merged away, or not set up yet): a notice, no form.
+    not_owed = selectors.not_owed_notice(village, year, month, half)
+    editable = not not_owed and (report is None or not report.is_submitted)
     form = formset = unsigned = None
     if editable:
         data = request.POST if request.method == "POST" else None
@@ -372,6 +374,8 @@ def portal(request, year: int | None = None, month: int | None = None, half: int
         if request.method == "POST" and request.FILES.get("seal_scan"):
             # The browser empties a file input when the page comes back with errors.
             form["seal_scan"].help_text = _("请重新选择盖章扫描件后再报送。")
+    elif request.method == "POST" and not_owed:
+        messages.error(request, not_owed)
     elif request.method == "POST":
         messages.error(request, _("该期排查报告已报送,如需更正请联系镇综治中心。"))
     status = selectors.portal_status(village, today)
@@ -387,6 +391,7 @@ def portal(request, year: int | None = None, month: int | None = None, half: int
                 year, month, half, rules.report_due_date(year, month, half), report
             ),
             "is_current": (year, month, half) == current,
+            "not_owed": not_owed,
             "report": report,
             "editable": editable,
             "form": form,

@@ -12,5 +12,6 @@ urlpatterns = [
     path("lines/action/", views.lines_action, name="lines_action"),
     path("lines/<int:pk>/", views.entry_detail, name="entry"),
     path("settle/", views.settle, name="settle"),
+    path("prior-years/", views.prior_years, name="prior_years"),
     path("export.xlsx", views.export, name="export"),
 ]

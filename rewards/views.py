@@ -29,7 +29,8 @@ from villages.models import Person, Township
 
 from . import selectors, services
 from .choices import EntryKind, EntryStatus
-from .models import LedgerEntry
+from .forms import PriorYearForm
+from .models import LedgerEntry, PriorYearStatus
 
 VIEW = "kaohe.view_dashboard"
 MANAGE = "kaohe.manage_assessment"
@@ -326,3 +327,40 @@ def export(request):
     )
     response["Content-Type"] = XLSX
     return response
+
+
+@login_required
+def prior_years(request):
+    """往年零上访情况: the township's statements of years kaohe did not keep, and the form that
+    states one (a village's year stated again replaces what was stated, kept in its history).
+    Township admins only; a year kaohe kept is refused on its field."""
+    township = township_of(request.user)
+    _require(request.user, MANAGE, township)
+    initial = {"year": timezone.localdate().year - 1}
+    form = PriorYearForm(request.POST or None, township=township, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            status = services.state_prior_year(
+                village=data["village"],
+                year=data["year"],
+                zero_petition=data["zero_petition"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("已保存:%(village)s %(year)d年度。")
+                % {"village": status.village, "year": status.year},
+            )
+            return redirect("rewards:prior_years")
+    statuses = (
+        PriorYearStatus.objects.filter(village__township=township)
+        .select_related("village", "stated_by")
+        .order_by("-year", "village__name")
+    )
+    return render(request, "rewards/prior_years.html", {"form": form, "statuses": statuses})

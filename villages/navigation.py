@@ -1,5 +1,11 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 NAV = [
-    (_("村(居)"), _("村(居)列表"), "villages:village_list", "kaohe.view_dashboard"),
+    (
+        pgettext_lazy("menu", "村(居)"),
+        _("村(居)列表"),
+        "villages:village_list",
+        "kaohe.view_dashboard",
+    ),
 ]

@@ -94,7 +94,6 @@ def _report(findings):
 def test_no_serious_accessibility_violations(page, live_server, login):
     """One test for the four roles: the demo township is loaded (and flushed) once."""
     from accounts.models import User
-
     from petitions.models import Petition
 
     call_command("load_demo", verbosity=0)

@@ -153,3 +153,53 @@ def test_after_an_error_the_page_asks_for_the_scan_again(client_for, cast, villa
     body = client_for(cast["secretary_a"]).post(PORTAL, data).content.decode()
     assert "请重新选择盖章扫描件后再报送" in body
     assert not DisputeReport.objects.exists()
+
+
+# --- a village that does not owe the half (Village.owes_report) ---------------------------------
+
+
+def test_a_merged_village_is_not_shown_its_current_half_as_due(
+    client_for, cast, village_a, village_b, april_20
+):
+    from datetime import date
+
+    village_a.active_until = date(2026, 3, 31)
+    village_a.merged_into = village_b
+    village_a.save()
+    client = client_for(cast["secretary_a"])
+    body = client.get(PORTAL).content.decode()
+    assert "本村(居)自 2026年4月1日 起不再参加考核(已并入乙村),无需报送排查报告。" in body
+    assert "还有 8 天" not in body and "下一个截止日" not in body
+    assert 'name="signed_by"' not in body and "本期报告" not in body
+
+    response = client.post(PORTAL, post_data())
+    assert response.status_code == 200
+    assert not DisputeReport.objects.filter(village=village_a).exists()
+
+
+def test_a_village_not_active_yet_is_told_when_it_starts(client_for, cast, village_a, april_20):
+    from datetime import date
+
+    village_a.active_from = date(2026, 5, 1)
+    village_a.save()
+    body = client_for(cast["secretary_a"]).get(PORTAL).content.decode()
+    assert "本村(居)自 2026年5月1日 起参加考核,此前各期无需报送排查报告。" in body
+    assert "还有 8 天" not in body and 'name="signed_by"' not in body
+    # and an earlier half, asked for by its address, has no form either
+    body = (
+        client_for(cast["secretary_a"])
+        .get(reverse("petitions:portal_half", args=[2026, 4, 1]))
+        .content.decode()
+    )
+    assert "此前各期无需报送排查报告" in body and 'name="signed_by"' not in body
+
+
+def test_a_village_active_from_mid_half_owes_the_next_half_only(
+    client_for, cast, village_a, april_20
+):
+    from datetime import date
+
+    village_a.active_from = date(2026, 4, 18)  # after the 15th: the second half is not owed
+    village_a.save()
+    body = client_for(cast["secretary_a"]).get(PORTAL).content.decode()
+    assert "本村(居)自 2026年4月18日 起参加考核" in body

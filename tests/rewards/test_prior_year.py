@@ -116,3 +116,55 @@ def test_the_admin_page_states_and_refuses_a_kept_year(
     page = client.post(url, {**data, "year": 2025})
     assert page.status_code == 302
     assert PriorYearStatus.objects.get().stated_by == admin_user
+
+
+# --- the rewards screens' own page (no Django admin needed) ---------------------------------------
+
+
+def test_the_prior_years_page_lists_and_states_for_an_admin(
+    client_for, cast, village_a, year_2026_only
+):
+    client = client_for(cast["admin"])
+    url = reverse("rewards:prior_years")
+    body = client.get(url).content.decode()
+    assert "往年零上访情况" in body and 'id="prior-year-form"' in body
+    data = {"village": village_a.pk, "year": 2025, "zero_petition": "True", "reason": "纸质台账"}
+    response = client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == url
+    status = PriorYearStatus.objects.get()
+    assert status.zero_petition and status.stated_by == cast["admin"]
+    assert status.history.get().history_change_reason == "纸质台账"
+    body = client.get(url).content.decode()
+    assert "纸质台账" in body and "甲村" in body
+
+
+def test_the_prior_years_page_refuses_a_kept_year_and_a_missing_reason_on_their_fields(
+    client_for, cast, village_a, year_2026_only
+):
+    client = client_for(cast["admin"])
+    url = reverse("rewards:prior_years")
+    response = client.post(
+        url, {"village": village_a.pk, "year": 2026, "zero_petition": "True", "reason": "x"}
+    )
+    assert response.status_code == 200
+    assert "已在系统中考核" in " ".join(response.context["form"].errors["year"])
+    response = client.post(url, {"village": village_a.pk, "year": 2025, "reason": " "})
+    errors = response.context["form"].errors
+    assert "reason" in errors and "zero_petition" in errors  # 是/否 has no default
+    assert not PriorYearStatus.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["staff", "leader", "secretary_a"])
+def test_only_township_admins_reach_the_prior_years_page(client_for, cast, role):
+    assert client_for(cast[role]).get(reverse("rewards:prior_years")).status_code == 403
+
+
+def test_the_rewards_menu_links_the_prior_years_page_for_admins_only(client_for, cast):
+    url = reverse("rewards:prior_years")
+    assert (
+        f'href="{url}"' in client_for(cast["admin"]).get(reverse("rewards:index")).content.decode()
+    )
+    assert (
+        f'href="{url}"'
+        not in client_for(cast["staff"]).get(reverse("rewards:index")).content.decode()
+    )
