@@ -12,9 +12,10 @@ from rest_framework.response import Response
 
 from accounts.access import visible_villages
 from assessment.periods import PeriodClosedError
+from core import periods
 from core.records import record_delete, record_save
 from core.uploads import serve_protected
-from petitions import rules, services, unsigned
+from petitions import deadlines, rules, services, unsigned
 from petitions.choices import DisputeStatus, ReviewOffice, ReviewResult
 from petitions.models import (
     BaobaoEntry,
@@ -386,7 +387,9 @@ class DisputeReportSerializer(VillageRecordSerializer):
                 {"half": [_("不能更改已有报告的村(居)、年、月或半月。")]}
             )
         wanted = tuple(attrs.get(k, getattr(current, k, None)) for k in keys[1:])
-        if None not in wanted and wanted > rules.half_of(timezone.localdate()):
+        today = timezone.localdate()
+        days = deadlines.report_days(village.township_id, today.year)
+        if None not in wanted and wanted > periods.half_of(today, days):
             raise serializers.ValidationError({"half": [_("还未到该期排查报告的报送时间。")]})
         if (
             current is None

@@ -6,11 +6,15 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.periods import ReportDays
+
+from .costs import DISPUTE_REPORTS
 from .models import EntryCategory, RubricAssignment, RubricEntry, RubricSection, RubricVersion
-from .scoring.rubric_defaults import rubric_from_dict, rubric_to_dict
+from .scoring.rubric_defaults import DEFAULT_RUBRIC, rubric_from_dict, rubric_to_dict
 from .scoring.types import Rubric
 
 DEFAULT_CODE = "xx-2024-table"
@@ -139,6 +143,38 @@ def version_for_year(township_id: int, year: int) -> RubricVersion:
     if assignment is not None:
         return assignment.version
     return RubricVersion.objects.get(code=DEFAULT_CODE)
+
+
+def report_days(township_id: int, year: int) -> ReportDays:
+    """The year's screening-report deadlines (评分表 一.4): the due days and grace days of the
+    `dispute_reports` item of the version assigned to the year (`version_for_year`), the very
+    params scoring reads (scoring.rules.report_due_date). The portal, DisputeReport.due_date
+    (through petitions.deadlines), the dashboard and the reminders all ask here."""
+    return report_days_of([(township_id, year)])[(township_id, year)]
+
+
+def report_days_of(keys) -> dict[tuple[int, int], ReportDays]:
+    """`report_days` for many (township id, year) pairs in two queries. A version without a
+    `dispute_reports` item scores no report; its halves still fall on the shipped default's."""
+    keys = set(keys)
+    assignments = RubricAssignment.objects.filter(
+        township_id__in={t for t, _y in keys}, year__in={y for _t, y in keys}
+    ).values_list("township_id", "year", "version_id")
+    assigned = {(township, year): version for township, year, version in assignments}
+    params_of, default = {}, None
+    for version, code, params in RubricEntry.objects.filter(
+        Q(version_id__in=set(assigned.values())) | Q(version__code=DEFAULT_CODE),
+        category=EntryCategory.ITEM,
+        kind=DISPUTE_REPORTS,
+    ).values_list("version_id", "version__code", "params"):
+        params_of[version] = params
+        if code == DEFAULT_CODE:
+            default = version
+    shipped = next(i.params for i in DEFAULT_RUBRIC.items if i.kind == DISPUTE_REPORTS)
+    return {
+        key: ReportDays.from_params(params_of.get(assigned.get(key, default)) or shipped)
+        for key in keys
+    }
 
 
 @transaction.atomic

@@ -28,8 +28,9 @@ from assessment.scoring.engine import rank
 from cases.choices import AlertTier
 from cases.models import AssignedCase
 from cases.tiers import TIER_BADGE, bounds_for, tier_for_dates
+from core import periods
 from jobs.models import Job, JobState
-from petitions import rules as petition_rules
+from petitions import deadlines
 from petitions.choices import DisputeStatus, Level
 from petitions.models import Dispute, DisputeReport, Petition
 from petitions.selectors import HalfStatus, PortalStatus, portal_status
@@ -515,11 +516,11 @@ def _tier(value) -> dict:
     return {"value": value, "label": value.label, "badge": TIER_BADGE[value]}
 
 
-def _half_board(key, villages: dict[int, Village], reports: dict, today: date) -> HalfBoard:
+def _half_board(key, villages: dict[int, Village], reports: dict, today: date, days) -> HalfBoard:
     year, month, half = key
     # Only the villages that owe this half's report (set up before it began, not merged away).
     villages = {pk: v for pk, v in villages.items() if v.owes_report(year, month, half)}
-    due = petition_rules.report_due_date(year, month, half)
+    due = periods.report_due_date(year, month, half, days(year))
     board = HalfBoard(year, month, half, due, today, total=len(villages))
     for pk, village in villages.items():
         state = HalfStatus(year, month, half, due, reports.get((pk, *key))).state
@@ -533,12 +534,14 @@ def _half_board(key, villages: dict[int, Village], reports: dict, today: date) -
 
 
 def deadline_board(township_id: int, today: date, villages=None) -> DeadlineBoard:
-    """Reports due on the 14th and the 28th: the half being worked on and which villages have
-    not submitted yet, and the last half whose due day has passed (missing, late, incomplete).
-    Assigned cases still open by alert tier (cases.tiers). Three queries plus the calendar's."""
+    """Reports due on the rubric's due days (assessment.rubrics.report_days): the half being
+    worked on and which villages have not submitted yet, and the last half whose due day has
+    passed (missing, late, incomplete). Assigned cases still open by alert tier (cases.tiers).
+    Three queries plus the calendar's and the rubric's."""
     villages = _villages(township_id) if villages is None else villages
-    current = petition_rules.half_of(today)
-    passed = petition_rules.halves_due(today - timedelta(days=45), today - timedelta(days=1))
+    days = deadlines.days_for(township_id)  # the rubric's due days (assessment.rubrics)
+    current = periods.half_of(today, days(today.year))
+    passed = periods.halves_due(today - timedelta(days=45), today - timedelta(days=1), days)
     previous = passed[-1][:3] if passed else None
     keys = [k for k in (current, previous) if k]
     wanted = Q()
@@ -548,6 +551,8 @@ def deadline_board(township_id: int, today: date, villages=None) -> DeadlineBoar
         (r.village_id, r.year, r.month, r.half): r
         for r in DisputeReport.objects.filter(village__township_id=township_id).filter(wanted)
     }
+    for report in reports.values():
+        report.use_report_days(days(report.year))
     bounds = bounds_for(today)
     open_cases = (
         AssignedCase.objects.filter(
@@ -570,8 +575,8 @@ def deadline_board(township_id: int, today: date, villages=None) -> DeadlineBoar
             cases[tier].append(CaseRow(case, _tier(tier)))
     return DeadlineBoard(
         today=today,
-        current=_half_board(current, villages, reports, today),
-        previous=_half_board(previous, villages, reports, today) if previous else None,
+        current=_half_board(current, villages, reports, today, days),
+        previous=_half_board(previous, villages, reports, today, days) if previous else None,
         cases=cases,
     )
 

@@ -1,26 +1,29 @@
 """Who is reminded of what, on which day: plain functions over dates (issue: background work).
 
-- Each village secretary, three days and one day before a report's due day (the 14th and the
-  28th), while the village's report for that half is not in.
+- Each village secretary, three days and one day before a report's due day (the rubric's, 14th
+  and 28th in the shipped readings), while the village's report for that half is not in.
 - Township staff and admins, for assigned cases entering "due soon" (预警), "overdue" (超时) and
   "seriously overdue" (严重超时): once per case and tier.
 - Township admins, from the 1st of a month, while last month is not closed: once per month.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
+from core.periods import ReportDays, halves_due
+
 REPORT_REMINDER_DAYS = (3, 1)
-REPORT_DUE_DAYS = {1: 14, 2: 28}
 
 
-def report_halves_to_remind(today: date) -> list[tuple[int, int, int, date, int]]:
-    """(year, month, half, due date, days before) of the halves whose reminder falls today."""
+def report_halves_to_remind(
+    today: date, days_for: Callable[[int], ReportDays]
+) -> list[tuple[int, int, int, date, int]]:
+    """(year, month, half, due date, days before) of the halves whose reminder falls today;
+    `days_for(year)` gives the year's due days (the rubric's: assessment.rubrics.report_days)."""
     found = []
     for days in REPORT_REMINDER_DAYS:
         due = today + timedelta(days=days)
-        for half, day in REPORT_DUE_DAYS.items():
-            if due.day == day:
-                found.append((due.year, due.month, half, due, days))
+        found += [(y, m, h, d, days) for y, m, h, d in halves_due(due, due, days_for)]
     return found
 
 

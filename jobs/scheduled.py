@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from assessment.models import Period, PeriodState
+from petitions import deadlines
 from villages.models import Township
 
 from . import reminders
@@ -17,37 +18,56 @@ from .services import notify
 
 
 def send_report_reminders(today: date) -> int:
+    sent = 0
+    for township in Township.objects.all():
+        # Each township's year has its own rubric, hence its own due days.
+        days_for = deadlines.days_for(township.id)
+        for year, month, half, due, days in reminders.report_halves_to_remind(today, days_for):
+            sent += _remind_half(township, (year, month, half), due, days)
+    return sent
+
+
+def _remind_half(township, half_key, due: date, days: int) -> int:
     from petitions.models import DisputeReport
 
+    year, month, half = half_key
+    done = set(
+        DisputeReport.objects.filter(
+            village__township=township,
+            year=year,
+            month=month,
+            half=half,
+            submitted_at__isnull=False,
+        ).values_list("village_id", flat=True)
+    )
+    secretaries = (
+        User.objects.filter(
+            role=Role.SECRETARY,
+            is_active=True,
+            village__is_active=True,
+            village__township=township,
+        )
+        .exclude(village_id__in=done)
+        .select_related("village")
+    )
     sent = 0
-    for year, month, half, due, days in reminders.report_halves_to_remind(today):
-        done = set(
-            DisputeReport.objects.filter(
-                year=year, month=month, half=half, submitted_at__isnull=False
-            ).values_list("village_id", flat=True)
+    for user in secretaries:
+        if not user.village.owes_report(year, month, half):
+            continue  # not set up yet, or merged away (villages.rules.owes_report)
+        sent += notify(
+            users=[user],
+            title=_("排查报告将于 %(due)s 到期") % {"due": due.isoformat()},
+            body=_("%(y)d年%(m)d月%(h)s排查报告未报送,请于 %(due)s 前报送(还剩 %(d)d 天)。")
+            % {
+                "y": year,
+                "m": month,
+                "h": _("上半月") if half == 1 else _("下半月"),
+                "due": due.isoformat(),
+                "d": days,
+            },
+            url=reverse("petitions:portal"),
+            dedupe_key=f"report:{user.village_id}:{year}-{month}-{half}:{days}",
         )
-        secretaries = (
-            User.objects.filter(role=Role.SECRETARY, is_active=True, village__is_active=True)
-            .exclude(village_id__in=done)
-            .select_related("village")
-        )
-        for user in secretaries:
-            if not user.village.owes_report(year, month, half):
-                continue  # not set up yet, or merged away (villages.rules.owes_report)
-            sent += notify(
-                users=[user],
-                title=_("排查报告将于 %(due)s 到期") % {"due": due.isoformat()},
-                body=_("%(y)d年%(m)d月%(h)s排查报告未报送,请于 %(due)s 前报送(还剩 %(d)d 天)。")
-                % {
-                    "y": year,
-                    "m": month,
-                    "h": _("上半月") if half == 1 else _("下半月"),
-                    "due": due.isoformat(),
-                    "d": days,
-                },
-                url=reverse("petitions:portal"),
-                dedupe_key=f"report:{user.village_id}:{year}-{month}-{half}:{days}",
-            )
     return sent
 
 

@@ -60,10 +60,11 @@ class DisputeStatus(models.TextChoices):
 
 
 class ReportHalf(models.IntegerChoices):
-    """Twice-monthly screening: the first half is due by the 14th, the second by the 28th."""
+    """Twice-monthly screening: each half has its report, due on the day the rubric sets."""
 
-    FIRST = 1, _("上半月(14日前报送)")
-    SECOND = 2, _("下半月(28日前报送)")
+    # The due days are the year's rubric's (core.periods.ReportDays), not part of the name.
+    FIRST = 1, _("上半月")
+    SECOND = 2, _("下半月")
 
 
 class ReviewResult(models.TextChoices):

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import visible_villages
+from core import periods
 from core.forms import DateInput, RecordForm, YesNoField
 from core.records import record_delete, record_save
 from core.uploads import validate_upload
 from villages.models import Person
 
-from . import rules
+from . import deadlines, rules
 from .choices import DisputeCategory, DisputeStatus, ReviewOffice, ReviewResult
 from .models import (
     BaobaoEntry,
@@ -286,8 +287,14 @@ class DisputeReportForm(RecordForm):
             .order_by("village__name", "-found_date")
         )
         self.fields["disputes"].help_text = _("只能勾选本村(居)的纠纷;不勾选即为零报告。")
-        if self.instance.pk is None:
-            year, month, half = rules.half_of(timezone.localdate())
+        township_id = getattr(user, "township_id", None) or next(
+            (v.township_id for v in villages), None
+        )
+        if self.instance.pk is None and township_id is not None:
+            today = timezone.localdate()
+            year, month, half = periods.half_of(
+                today, deadlines.report_days(township_id, today.year)
+            )
             self.initial.setdefault("year", year)
             self.initial.setdefault("month", month)
             self.initial.setdefault("half", half)

@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import periods
 from core.dates import date_errors
 from core.labels import half_month
 from core.models import Versioned
 from core.uploads import UploadTo, validate_upload
 
-from . import rules
+from . import deadlines, rules
 from .choices import (
     CandidateState,
     Channel,
@@ -408,13 +409,52 @@ class Dispute(Versioned, models.Model):
             raise ValidationError(errors)
 
 
+class _ReportDaysBatch:
+    """The reports fetched together: the first `due_date` asked reads the deadlines of every
+    township and year among them at once (a list page shows due_date, is_late, is_complete)."""
+
+    def __init__(self, reports):
+        self.reports = reports
+
+    def prime(self) -> None:
+        reports = [r for r in self.reports if r.year and r.village_id]
+        township_of = {
+            r.village_id: r.village.township_id
+            for r in reports
+            if DisputeReport.village.is_cached(r)
+        }
+        unknown = {r.village_id for r in reports} - township_of.keys()
+        if unknown:
+            villages = DisputeReport._meta.get_field("village").related_model.objects
+            township_of.update(villages.filter(pk__in=unknown).values_list("pk", "township_id"))
+        read = deadlines.report_days_of({(township_of[r.village_id], r.year) for r in reports})
+        for report in reports:
+            report.use_report_days(read[(township_of[report.village_id], report.year)])
+
+
+class _ReportIterable(models.query.ModelIterable):
+    def __iter__(self):
+        reports = list(super().__iter__())
+        batch = _ReportDaysBatch(reports)
+        for report in reports:
+            report._report_batch = batch
+        yield from reports
+
+
+class DisputeReportQuerySet(models.QuerySet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._iterable_class = _ReportIterable
+
+
 class DisputeReport(Versioned, models.Model):
     """矛盾纠纷排查报告, twice a month (评分表 一.4): due by the end of the 14th and the 28th,
     signed by the responsible person and sealed by the village. A late one is kept but counts as
     missing (RUBRIC.md "Deadlines"); an unsubmitted draft has no `submitted_at`. A report that
     lists no dispute is a zero report (零报告) and is complete.
 
-    The due date is computed from the half (`rules.due_day`), never typed; the report counts in
+    The due date is computed from the half and the due days of the year's rubric
+    (`petitions.deadlines`, `core.periods.report_due_date`), never typed; the report counts in
     its own month (`record_dates` is the due date).
     """
 
@@ -444,6 +484,8 @@ class DisputeReport(Versioned, models.Model):
     )
     history = HistoricalRecords()
 
+    objects = DisputeReportQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("矛盾纠纷排查报告")
         verbose_name_plural = _("矛盾纠纷排查报告")
@@ -465,9 +507,22 @@ class DisputeReport(Versioned, models.Model):
 
     @property
     def due_date(self) -> date | None:
-        if not (self.year and self.month and self.half):
+        if not (self.year and self.month and self.half and self.village_id):
             return None
-        return rules.report_due_date(self.year, self.month, self.half)
+        # Read once per village and year (a list shows due_date, is_late and is_complete).
+        key = (self.village_id, self.year)
+        batch = getattr(self, "_report_batch", None)
+        if getattr(self, "_report_days", (None,))[0] != key and batch is not None:
+            self._report_batch = None
+            batch.prime()
+        if getattr(self, "_report_days", (None,))[0] != key:
+            days = deadlines.report_days(self.village.township_id, self.year)
+            self._report_days = (key, days)
+        return periods.report_due_date(self.year, self.month, self.half, self._report_days[1])
+
+    def use_report_days(self, days: periods.ReportDays) -> None:
+        """Take the year's deadlines from a caller that read them once for many reports."""
+        self._report_days = ((self.village_id, self.year), days)
 
     @property
     def is_submitted(self) -> bool:

@@ -1,7 +1,7 @@
 """Business rules of petitions and disputes as plain functions (no database, no request).
 
 Models' clean(), forms, services and the scoring collectors call these, so each rule is written
-once: report due dates (RUBRIC.md "Deadlines"), Chinese ID numbers and their masking, the
+once: a report's lateness (RUBRIC.md "Deadlines"), Chinese ID numbers and their masking, the
 reception duty of 评分表 一.2, the unreported-dispute match, dossier acceptance.
 """
 
@@ -16,20 +16,8 @@ from django.utils import timezone
 
 # --- Twice-monthly screening reports (评分表 一.4) ------------------------------------------
 
-DUE_DAYS = {1: 14, 2: 28}
-
-
-def due_day(half: int) -> int:
-    """The day of the month a half's report is due by (end of day): 14 for the first, 28."""
-    try:
-        return DUE_DAYS[int(half)]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ValueError(f"half must be 1 or 2, not {half!r}") from exc
-
-
-def report_due_date(year: int, month: int, half: int, grace_days: int = 0) -> date:
-    """The last day a report counts as on time (the 14th or 28th, plus any grace days)."""
-    return date(year, month, due_day(half)) + timedelta(days=grace_days)
+# The due dates themselves are rubric data: core.periods computes them from the year's
+# ReportDays (petitions.deadlines); the rules here take the due date as given.
 
 
 def local_date(moment: datetime | date) -> date:
@@ -46,35 +34,6 @@ def is_late(submitted_at: datetime | date | None, due: date) -> bool:
     if submitted_at is None:
         return False
     return local_date(submitted_at) > due
-
-
-def half_of(day: date) -> tuple[int, int, int]:
-    """The (year, month, half) whose report the village is working towards on `day`.
-
-    Days 1-14 belong to the first half, 15-28 to the second; the 29th to the 31st already count
-    towards the next month's first half (the second half's report was due on the 28th).
-    """
-    if day.day <= 14:
-        return day.year, day.month, 1
-    if day.day <= 28:
-        return day.year, day.month, 2
-    nxt = date(day.year, day.month, 1) + timedelta(days=32)
-    return nxt.year, nxt.month, 1
-
-
-def halves_due(start: date, end: date) -> list[tuple[int, int, int, date]]:
-    """Every (year, month, half, due date) whose due date lies in [start, end], in order."""
-    found = []
-    year, month = start.year, start.month
-    while date(year, month, 1) <= end:
-        for half in (1, 2):
-            due = report_due_date(year, month, half)
-            if start <= due <= end:
-                found.append((year, month, half, due))
-        month += 1
-        if month == 13:
-            year, month = year + 1, 1
-    return found
 
 
 def month_end(day: date) -> date:

@@ -10,10 +10,11 @@ from datetime import date, timedelta
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from core import periods
 from core.labels import half_month
 from villages import rules as village_rules
 
-from . import rules
+from . import deadlines, rules
 from .models import BaobaoEntry, Dispute, DisputeReport, Petition
 
 
@@ -81,22 +82,25 @@ def portal_status(village, today: date) -> PortalStatus:
     halves of this year whose due day has passed with no report or a late one (or only a
     draft), and the year's reports. Only halves the village owed count as overdue: none from
     before it was set up or after it was merged away (Village.owes_report)."""
-    year, month, half = rules.half_of(today)
+    days_for = deadlines.days_for(village.township_id)
+    year, month, half = periods.half_of(today, days_for(today.year))
     years = {today.year, year}
     reports = list(
         DisputeReport.objects.filter(village=village, year__in=years)
         .prefetch_related("disputes")
         .order_by("-year", "-month", "-half")
     )
+    for report in reports:
+        report.use_report_days(days_for(report.year))
     by_half = {(r.year, r.month, r.half): r for r in reports}
     current = HalfStatus(
         year,
         month,
         half,
-        rules.report_due_date(year, month, half),
+        periods.report_due_date(year, month, half, days_for(year)),
         by_half.get((year, month, half)),
     )
-    past = rules.halves_due(date(today.year, 1, 1), today - timedelta(days=1))
+    past = periods.halves_due(date(today.year, 1, 1), today - timedelta(days=1), days_for)
     overdue = [
         status
         for y, m, h, due in past

@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessment import costs
+from core import periods
 
-from . import rules
+from . import deadlines, rules
 
 GAP_LABELS = {
     rules.SIGNATURE: gettext_lazy("负责人签字"),
@@ -19,7 +20,9 @@ def warning(village, year: int, month: int, half: int, *, signed_by: str, has_se
     """{"gaps", "cost", "text"} for a report on time that lacks its signature or seal, else
     None (complete, or late: a late report already counts as missing)."""
     gaps = rules.report_gaps(signed_by, has_seal)
-    due = rules.report_due_date(year, month, half)
+    due = periods.report_due_date(
+        year, month, half, deadlines.report_days(village.township_id, year)
+    )
     if not rules.needs_unsigned_confirmation(gaps, due, today):
         return None
     missing = "、".join(str(GAP_LABELS[g]) for g in gaps)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user, require, scope, visible_villages
 from assessment import visibility
+from core import periods
 from core.uploads import serve_protected
 from core.views import (
     RecordCreate,
@@ -33,8 +34,8 @@ from core.views import (
     RecordUpdate,
 )
 
+from . import deadlines, selectors, services, unsigned
 from . import forms as pforms
-from . import rules, selectors, services, unsigned
 from .choices import CandidateState
 from .models import (
     BaobaoEntry,
@@ -337,7 +338,8 @@ def portal(request, year: int | None = None, month: int | None = None, half: int
     village = user.village
     require(user, "kaohe.submit_report", village)
     today = timezone.localdate()
-    current = rules.half_of(today)
+    days_for = deadlines.days_for(village.township_id)
+    current = periods.half_of(today, days_for(today.year))
     if year is None:
         year, month, half = current
     elif half not in (1, 2) or not 1 <= month <= 12 or (year, month, half) > current:
@@ -388,7 +390,11 @@ def portal(request, year: int | None = None, month: int | None = None, half: int
             "contests": visibility.contests_shown(user, village),
             "status": status,
             "target": selectors.HalfStatus(
-                year, month, half, rules.report_due_date(year, month, half), report
+                year,
+                month,
+                half,
+                periods.report_due_date(year, month, half, days_for(year)),
+                report,
             ),
             "is_current": (year, month, half) == current,
             "not_owed": not_owed,

@@ -53,6 +53,7 @@ from assessment.scoring.types import (
     VetoSpec,
     VillageFacts,
 )
+from core import periods
 from villages import rules as village_rules
 
 # --- Calendar helpers -------------------------------------------------------------------------
@@ -101,9 +102,9 @@ def patrol_window(start: date, end: date) -> tuple[date, date]:
 
 
 def report_due_date(year: int, month: int, half: int, params: Mapping[str, Any]) -> date:
-    """Last day a screening report counts as on time: the 14th or 28th plus the grace days."""
-    day = min(params["due_days"][half - 1], calendar.monthrange(year, month)[1])
-    return date(year, month, day) + timedelta(days=params.get("grace_days", 0))
+    """Last day a screening report counts as on time under a `dispute_reports` item's params
+    (its due day plus the grace days): the same date the portal and the reminders use."""
+    return periods.report_due_date(year, month, half, periods.ReportDays.from_params(params))
 
 
 # --- Small shared helpers ---------------------------------------------------------------------
@@ -244,11 +245,11 @@ def case_rejected(item: ItemSpec, facts: VillageFacts) -> list[Line]:
 def _report_halves(item: ItemSpec, facts: VillageFacts) -> list[tuple[int, int, int, date]]:
     """The halves whose report is due; none whose half began before the village was set up
     (villages.rules.owes_report: the 1st or the 15th before facts.active_from)."""
-    halves = range(1, len(item.params["due_days"]) + 1)
+    days = periods.ReportDays.from_params(item.params)
     return [
-        (year, month, half, report_due_date(year, month, half, item.params))
+        (year, month, half, periods.report_due_date(year, month, half, days))
         for year, month in months_in(facts.period_start, facts.period_end)
-        for half in halves
+        for half in days.halves
         if village_rules.owes_report(facts.active_from, None, year, month, half)
     ]
 

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from petitions import rules
+from core import periods
+from petitions import deadlines
 from petitions.models import Dispute, DisputeReport
 from tests.petitions.factories import PNG, DisputeFactory, DisputeReportFactory
 
@@ -27,7 +28,8 @@ def history(village_a):
     """Every past half of this year reported on time except the last but one (missing) and
     the last (late); one open dispute in the ledger."""
     today = timezone.localdate()
-    past = rules.halves_due(today.replace(month=1, day=1), today - timedelta(days=1))
+    days_for = deadlines.days_for(village_a.township_id)
+    past = periods.halves_due(today.replace(month=1, day=1), today - timedelta(days=1), days_for)
     for index, (year, month, half, due) in enumerate(past):
         if index == len(past) - 2:
             continue
@@ -49,8 +51,10 @@ def test_secretary_submits_on_a_phone(
     page.set_viewport_size(PHONE)
     login(secretary_a)
     assert page.url == f"{live_server.url}/petitions/portal/"
-    year, month, half = rules.half_of(timezone.localdate())
-    due = rules.report_due_date(year, month, half)
+    today = timezone.localdate()
+    days = deadlines.report_days(village_a.township_id, today.year)
+    year, month, half = periods.half_of(today, days)
+    due = periods.report_due_date(year, month, half, days)
     due_card = page.locator(".due-card").inner_text()
     assert f"{due.year}年{due.month}月{due.day}日" in due_card
     overdue = page.locator(".overdue-card")

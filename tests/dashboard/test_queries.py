@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from assessment.models import Contest, ScoreLine, ScoreSheet
 from cases.models import AssignedCase
-from petitions import rules
+from core import periods
+from petitions import deadlines
 from petitions.models import Dispute, DisputeReport, Petition
 from tests.dashboard.factories import sheet_row
 from tests.factories import VillageFactory
@@ -73,7 +74,8 @@ def populate(area, first: int, count: int, filed_by) -> list:
     Dispute.objects.bulk_create(
         [Dispute(village=v, found_date=day, parties="甲、乙", matter="m") for v in villages]
     )
-    year, month, half = rules.half_of(TODAY)
+    days = deadlines.report_days(area.township_id, TODAY.year)
+    year, month, half = periods.half_of(TODAY, days)
     submitted = datetime.combine(TODAY - timedelta(days=1), time(10), tzinfo=SHANGHAI)
     DisputeReport.objects.bulk_create(
         [

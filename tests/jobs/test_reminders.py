@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from core.periods import ReportDays
 from jobs import reminders
 from jobs.models import Notification
 from jobs.tasks import case_alerts, close_reminders, report_reminders
@@ -26,7 +27,8 @@ SH = ZoneInfo("Asia/Shanghai")
     ],
 )
 def test_report_reminders_fall_three_days_and_one_day_before(today, expected):
-    assert reminders.report_halves_to_remind(today) == expected
+    table_days = ReportDays((14, 28))  # the shipped readings' (评分表 一.4)
+    assert reminders.report_halves_to_remind(today, lambda _year: table_days) == expected
 
 
 def _run_on(day: date, task):

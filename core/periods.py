@@ -1,0 +1,88 @@
+"""Calendar periods as plain data: half-months and their report deadlines (issue 15).
+
+Django-free, so that the scoring core (assessment/scoring), the record apps and the jobs all
+compute a date the same way from the same figures.
+
+The twice-monthly screening report (评分表 一.4, RUBRIC.md "Deadlines") is due by the end of a
+day of the month, one per half (14 and 28 in both shipped readings), plus grace days. Those
+figures are rubric data an admin can edit: the `dispute_reports` item's params `due_days` and
+`grace_days` of the year's rubric version. `ReportDays` carries them; the one place that reads
+them from the database is `assessment.rubrics.report_days`, and nothing here holds a default.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ReportDays:
+    """The report deadlines of a year: the day each half's report is due by, and grace days."""
+
+    due_days: tuple[int, ...]
+    grace_days: int = 0
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> ReportDays:
+        """From a `dispute_reports` item's params, as scoring reads them."""
+        return cls(tuple(int(day) for day in params["due_days"]), int(params.get("grace_days", 0)))
+
+    @property
+    def halves(self) -> range:
+        return range(1, len(self.due_days) + 1)
+
+    def due_day(self, half: int) -> int:
+        """The day of the month a half's report is due by (end of day), before grace days."""
+        try:
+            half = int(half)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"half must be 1 or 2, not {half!r}") from exc
+        if half not in self.halves:
+            raise ValueError(f"half must be 1 or 2, not {half!r}")
+        return self.due_days[half - 1]
+
+
+def report_due_date(year: int, month: int, half: int, days: ReportDays) -> date:
+    """The last day a half's report counts as on time: its due day (the month's last day when
+    the month is shorter), plus the grace days."""
+    day = min(days.due_day(half), calendar.monthrange(year, month)[1])
+    return date(year, month, day) + timedelta(days=days.grace_days)
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def half_of(day: date, days: ReportDays) -> tuple[int, int, int]:
+    """The (year, month, half) whose report the village is working towards on `day`: the first
+    half of the month whose report still counts as on time, else next month's first half.
+
+    With 14 and 28: days 1-14 belong to the first half, 15-28 to the second; the 29th to the
+    31st already count towards the next month's first half.
+    """
+    for half in days.halves:
+        if day <= report_due_date(day.year, day.month, half, days):
+            return day.year, day.month, half
+    return (*next_month(day.year, day.month), 1)
+
+
+def halves_due(
+    start: date, end: date, days_for: Callable[[int], ReportDays]
+) -> list[tuple[int, int, int, date]]:
+    """Every (year, month, half, due date) whose due date lies in [start, end], in order;
+    `days_for(year)` gives each year's deadlines."""
+    found = []
+    # From the month before: grace days can carry its second half's due date into `start`'s.
+    year, month = (start.year - 1, 12) if start.month == 1 else (start.year, start.month - 1)
+    while date(year, month, 1) <= end:
+        days = days_for(year)
+        for half in days.halves:
+            due = report_due_date(year, month, half, days)
+            if start <= due <= end:
+                found.append((year, month, half, due))
+        year, month = next_month(year, month)
+    return found

@@ -1,0 +1,47 @@
+"""The screening-report deadlines of a township's year, as the petitions app reads them.
+
+They are rubric data (RUBRIC.md "Deadlines"; `assessment.rubrics.report_days`), and assessment
+sits a layer above petitions and imports it. So petitions does not import assessment: assessment
+registers its reader here from `AssessmentConfig.ready`, and the models, the portal and the
+forms call `report_days`. The date arithmetic itself is `core.periods`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import ImproperlyConfigured
+
+from core.periods import ReportDays
+
+Key = tuple[int, int]  # (township id, year)
+_reader: Callable[[Iterable[Key]], dict[Key, ReportDays]] | None = None
+
+
+def register(reader: Callable[[Iterable[Key]], dict[Key, ReportDays]]) -> None:
+    """Set where the deadlines are read from (assessment's AppConfig.ready)."""
+    global _reader
+    _reader = reader
+
+
+def report_days_of(keys: Iterable[Key]) -> dict[Key, ReportDays]:
+    """The deadlines of many (township id, year) pairs, read at once."""
+    if _reader is None:
+        raise ImproperlyConfigured("No reader of report due days: is assessment installed?")
+    return _reader(keys)
+
+
+def report_days(township_id: int, year: int) -> ReportDays:
+    return report_days_of([(township_id, year)])[(township_id, year)]
+
+
+def days_for(township_id: int) -> Callable[[int], ReportDays]:
+    """`year -> ReportDays` for one township, each year read once (core.periods.halves_due)."""
+    read: dict[int, ReportDays] = {}
+
+    def of(year: int) -> ReportDays:
+        if year not in read:
+            read[year] = report_days(township_id, year)
+        return read[year]
+
+    return of
