@@ -3,18 +3,22 @@
 Prints seconds, never asserts them: the figures go in the README's performance section.
 """
 
+import io
 import time
 from contextlib import contextmanager
 from datetime import date
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import connection, transaction
 
 from assessment import rubrics, services
+from assessment.models import ScoreLine, ScoreSheet
 from assessment.scoring import engine
 from assessment.scoring.facts import collect, window_for
 from assessment.sheets import store_sheets
+from core.records import record_save
+from governance.models import Patrol
 from villages.models import Township
 
 # The rows the collectors read, as one plain SQL pass per table (the floor of any collect).
@@ -64,6 +68,28 @@ def timed(results: dict, key: str):
     start = time.perf_counter()
     yield
     results[key] = results.get(key, 0.0) + time.perf_counter() - start
+
+
+def _clear_sheets(township_id: int, year: int) -> None:
+    """No stored sheet for the year, and no dead rows left behind (autovacuum is off here)."""
+    old = ScoreSheet.objects.filter(village__township_id=township_id, year=year)
+    ScoreLine.objects.filter(sheet__in=old)._raw_delete(ScoreLine.objects.db)
+    old._raw_delete(ScoreSheet.objects.db)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (ScoreSheet, ScoreLine):
+                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+
+
+def _one_edit(village, day: date) -> None:
+    """A patrol saved through the one write path: with eager tasks (no REDIS_URL) the stale
+    village-month is rebuilt before record_save's transaction hands back."""
+    with transaction.atomic():
+        record_save(
+            instance=Patrol(village=village, date=day, participants="bench"),
+            user=None,
+            reason="bench",
+        )
 
 
 def _floor_pass(village_ids, start: date, end: date) -> int:
@@ -120,6 +146,7 @@ class Command(BaseCommand):
                 m: [engine.score_village(rubric, f) for f in facts[(year, m)].values()]
                 for m in months
             }
+        _clear_sheets(township.pk, year)
         with timed(out, "store"):
             for month, month_sheets in sheets.items():
                 store_sheets(
@@ -129,8 +156,17 @@ class Command(BaseCommand):
                     version=version,
                     sheets=month_sheets,
                 )
+        _clear_sheets(township.pk, year)
+        today = date(year + 1, 1, 15)
         with timed(out, "service"):
-            services.score_year(township_id=township.pk, year=year, today=date(year + 1, 1, 15))
+            services.score_year(township_id=township.pk, year=year, today=today)
+        with timed(out, "service_again"):
+            services.score_year(township_id=township.pk, year=year, today=today)
+        with timed(out, "command"):
+            call_command("score", township=code, year=year, stdout=io.StringIO())
+        village = township.villages.order_by("pk").first()
+        with timed(out, "edit"):
+            _one_edit(village, date(year, 6, 10))
         computing = out["collect"] + out["rules"]
         n_sheets = sum(len(v) for v in sheets.values())
         n_lines = sum(len(s.lines) for v in sheets.values() for s in v)
@@ -147,8 +183,13 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"store sheets (timed apart): {out['store']:.2f} s")
         self.stdout.write(
-            f"score_year service end to end (compute + store): {out['service']:.2f} s"
+            f"score_year service end to end, no sheets stored before: {out['service']:.2f} s"
         )
+        self.stdout.write(
+            f"score_year service again, nothing changed: {out['service_again']:.2f} s"
+        )
+        self.stdout.write(f"manage.py score --township T --year Y: {out['command']:.2f} s")
+        self.stdout.write(f"one edit until its sheet is fresh (eager): {out['edit']:.3f} s")
         if not opts["skip_excel"]:
             self._excel(township, year)
 
