@@ -1,10 +1,13 @@
 """Storing and reading back the pure engine's sheets (derived data: rebuilt, never edited)."""
 
+import hashlib
+import json
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from .models import Period, RubricVersion, ScoreLine, ScoreSheet
 from .scoring.reasons import parts_of
@@ -43,66 +46,181 @@ def lock_months(township_id: int, year: int, months: Iterable[int]) -> None:
     )
 
 
+def _sheet_fields(s: Sheet) -> dict:
+    """The stored columns of a sheet row, as the engine's sheet gives them."""
+    return {
+        "village_id": s.village_id,
+        "total": s.total,
+        "sections": [[x.code, x.title, str(x.points), str(x.score)] for x in s.sections],
+        "items": [
+            [i.code, i.section, i.title, str(i.points), str(i.score), str(i.raw_deduction)]
+            for i in s.items
+        ],
+        "vetoes": [[v.cause, v.reason, _refs_json(v.refs)] for v in s.vetoes],
+        "provisional_reasons": list(s.provisional_reasons),
+        "reason_parts": {
+            "vetoes": [parts_of(v.reason) for v in s.vetoes],
+            "provisional": [parts_of(r) for r in s.provisional_reasons],
+        },
+    }
+
+
+def _line_fields(line: Line, position: int) -> dict:
+    return {
+        "position": position,
+        "item_code": line.item_code,
+        "points": line.points,
+        "raw_points": line.raw_points,
+        "reason": line.reason[:500],
+        "reason_parts": parts_of(line.reason),
+        "refs": _refs_json(line.refs),
+        "waived": line.waived,
+    }
+
+
+def _plain(value):
+    """Decimals as the two-place column stores them (1 and 1.00 are the same score)."""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    raise TypeError(type(value).__name__)
+
+
+def digest(version_id: int, sheet: dict, lines: list[dict]) -> str:
+    """A hash of everything stored for a sheet and its lines: equal digests, equal rows."""
+    text = json.dumps(
+        [version_id, sheet, lines],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=_plain,
+    )
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 @transaction.atomic
 def store_sheets(
     *, township_id: int, year: int, month: int, version: RubricVersion, sheets: list[Sheet]
 ) -> int:
-    """Replace the township's stored sheets for the month, in a fixed number of queries."""
+    """Make the township's stored sheets for the month these, writing only what changed.
+
+    Each stored sheet keeps a digest of its content and lines (`digest`): a sheet whose digest
+    is unchanged is not touched; a changed one is deleted with its lines and inserted anew; the
+    sheet of a village no longer scored for the month (villages/rules.py) is deleted. A fixed
+    number of queries whatever the number of villages, and none that writes when nothing
+    changed. Returns the number of sheets the month now has."""
     lock_months(township_id, year, [month])
-    _delete_month(township_id, year, month)
+    stored = {
+        village_id: (pk, old)
+        for village_id, pk, old in ScoreSheet.objects.filter(
+            village__township_id=township_id, year=year, month=month
+        ).values_list("village_id", "pk", "digest")
+    }
+    fresh = []
+    for s in sheets:
+        fields = _sheet_fields(s)
+        lines = [_line_fields(line, position) for position, line in enumerate(s.lines)]
+        new = digest(version.pk, fields, lines)
+        pk, old = stored.pop(s.village_id, (None, None))
+        if old == new:
+            continue
+        if pk is not None:
+            stored[s.village_id] = (pk, old)  # to delete: its content changed
+        fresh.append((fields, lines, new))
+    _delete_sheets([pk for pk, _old in stored.values()])
+    if connection.vendor == "postgresql":
+        _copy_sheets(year=year, month=month, version=version, fresh=fresh)
+    else:
+        _insert_sheets(year=year, month=month, version=version, fresh=fresh)
+    return len(sheets)
+
+
+def _insert_sheets(*, year: int, month: int, version: RubricVersion, fresh: list) -> None:
     rows = ScoreSheet.objects.bulk_create(
         [
-            ScoreSheet(
-                village_id=s.village_id,
-                year=year,
-                month=month,
-                version=version,
-                total=s.total,
-                sections=[[x.code, x.title, str(x.points), str(x.score)] for x in s.sections],
-                items=[
-                    [i.code, i.section, i.title, str(i.points), str(i.score), str(i.raw_deduction)]
-                    for i in s.items
-                ],
-                vetoes=[[v.cause, v.reason, _refs_json(v.refs)] for v in s.vetoes],
-                provisional_reasons=list(s.provisional_reasons),
-                reason_parts={
-                    "vetoes": [parts_of(v.reason) for v in s.vetoes],
-                    "provisional": [parts_of(r) for r in s.provisional_reasons],
-                },
-            )
-            for s in sheets
+            ScoreSheet(year=year, month=month, version=version, digest=new, **fields)
+            for fields, _lines, new in fresh
         ]
     )
-    by_village = {row.village_id: row for row in rows}
     ScoreLine.objects.bulk_create(
         [
-            ScoreLine(
-                sheet=by_village[s.village_id],
-                position=position,
-                item_code=line.item_code,
-                points=line.points,
-                raw_points=line.raw_points,
-                reason=line.reason[:500],
-                reason_parts=parts_of(line.reason),
-                refs=_refs_json(line.refs),
-                waived=line.waived,
-            )
-            for s in sheets
-            for position, line in enumerate(s.lines)
+            ScoreLine(sheet=row, **line)
+            for row, (_fields, lines, _new) in zip(rows, fresh, strict=True)
+            for line in lines
         ],
         batch_size=2000,
     )
-    return len(rows)
 
 
-def _delete_month(township_id: int, year: int, month: int) -> None:
-    """Two DELETE statements whatever the number of villages: sheets are derived rows with no
-    history and nothing else points at them, so Django's per-object cascade is not needed. A
-    month is always rebuilt for the whole township, so a village no longer assessed loses its
-    sheet too."""
-    old = ScoreSheet.objects.filter(village__township_id=township_id, year=year, month=month)
-    ScoreLine.objects.filter(sheet__in=old)._raw_delete(ScoreLine.objects.db)
-    old._raw_delete(ScoreSheet.objects.db)
+SHEET_COLUMNS = [
+    "id",
+    "village_id",
+    "year",
+    "month",
+    "version_id",
+    "total",
+    "sections",
+    "items",
+    "vetoes",
+    "provisional_reasons",
+    "reason_parts",
+    "digest",
+    "computed_at",
+]
+SHEET_JSON = ("sections", "items", "vetoes", "provisional_reasons", "reason_parts")
+LINE_COLUMNS = [
+    "sheet_id",
+    "position",
+    "item_code",
+    "points",
+    "raw_points",
+    "reason",
+    "reason_parts",
+    "refs",
+    "waived",
+]
+LINE_JSON = ("reason_parts", "refs")
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _copy_sheets(*, year: int, month: int, version: RubricVersion, fresh: list) -> None:
+    """PostgreSQL: the new sheets and lines through COPY (psycopg's cursor.copy), about 9x
+    faster than Django's bulk insert, which psycopg escapes element by element. The sheets' ids
+    come from their sequence first, so the lines can name them. The three statements run even
+    when nothing changed (writing no row), so a month costs the same statements whether or not
+    anything changed and however many villages it has."""
+    now = timezone.now()
+    sheet_table, line_table = ScoreSheet._meta.db_table, ScoreLine._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [sheet_table, len(fresh)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        with cursor.copy(f"COPY {sheet_table} ({', '.join(SHEET_COLUMNS)}) FROM STDIN") as copy:
+            for pk, (fields, _lines, new) in zip(ids, fresh, strict=True):
+                row = {**fields, "id": pk, "year": year, "month": month}
+                row |= {"version_id": version.pk, "digest": new, "computed_at": now}
+                row |= {name: _json(row[name]) for name in SHEET_JSON}
+                copy.write_row([row[name] for name in SHEET_COLUMNS])
+        with cursor.copy(f"COPY {line_table} ({', '.join(LINE_COLUMNS)}) FROM STDIN") as copy:
+            for pk, (_fields, lines, _new) in zip(ids, fresh, strict=True):
+                for line in lines:
+                    row = {**line, "sheet_id": pk}
+                    row |= {name: _json(row[name]) for name in LINE_JSON}
+                    copy.write_row([row[name] for name in LINE_COLUMNS])
+
+
+def _delete_sheets(pks: list[int]) -> None:
+    """Two DELETE statements whatever their number (none for none): sheets are derived rows
+    with no history and nothing else points at them, so Django's per-object cascade is not
+    needed."""
+    if not pks:
+        return
+    ScoreLine.objects.filter(sheet_id__in=pks)._raw_delete(ScoreLine.objects.db)
+    ScoreSheet.objects.filter(pk__in=pks)._raw_delete(ScoreSheet.objects.db)
 
 
 def sheet_from_row(row: ScoreSheet, lines: Iterable[ScoreLine]) -> Sheet:

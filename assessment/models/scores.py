@@ -30,6 +30,9 @@ class ScoreSheet(models.Model):
     # The parts of each veto's and provisional reason (assessment.scoring.reasons), in their
     # order: {"vetoes": [parts, ...], "provisional": [parts, ...]}; empty for older sheets.
     reason_parts = models.JSONField(_("原因(可翻译)"), default=dict, blank=True)
+    # A hash of everything stored for the sheet, its lines included (assessment.sheets.digest):
+    # a recompute rewrites only the sheets whose digest changed. Empty for older sheets.
+    digest = models.CharField(_("内容摘要"), max_length=32, blank=True, default="", editable=False)
     computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
 
     class Meta:
