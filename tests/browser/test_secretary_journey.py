@@ -1,6 +1,7 @@
-"""Issue 13 on a phone (390x844): the secretary goes from its portal to its own scores, contests
-a line, and reads the township's decision with its reason on that line and on the portal; the
-month still open shows nothing, not even a point on the trend chart."""
+"""Issue 13 on a phone (390x844) and on a desktop (1366x900): the secretary goes from its portal
+to its own scores, contests a line, and reads the township's decision with its reason on that
+line and on the portal; the month still open shows nothing, not even a point on the trend
+chart."""
 
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from tests.browser.conftest import SHOTS
 # serialized_rollback: see test_petitions_entry.py.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-PHONE = {"width": 390, "height": 844}
+SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
@@ -33,6 +34,7 @@ def last_month_published(township, village_a, village_b):
     return last
 
 
+@pytest.mark.parametrize("size", list(SIZES))
 def test_portal_to_own_scores_to_contest_to_outcome(
     page,
     live_server,
@@ -43,16 +45,17 @@ def test_portal_to_own_scores_to_contest_to_outcome(
     last_month_published,
     console_errors,
     screenshot,
+    size,
 ):
     last = last_month_published
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(SIZES[size])
     login(secretary_a)
     assert page.url == f"{live_server.url}/petitions/portal/"
     assert page.locator("a[href='/assessment/mine/']").count() >= 1  # the menu entry
     card = page.locator("#own-scores")
     assert f"{last.year}年{last.month}月" in card.inner_text()
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
-    screenshot("secretary-portal-scores")
+    screenshot(f"secretary-portal-scores-{size}")
 
     card.get_by_role("link", name="查看本村考核得分与扣分明细").click()
     page.wait_for_load_state("networkidle")
@@ -67,7 +70,7 @@ def test_portal_to_own_scores_to_contest_to_outcome(
     page.wait_for_load_state("networkidle")
     assert "申诉已提交" in page.locator(".msg-success").inner_text()
     assert page.locator("#lines").get_by_text("已申诉,待处理").count() == 1
-    screenshot("secretary-contest-filed")
+    screenshot(f"secretary-contest-filed-{size}")
 
     contest = Contest.objects.get()
     services.contest_decide(contest=contest, accept=False, reason="会议记录不全", by=admin_user)
@@ -79,8 +82,8 @@ def test_portal_to_own_scores_to_contest_to_outcome(
     assert "会议记录不全" in lines.inner_text()
     decided = lines.locator("tr", has_text="申诉已驳回")
     decided.scroll_into_view_if_needed()
-    decided.screenshot(path=str(SHOTS / "secretary-contest-outcome-line.png"))
-    screenshot("secretary-contest-outcome")
+    decided.screenshot(path=str(SHOTS / f"secretary-contest-outcome-line-{size}.png"))
+    screenshot(f"secretary-contest-outcome-{size}")
 
     page.goto(f"{live_server.url}/petitions/portal/")
     assert "会议记录不全" in page.locator("#own-scores").inner_text()
