@@ -40,14 +40,21 @@ class Command(BaseCommand):
             if version is None:
                 raise CommandError(f"no rubric version {opts['rubric']!r}")
         names = dict(township.villages.values_list("pk", "name"))
-        result = []
-        for month in months:
-            if version == assigned:
-                services.score_month(township_id=township.pk, year=opts["year"], month=month)
-            sheets = services.compute_month(
-                township_id=township.pk, year=opts["year"], month=month, version=version
+        year = opts["year"]
+        computed = {}
+        if version == assigned:
+            # Scored and stored once; the sheets printed are the ones stored.
+            computed = services.score_months_computed(
+                township_id=township.pk, year=year, months=months, today=today
             )
-            result.append((month, sheets))
+        rest = [m for m in months if m not in computed]
+        if rest:  # another rubric, or closed months (scored as final, as they were stored)
+            computed.update(
+                services.compute_months(
+                    township_id=township.pk, year=year, months=rest, version=version, today=today
+                )
+            )
+        result = [(month, computed[month]) for month in months]
         if opts["format"] == "json":
             self.stdout.write(
                 json.dumps(
