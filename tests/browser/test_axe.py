@@ -70,6 +70,7 @@ def _pages(role, village, record=None):
                 ("periods", reverse("assessment:periods")),
                 ("versions", reverse("assessment:versions")),
                 ("reward-lines", reverse("rewards:lines")),
+                ("prior-years", reverse("rewards:prior_years")),
                 ("calendar", reverse("workdays:calendar")),
                 ("village", reverse("villages:village_detail", args=[village.pk])),
             ],
