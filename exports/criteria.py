@@ -22,6 +22,7 @@ from assessment.scoring.types import (
     SPECIAL_CATEGORY_LABELS,
     WORK_FILE_LABELS,
 )
+from core.vocabulary import UNIT_LABELS, UNIT_PETITION
 
 SHIPPED_TEXTS: dict[str, dict[str, str]] = {
     "xx-2024-table": {
@@ -125,9 +126,6 @@ def _labels(codes, labels) -> str:
     return "、".join(labels.get(c, c) for c in codes)
 
 
-UNIT_WORDS = {"person_time": "每人次", "petition": "每次", "batch": "每批次"}
-
-
 def _petition_levels(params) -> str:
     parts = []
     for level, clauses in params.get("levels", {}).items():
@@ -137,7 +135,7 @@ def _petition_levels(params) -> str:
             if not clause:
                 continue
             condition = ",不能及时稳控调处的" if clause.get("only_when_not_stabilised") else ","
-            unit = UNIT_WORDS.get(clause.get("unit"), "每次")
+            unit = "每" + UNIT_LABELS.get(clause.get("unit"), UNIT_LABELS[UNIT_PETITION])
             parts.append(f"{where}{words}{condition}{unit}扣{_n(clause['points'])}分")
         if (clauses or {}).get("collective_aggravates"):
             parts.append(f"{where}集体上访按非正常上访计")

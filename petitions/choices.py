@@ -1,36 +1,38 @@
 """The vocabulary of petitions and disputes (values in English, labels Chinese).
 
-Level and nature values are the same strings as assessment/scoring/types.py (LEVEL_*, NATURE_*),
-which the scoring rules read.
+Levels, channels and natures are core/vocabulary.py's codes and labels (shared with the scoring
+core and the rewards); the choices only wrap the labels for translation.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import vocabulary as v
+
 
 class Level(models.TextChoices):
     """Where the petition reached (评分表 二: 京、省、市、区、镇)."""
 
-    BEIJING = "beijing", _("京")
-    PROVINCE = "province", _("省")
-    CITY = "city", _("市")
-    DISTRICT = "district", _("区")
-    TOWNSHIP = "township", _("镇")
+    BEIJING = v.LEVEL_BEIJING, _(v.LEVEL_LABELS[v.LEVEL_BEIJING])
+    PROVINCE = v.LEVEL_PROVINCE, _(v.LEVEL_LABELS[v.LEVEL_PROVINCE])
+    CITY = v.LEVEL_CITY, _(v.LEVEL_LABELS[v.LEVEL_CITY])
+    DISTRICT = v.LEVEL_DISTRICT, _(v.LEVEL_LABELS[v.LEVEL_DISTRICT])
+    TOWNSHIP = v.LEVEL_TOWNSHIP, _(v.LEVEL_LABELS[v.LEVEL_TOWNSHIP])
 
 
 class Channel(models.TextChoices):
-    VISIT = "visit", _("走访")
-    ONLINE = "online", _("网上/阳光信访")
-    LETTER = "letter", _("来信")
-    MAILBOX = "mailbox", _("省市区长信箱")
-    HOTLINE = "hotline", _("12345热线")
-    OPINION = "opinion", _("网上舆情")
+    VISIT = v.CHANNEL_VISIT, _(v.CHANNEL_LABELS[v.CHANNEL_VISIT])
+    ONLINE = v.CHANNEL_ONLINE, _(v.CHANNEL_LABELS[v.CHANNEL_ONLINE])
+    LETTER = v.CHANNEL_LETTER, _(v.CHANNEL_LABELS[v.CHANNEL_LETTER])
+    MAILBOX = v.CHANNEL_MAILBOX, _(v.CHANNEL_LABELS[v.CHANNEL_MAILBOX])
+    HOTLINE = v.CHANNEL_HOTLINE, _(v.CHANNEL_LABELS[v.CHANNEL_HOTLINE])
+    OPINION = v.CHANNEL_OPINION, _(v.CHANNEL_LABELS[v.CHANNEL_OPINION])
 
 
 class Nature(models.TextChoices):
-    NORMAL = "normal", _("正常")
-    ABNORMAL = "abnormal", _("非正常")
-    REPEAT = "repeat", _("重复")
+    NORMAL = v.NATURE_NORMAL, _(v.NATURE_LABELS[v.NATURE_NORMAL])
+    ABNORMAL = v.NATURE_ABNORMAL, _(v.NATURE_LABELS[v.NATURE_ABNORMAL])
+    REPEAT = v.NATURE_REPEAT, _(v.NATURE_LABELS[v.NATURE_REPEAT])
 
 
 class Source(models.TextChoices):

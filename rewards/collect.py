@@ -19,6 +19,7 @@ from django.db.models import Q
 from assessment.models import ScoreSheet
 from assessment.selectors import annual_scores
 from cases import selectors as case_selectors
+from core.vocabulary import LEVEL_BEIJING, LEVEL_PROVINCE
 from governance.choices import AdjustmentKind
 from governance.models import AdjustmentEvent
 from governance.selectors import sensitive_periods
@@ -148,7 +149,7 @@ def petitions(
             "pk", "village_id", "date", "level", "channel", "nature", "new_problem_unresolved"
         )
     )
-    fined = [row for row in rows if row[3] in (rules.LEVEL_BEIJING, rules.LEVEL_PROVINCE)]
+    fined = [row for row in rows if row[3] in (LEVEL_BEIJING, LEVEL_PROVINCE)]
     responsible = _responsible(fined) if roster is not None else {}
     found = []
     for pk, village_id, day, level, channel, nature, new_problem in rows:

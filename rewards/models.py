@@ -16,13 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Versioned
+from core.vocabulary import CHANNELS, LEVELS
 from villages.choices import ResponsibilityRole
 
 from . import rules
 from .choices import EntryKind, EntryStatus, RuleCode
-
-LEVELS = ("beijing", "province", "city", "district", "township")
-CHANNELS = ("visit", "online", "letter", "mailbox", "hotline", "opinion")
 
 
 def _money(verbose, default, help_text=""):

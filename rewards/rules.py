@@ -34,6 +34,15 @@ from decimal import ROUND_DOWN, Decimal
 
 from assessment.scoring.engine import rank
 from assessment.scoring.types import freeze
+from core.vocabulary import (
+    LEVEL_BEIJING,
+    LEVEL_LABELS,
+    LEVEL_PROVINCE,
+    NATURE_ABNORMAL,
+    NATURE_LABELS,
+    NATURE_NORMAL,
+    NATURE_REPEAT,
+)
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -79,26 +88,9 @@ RULE_AWARD_SENSITIVE_PERIOD = "award_sensitive_period"
 RULE_AWARD_ZERO_YEAR = "award_zero_year"
 RULE_AWARD_TOP_THREE = "award_top_three"
 
-# Petition vocabulary (assessment.scoring.types / petitions.choices values).
-LEVEL_BEIJING = "beijing"
-LEVEL_PROVINCE = "province"
-LEVEL_LABELS = {
-    "beijing": "京",
-    "province": "省",
-    "city": "市",
-    "district": "区",
-    "township": "镇",
-}
-DOUBLED_NATURES = frozenset({"abnormal", "repeat"})
-NATURE_LABELS = {"normal": "正常", "abnormal": "非正常", "repeat": "重复"}
-CHANNEL_LABELS = {
-    "visit": "走访",
-    "online": "网上信访",
-    "letter": "来信",
-    "mailbox": "信箱",
-    "hotline": "热线",
-    "opinion": "网上舆情",
-}
+# Petition vocabulary: core/vocabulary.py (the same as the choices and the scoring core).
+# 二.1: a Beijing fine doubles for 非正常、重复上访, the natures the rubric aggravates.
+DOUBLED_NATURES = frozenset({NATURE_ABNORMAL, NATURE_REPEAT})
 
 # Statuses (choices.EntryStatus values).
 COMPUTED = "computed"
@@ -472,7 +464,7 @@ def beijing_forfeit_lines(petitions: Iterable[Petition]) -> list[Line]:
 
 
 def _petition_text(p: Petition) -> str:
-    nature = "" if p.nature == "normal" else f"({NATURE_LABELS.get(p.nature, p.nature)})"
+    nature = "" if p.nature == NATURE_NORMAL else f"({NATURE_LABELS.get(p.nature, p.nature)})"
     return f"{_day(p.date)}到{LEVEL_LABELS.get(p.level, p.level)}上访{nature}"
 
 

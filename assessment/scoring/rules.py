@@ -54,6 +54,7 @@ from assessment.scoring.types import (
     VillageFacts,
 )
 from core import periods
+from core.vocabulary import UNIT_LABELS, UNIT_PERSON_TIME
 from villages import rules as village_rules
 
 # --- Calendar helpers -------------------------------------------------------------------------
@@ -326,11 +327,6 @@ def dispute_reports_pending(item: ItemSpec, facts: VillageFacts) -> list[str]:
 
 # --- 二 包保网络与责任追究 --------------------------------------------------------------------
 
-UNIT_LABELS = {
-    "person_time": gettext_noop("人次"),
-    "petition": gettext_noop("次"),
-    "batch": gettext_noop("批次"),
-}
 # 京 reads 进京, the other levels 省级 ...: the words of a reason, each its own catalogue entry.
 LEVEL_WORDS = {
     "province": gettext_noop("省级"),
@@ -373,7 +369,7 @@ def _petition_words(petition: Petition) -> Reason:
 
 
 def _petition_line(item: ItemSpec, petition: Petition, clause: Mapping[str, Any]) -> Line:
-    per_person = clause["unit"] == "person_time"
+    per_person = clause["unit"] == UNIT_PERSON_TIME
     count = petition.person_count if per_person else 1
     amount = _dec(clause["points"]) * count
     reason = _petition_words(petition) + Reason(

@@ -5,7 +5,9 @@ Nothing here knows Django. The collect step turns database rows into ``VillageFa
 ``Sheet`` and sheets into quarters and years.
 
 The code constants below are the vocabulary the Django side mirrors as ``TextChoices`` with the
-same values; the ``*_LABELS`` dicts are their Chinese labels, used in the reasons of lines.
+same values; the ``*_LABELS`` dicts are their Chinese labels, used in the reasons of lines. The
+petition words (levels, natures, channels, units) are core/vocabulary.py's, shared with the
+choices and the rewards.
 """
 
 from __future__ import annotations
@@ -17,27 +19,21 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-# Petition levels (信访层级).
-LEVEL_BEIJING = "beijing"
-LEVEL_PROVINCE = "province"
-LEVEL_CITY = "city"
-LEVEL_DISTRICT = "district"
-LEVEL_TOWNSHIP = "township"
-LEVELS = (LEVEL_BEIJING, LEVEL_PROVINCE, LEVEL_CITY, LEVEL_DISTRICT, LEVEL_TOWNSHIP)
-LEVEL_LABELS = {
-    LEVEL_BEIJING: "京",
-    LEVEL_PROVINCE: "省",
-    LEVEL_CITY: "市",
-    LEVEL_DISTRICT: "区",
-    LEVEL_TOWNSHIP: "镇",
-}
-
-# Petition natures (上访性质); "collective" (集体, five or more people) is a separate flag.
-NATURE_NORMAL = "normal"
-NATURE_ABNORMAL = "abnormal"
-NATURE_REPEAT = "repeat"
-NATURES = (NATURE_NORMAL, NATURE_ABNORMAL, NATURE_REPEAT)
-NATURE_LABELS = {NATURE_NORMAL: "正常", NATURE_ABNORMAL: "非正常", NATURE_REPEAT: "重复"}
+# Petition levels and natures: the one vocabulary, re-exported for the rules and rubric_defaults.
+from core.vocabulary import (  # noqa: F401
+    LEVEL_BEIJING,
+    LEVEL_CITY,
+    LEVEL_DISTRICT,
+    LEVEL_LABELS,
+    LEVEL_PROVINCE,
+    LEVEL_TOWNSHIP,
+    LEVELS,
+    NATURE_ABNORMAL,
+    NATURE_LABELS,
+    NATURE_NORMAL,
+    NATURE_REPEAT,
+    NATURES,
+)
 
 # Leadership groups (领导小组), 评分表 四.5; the railway group is required only along a railway.
 GROUP_MEDIATION = "mediation"
