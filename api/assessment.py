@@ -29,6 +29,7 @@ from assessment.models import (
     ScoreSheet,
 )
 from assessment.periods import PeriodTransitionError
+from core.periods import quarter_of
 from villages.models import Township
 
 from .base import AUTHENTICATION, Described, DescribedSerializer
@@ -295,7 +296,7 @@ class RankingView(APIView):
         today = timezone.localdate()
         kind, year = params["kind"], params.get("year", today.year)
         month = params.get("month", today.month)
-        quarter = params.get("quarter", (month - 1) // 3 + 1)
+        quarter = params.get("quarter", quarter_of(month))
         if kind == "year":
             rows, month, quarter = selectors.year_ranking(township.pk, year), None, None
         elif kind == "quarter":

@@ -17,6 +17,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from accounts.access import visible_villages
+from core.periods import quarter_of
 from exports.access import secretary_may_see
 from exports.jobs import start_sheets_export
 from exports.periods import MONTH, QUARTER, YEAR, Span, span_from
@@ -70,7 +71,7 @@ class SpanSerializer(DescribedSerializer):
         if data["kind"] == YEAR:
             return span_from(year, period=YEAR)
         if data["kind"] == QUARTER:
-            return span_from(year, quarter=data.get("quarter", (month - 1) // 3 + 1))
+            return span_from(year, quarter=data.get("quarter", quarter_of(month)))
         return span_from(year, month=month)
 
 

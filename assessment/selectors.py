@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
+from core import periods
 from villages.models import Village
 from villages.selectors import assessed_months
 
@@ -115,7 +116,7 @@ def _period_ranking(
 
 def quarter_ranking(township_id: int, year: int, quarter: int) -> list[RankRow]:
     rubric = rubrics.rubric_of(rubrics.version_for_year(township_id, year))
-    months = [3 * (quarter - 1) + i for i in (1, 2, 3)]
+    months = list(periods.quarter_months(quarter))
     villages = _villages(township_id)
     by_village = sheets_of_year(township_id, year, months)
     expected = assessed_months(township_id, year)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user, scope, visible_villages
+from core.periods import quarter_of
 from dashboard.selectors import Span, default_month, latest_scored_month
 from dashboard.selectors import ranking as dashboard_ranking
 from villages.models import Township
@@ -189,7 +190,7 @@ def ranking(request):
     year = _int(request.GET.get("year"), default_month(today)[0], 2000, 2100)
     _year, default = default_month(today, year, latest_scored_month(township.pk, year))
     month = _int(request.GET.get("month"), default, 1, 12)
-    quarter = _int(request.GET.get("quarter"), (month - 1) // 3 + 1, 1, 4)
+    quarter = _int(request.GET.get("quarter"), quarter_of(month), 1, 4)
     kind = kind if kind in ("month", "quarter", "year") else "month"
     span = Span(kind, year, {"month": month, "quarter": quarter, "year": 0}[kind])
     # The dashboard's rows: the same scores to two places, vetoes and 暂定/确定 as there.

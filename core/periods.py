@@ -1,4 +1,5 @@
-"""Calendar periods as plain data: half-months and their report deadlines (issue 15).
+"""Calendar periods as plain data: months, quarters, half-months and their report deadlines
+(issue 15: one home for the period arithmetic that was written in many places).
 
 Django-free, so that the scoring core (assessment/scoring), the record apps and the jobs all
 compute a date the same way from the same figures.
@@ -17,6 +18,46 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+# --- Months and quarters -----------------------------------------------------------------------
+
+
+def month_end(year: int, month: int) -> date:
+    """The last day of a month."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def month_ends_between(first: date, last: date) -> list[date]:
+    """Every month's last day E with first <= E <= last, in order."""
+    days, end = [], month_end(first.year, first.month)
+    while end <= last:
+        days.append(end)
+        end = month_end(*next_month(end.year, end.month))
+    return days
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def quarter_of(month: int) -> int:
+    """The quarter (1-4) a month (1-12) lies in."""
+    return (month - 1) // 3 + 1
+
+
+def quarter_months(quarter: int) -> tuple[int, int, int]:
+    """The three months of a quarter: (1, 2, 3) for the first."""
+    first = 3 * (quarter - 1) + 1
+    return first, first + 1, first + 2
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    """A quarter's first and last day."""
+    months = quarter_months(quarter)
+    return date(year, months[0], 1), month_end(year, months[-1])
+
+
+# --- Half-months and their report deadlines --------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -51,10 +92,6 @@ def report_due_date(year: int, month: int, half: int, days: ReportDays) -> date:
     the month is shorter), plus the grace days."""
     day = min(days.due_day(half), calendar.monthrange(year, month)[1])
     return date(year, month, day) + timedelta(days=days.grace_days)
-
-
-def next_month(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, 1) if month == 12 else (year, month + 1)
 
 
 def half_of(day: date, days: ReportDays) -> tuple[int, int, int]:

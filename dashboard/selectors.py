@@ -8,7 +8,6 @@ Scores come from the stored sheets through assessment.selectors, never recompute
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -53,10 +52,6 @@ def _mean(values) -> Decimal:
     return (sum(values, Decimal(0)) / len(values)).quantize(TWO_PLACES, ROUND_HALF_UP)
 
 
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _short(title: str) -> str:
     """A section's title up to its first comma, short enough for a column head or a legend."""
     return re.split("[,,]", title)[0]
@@ -98,7 +93,7 @@ class Span:
 
     @property
     def end(self) -> date:
-        return _month_end(self.year, self.months[-1])
+        return periods.month_end(self.year, self.months[-1])
 
     @property
     def title(self) -> str:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import require, visible_villages
 from assessment.views import township_of
+from core.periods import quarter_of
 from villages.models import Responsibility
 
 from . import selectors
@@ -35,7 +36,7 @@ def _span(request, township_id: int, today) -> tuple[Span, int, int]:
     latest = selectors.latest_scored_month(township_id, year)
     _year, default = selectors.default_month(today, year, latest)
     month = _int(request.GET.get("month"), default, 1, 12)
-    quarter = _int(request.GET.get("quarter"), (month - 1) // 3 + 1, 1, 4)
+    quarter = _int(request.GET.get("quarter"), quarter_of(month), 1, 4)
     if kind == "year":
         return Span("year", year), month, quarter
     if kind == "quarter":

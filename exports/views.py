@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import visible_villages
+from core.periods import quarter_of
 from villages.models import Township
 
 from .access import secretary_may_see
@@ -59,7 +60,7 @@ def span_of_request(params, default_kind: str = MONTH) -> Span:
             quarter = params.get("quarter")
             if not quarter:  # the quarter holding ?month=, else this quarter
                 month = int(params.get("month") or today.month)
-                quarter = (month - 1) // 3 + 1 if 1 <= month <= 12 else 0
+                quarter = quarter_of(month) if 1 <= month <= 12 else 0
             return span_from(year, quarter=quarter)
         return span_from(year, month=params.get("month") or today.month)
     except (ValidationError, ValueError) as exc:
@@ -120,7 +121,7 @@ def index(request):
             ],
             "year": today.year,
             "month": today.month,
-            "quarter": (today.month - 1) // 3 + 1,
+            "quarter": quarter_of(today.month),
             "months": range(1, 13),
             "quarters": range(1, 5),
         },

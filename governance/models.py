@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Versioned
+from core.periods import quarter_of
 
 from . import rules
 from .choices import (
@@ -567,7 +568,7 @@ class Survey(Versioned, models.Model):
             self.date
             and self.year
             and self.quarter
-            and (self.date.year, (self.date.month - 1) // 3 + 1) != (self.year, self.quarter)
+            and (self.date.year, quarter_of(self.date.month)) != (self.year, self.quarter)
         ):
             raise ValidationError(
                 {

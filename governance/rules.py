@@ -3,11 +3,12 @@
 Models' clean() and the selectors call these, so a rule is written once.
 """
 
-import calendar
 import random
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+
+from core.periods import month_end, month_ends_between
 
 # 评分表 四.4: 每周不少于3次.  The rubric holds the scoring figure; this drives the week view.
 PATROLS_PER_WEEK = 3
@@ -23,20 +24,6 @@ _PHONE_DIGITS = re.compile(r"^\d{7,12}$")
 def is_active(start: date | None, end: date | None, day: date) -> bool:
     """Active on `day`: started on or before it and not yet ended (an end date is exclusive)."""
     return start is not None and start <= day and (end is None or end > day)
-
-
-def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def month_ends_between(first: date, last: date) -> list[date]:
-    """Every month's last day E with first <= E <= last."""
-    days, end = [], month_end(first.year, first.month)
-    while end <= last:
-        days.append(end)
-        nxt = end + timedelta(days=1)
-        end = month_end(nxt.year, nxt.month)
-    return days
 
 
 def standing_dates(start: date | None, until: date | None, today: date) -> list[date]:

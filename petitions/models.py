@@ -313,10 +313,11 @@ class BaobaoEntry(Versioned, models.Model):
         at the month's end), up to the current month: later months are not scored yet."""
         if not self.start:
             return []
-        last = rules.month_end(timezone.localdate())
+        today = timezone.localdate()
+        last = periods.month_end(today.year, today.month)
         if self.end is not None:
             last = min(last, self.end)
-        return rules.month_ends_between(self.start, last)
+        return periods.month_ends_between(self.start, last)
 
     def changed_record_dates(self, old: list[date], new: list[date]) -> list[date]:
         """An edit touches only the month-ends whose register it changes: ending an entry that

@@ -7,9 +7,8 @@ reception duty of 评分表 一.2, the unreported-dispute match, dossier accepta
 
 from __future__ import annotations
 
-import calendar
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from difflib import SequenceMatcher
 
 from django.utils import timezone
@@ -34,20 +33,6 @@ def is_late(submitted_at: datetime | date | None, due: date) -> bool:
     if submitted_at is None:
         return False
     return local_date(submitted_at) > due
-
-
-def month_end(day: date) -> date:
-    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
-
-
-def month_ends_between(start: date, end: date) -> list[date]:
-    """The last days of months lying in [start, end] (both ends included)."""
-    found = []
-    current = month_end(start)
-    while current <= end:
-        found.append(current)
-        current = month_end(current + timedelta(days=1))
-    return found
 
 
 # --- Chinese resident ID numbers --------------------------------------------------------------

@@ -12,7 +12,6 @@ from django.utils.translation import gettext
 
 from core import periods
 from core.labels import half_month
-from villages import rules as village_rules
 
 from . import deadlines, rules
 from .models import BaobaoEntry, Dispute, DisputeReport, Petition
@@ -124,7 +123,7 @@ def not_owed_notice(village, year: int, month: int, half: int) -> str:
     if not village.is_active:
         return gettext("本村(居)不参加考核,无需报送排查报告。")
     until = village.active_until
-    if until is not None and until < village_rules.month_last_day(year, month):
+    if until is not None and until < periods.month_end(year, month):
         day = date_format(until + timedelta(days=1), "DATE_FORMAT")
         if village.merged_into_id:
             return gettext(

@@ -18,7 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.scoring.rules import month_end, months_in
+from assessment.scoring.rules import months_in
+from core import periods
 from villages.models import Responsibility
 
 from . import collect, rules
@@ -228,8 +229,7 @@ def create_deposits(*, township, year: int, by, today: date | None = None) -> Re
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     if quarter not in (1, 2, 3, 4):
         raise ValidationError(_("季度须为1至4。"))
-    first = 3 * (quarter - 1) + 1
-    return date(year, first, 1), month_end(year, first + 2)
+    return periods.quarter_bounds(year, quarter)
 
 
 def _active_months(village, start: date, end: date) -> list[tuple[int, int]]:

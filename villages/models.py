@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Versioned
+from core.periods import month_end
 
 from . import rules
 from .choices import AREA_ROLES, ResponsibilityRole, VillageKind
@@ -53,7 +54,7 @@ class VillageQuerySet(models.QuerySet):
     def assessed_in(self, year: int, month: int):
         """The villages scored for the month (villages.rules.assessed_in): taking part in the
         assessment and active on the month's last day."""
-        return self.active_on(rules.month_last_day(year, month))
+        return self.active_on(month_end(year, month))
 
     def active_on(self, day: date):
         return self.filter(

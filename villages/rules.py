@@ -17,14 +17,11 @@ Decisions for a month the village is active only in part:
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
+from core.periods import month_end
+
 HALF_FIRST_DAY = {1: 1, 2: 15}
-
-
-def month_last_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def active_on(active_from: date | None, active_until: date | None, day: date) -> bool:
@@ -36,7 +33,7 @@ def active_on(active_from: date | None, active_until: date | None, day: date) ->
 
 def assessed_in(active_from: date | None, active_until: date | None, year: int, month: int) -> bool:
     """The village is scored for the month: active on its last day."""
-    return active_on(active_from, active_until, month_last_day(year, month))
+    return active_on(active_from, active_until, month_end(year, month))
 
 
 def owes_report(

@@ -58,6 +58,7 @@ from assessment.scoring.types import (
     Veto,
     VillageFacts,
 )
+from core import periods
 
 K = TypeVar("K", bound=Hashable)
 ZERO = Decimal(0)
@@ -197,7 +198,7 @@ def _monthly_sheets(
     found: dict[tuple[int, int], Sheet] = {}
     for sheet in sheets:
         key = (sheet.period_start.year, sheet.period_start.month)
-        monthly = sheet.period_start.day == 1 and sheet.period_end == rules.month_end(*key)
+        monthly = sheet.period_start.day == 1 and sheet.period_end == periods.month_end(*key)
         if sheet.village_id != village_id or not monthly or key not in months or key in found:
             raise ValueError(f"sheet {sheet.period_start}..{sheet.period_end} does not fit")
         found[key] = sheet
@@ -256,8 +257,7 @@ def quarter_score(
     expected: Collection[tuple[int, int]] | None = None,
 ) -> PeriodScore:
     """季兑现: the mean of the quarter's monthly totals; vetoes are shown, not applied."""
-    first = 3 * (quarter - 1) + 1
-    start, end = date(year, first, 1), rules.month_end(year, first + 2)
+    start, end = periods.quarter_bounds(year, quarter)
     return _mean_of_months(rubric, village_id, start, end, sheets, expected)
 
 

@@ -10,12 +10,12 @@ therefore one query per record kind, not one per month or per village.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
 
+from core.periods import month_end
 from villages import rules as village_rules
 from villages.models import Village
 
@@ -40,21 +40,17 @@ class Window:
 
     @property
     def end(self) -> date:
-        return month_last_day(*self.months[-1])
+        return month_end(*self.months[-1])
 
     def month_of(self, day: date) -> Month | None:
         key = (day.year, day.month)
         return key if key in self.months else None
 
     def month_ends(self) -> list[tuple[Month, date]]:
-        return [(m, month_last_day(*m)) for m in self.months]
+        return [(m, month_end(*m)) for m in self.months]
 
 
 Collector = Callable[[Window], dict[Month, dict[int, dict]]]
-
-
-def month_last_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def bucket(window: Window, rows: Iterable, when: Callable, field: str) -> dict:
@@ -85,7 +81,7 @@ def window_for(
     keys = tuple((year, m) for m in sorted(months))
     ids = tuple(
         Village.objects.filter(township_id=township_id)
-        .assessed_between(month_last_day(*keys[0]), month_last_day(*keys[-1]))
+        .assessed_between(month_end(*keys[0]), month_end(*keys[-1]))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -105,7 +101,7 @@ def collect(window: Window) -> dict[Month, dict[int, VillageFacts]]:
     found = merge(*(collector(window) for collector in COLLECTORS))
     result = {}
     for month in window.months:
-        start, end = date(*month, 1), month_last_day(*month)
+        start, end = date(*month, 1), month_end(*month)
         by_village = found.get(month, {})
         # Only the villages assessed in the month (villages.rules.assessed_in): one set up later
         # or merged away earlier has no sheet for it, so it is neither scored nor ranked.

@@ -16,7 +16,6 @@ Django collect step.
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -54,14 +53,11 @@ from assessment.scoring.types import (
     VillageFacts,
 )
 from core import periods
+from core.periods import month_end
 from core.vocabulary import UNIT_LABELS, UNIT_PERSON_TIME
 from villages import rules as village_rules
 
 # --- Calendar helpers -------------------------------------------------------------------------
-
-
-def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def months_in(start: date, end: date) -> tuple[tuple[int, int], ...]:

@@ -65,7 +65,7 @@ class TestReportDeadlines:
         ]
 
     def test_month_ends_between(self):
-        assert rules.month_ends_between(date(2026, 1, 31), date(2026, 3, 30)) == [
+        assert periods.month_ends_between(date(2026, 1, 31), date(2026, 3, 30)) == [
             date(2026, 1, 31),
             date(2026, 2, 28),
         ]

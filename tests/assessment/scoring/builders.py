@@ -6,7 +6,7 @@ import dataclasses
 import itertools
 from datetime import date
 
-from assessment.scoring.rules import month_end, months_in, weeks_of_period
+from assessment.scoring.rules import months_in, weeks_of_period
 from assessment.scoring.types import (
     GROUP_RAILWAY,
     GROUPS,
@@ -24,6 +24,7 @@ from assessment.scoring.types import (
     Rubric,
     VillageFacts,
 )
+from core.periods import month_end
 
 _ids = itertools.count(1000)
 

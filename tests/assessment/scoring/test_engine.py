@@ -17,7 +17,7 @@ from assessment.scoring.engine import (
     score_year,
 )
 from assessment.scoring.rubric_defaults import XX_2024_PLAN, XX_2024_TABLE
-from assessment.scoring.rules import month_end, weeks_of_period
+from assessment.scoring.rules import weeks_of_period
 from assessment.scoring.types import (
     AGGREGATION_WHOLE_YEAR,
     LEVEL_BEIJING,
@@ -32,6 +32,7 @@ from assessment.scoring.types import (
     Sheet,
     Veto,
 )
+from core.periods import month_end
 from tests.assessment.scoring.builders import in_order, month_in_order, petition, ref
 
 TABLE = XX_2024_TABLE

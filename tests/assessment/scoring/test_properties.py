@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from assessment.scoring.engine import score_village
 from assessment.scoring.rubric_defaults import XX_2024_PLAN, XX_2024_TABLE
-from assessment.scoring.rules import month_end, weeks_of_month
+from assessment.scoring.rules import weeks_of_month
 from assessment.scoring.types import (
     ATTENDANCES,
     COMMEND_LEVELS,
@@ -35,6 +35,7 @@ from assessment.scoring.types import (
     Survey,
     VillageFacts,
 )
+from core.periods import month_end
 
 PLACEHOLDER = RecordRef("new", 0)
 rubrics = st.sampled_from([XX_2024_TABLE, XX_2024_PLAN])
