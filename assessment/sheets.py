@@ -78,23 +78,33 @@ def _line_fields(line: Line, position: int) -> dict:
     }
 
 
-def _plain(value):
-    """Decimals as the two-place column stores them (1 and 1.00 are the same score)."""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    raise TypeError(type(value).__name__)
+def _two(value) -> str | None:
+    """A score as the two-place column stores it (1 and 1.00 are the same score)."""
+    return None if value is None else f"{value:.2f}"
 
 
-def digest(version_id: int, sheet: dict, lines: list[dict]) -> str:
-    """A hash of everything stored for a sheet and its lines: equal digests, equal rows."""
-    text = json.dumps(
-        [version_id, sheet, lines],
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=_plain,
-    )
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _prepared(s: Sheet, version_id: int) -> tuple:
+    """(fields, lines, their JSON columns as text, digest) of a sheet: each JSON column is
+    dumped once, for the digest and for COPY. The digest covers every stored column: equal
+    digests, equal rows (JSON text escapes control characters, so the separators are safe)."""
+    fields = _sheet_fields(s)
+    lines = [_line_fields(line, position) for position, line in enumerate(s.lines)]
+    sheet_json = {name: _json(fields[name]) for name in SHEET_JSON}
+    lines_json = [{name: _json(line[name]) for name in LINE_JSON} for line in lines]
+    h = hashlib.blake2b(repr((version_id, s.village_id, _two(s.total))).encode(), digest_size=16)
+    for name in SHEET_JSON:
+        h.update(b"\x1e" + sheet_json[name].encode())
+    for line, texts in zip(lines, lines_json, strict=True):
+        scalars = (line["position"], line["item_code"], _two(line["points"]))
+        scalars += (_two(line["raw_points"]), line["reason"], line["waived"])
+        h.update(b"\x1d" + repr(scalars).encode())
+        for name in LINE_JSON:
+            h.update(b"\x1e" + texts[name].encode())
+    return fields, lines, sheet_json, lines_json, h.hexdigest()
 
 
 @transaction.atomic
@@ -106,7 +116,7 @@ def store_sheets(
     Each stored sheet keeps a digest of its content and lines (`digest`): a sheet whose digest
     is unchanged is not touched; a changed one is deleted with its lines and inserted anew; the
     sheet of a village no longer scored for the month (villages/rules.py) is deleted. A fixed
-    number of queries whatever the number of villages, and none that writes when nothing
+    number of queries whatever the number of villages, and no row written when nothing
     changed. Returns the number of sheets the month now has."""
     lock_months(township_id, year, [month])
     stored = {
@@ -117,15 +127,13 @@ def store_sheets(
     }
     fresh = []
     for s in sheets:
-        fields = _sheet_fields(s)
-        lines = [_line_fields(line, position) for position, line in enumerate(s.lines)]
-        new = digest(version.pk, fields, lines)
+        prepared = _prepared(s, version.pk)
         pk, old = stored.pop(s.village_id, (None, None))
-        if old == new:
+        if old == prepared[-1]:
             continue
         if pk is not None:
             stored[s.village_id] = (pk, old)  # to delete: its content changed
-        fresh.append((fields, lines, new))
+        fresh.append(prepared)
     _delete_sheets([pk for pk, _old in stored.values()])
     if connection.vendor == "postgresql":
         _copy_sheets(year=year, month=month, version=version, fresh=fresh)
@@ -138,13 +146,13 @@ def _insert_sheets(*, year: int, month: int, version: RubricVersion, fresh: list
     rows = ScoreSheet.objects.bulk_create(
         [
             ScoreSheet(year=year, month=month, version=version, digest=new, **fields)
-            for fields, _lines, new in fresh
+            for fields, _lines, _sheet_json, _lines_json, new in fresh
         ]
     )
     ScoreLine.objects.bulk_create(
         [
             ScoreLine(sheet=row, **line)
-            for row, (_fields, lines, _new) in zip(rows, fresh, strict=True)
+            for row, (_fields, lines, *_rest) in zip(rows, fresh, strict=True)
             for line in lines
         ],
         batch_size=2000,
@@ -181,10 +189,6 @@ LINE_COLUMNS = [
 LINE_JSON = ("reason_parts", "refs")
 
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
 def _copy_sheets(*, year: int, month: int, version: RubricVersion, fresh: list) -> None:
     """PostgreSQL: the new sheets and lines through COPY (psycopg's cursor.copy), about 9x
     faster than Django's bulk insert, which psycopg escapes element by element. The sheets' ids
@@ -200,16 +204,14 @@ def _copy_sheets(*, year: int, month: int, version: RubricVersion, fresh: list) 
         )
         ids = [pk for (pk,) in cursor.fetchall()]
         with cursor.copy(f"COPY {sheet_table} ({', '.join(SHEET_COLUMNS)}) FROM STDIN") as copy:
-            for pk, (fields, _lines, new) in zip(ids, fresh, strict=True):
-                row = {**fields, "id": pk, "year": year, "month": month}
+            for pk, (fields, _lines, sheet_json, _lines_json, new) in zip(ids, fresh, strict=True):
+                row = {**fields, **sheet_json, "id": pk, "year": year, "month": month}
                 row |= {"version_id": version.pk, "digest": new, "computed_at": now}
-                row |= {name: _json(row[name]) for name in SHEET_JSON}
                 copy.write_row([row[name] for name in SHEET_COLUMNS])
         with cursor.copy(f"COPY {line_table} ({', '.join(LINE_COLUMNS)}) FROM STDIN") as copy:
-            for pk, (_fields, lines, _new) in zip(ids, fresh, strict=True):
-                for line in lines:
-                    row = {**line, "sheet_id": pk}
-                    row |= {name: _json(row[name]) for name in LINE_JSON}
+            for pk, (_fields, lines, _sheet_json, lines_json, _new) in zip(ids, fresh, strict=True):
+                for line, texts in zip(lines, lines_json, strict=True):
+                    row = {**line, **texts, "sheet_id": pk}
                     copy.write_row([row[name] for name in LINE_COLUMNS])
 
 

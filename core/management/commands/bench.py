@@ -139,13 +139,14 @@ class Command(BaseCommand):
         window = window_for(township.pk, year, months, dict.fromkeys(months))
         with timed(out, "floor"):
             rows = _floor_pass(window.village_ids, window.start, window.end)
-        with timed(out, "collect"):
-            facts = collect(window)
-        with timed(out, "rules"):
-            sheets = {
-                m: [engine.score_village(rubric, f) for f in facts[(year, m)].values()]
-                for m in months
-            }
+        with services.gc_paused():  # as the service computes
+            with timed(out, "collect"):
+                facts = collect(window)
+            with timed(out, "rules"):
+                sheets = {
+                    m: [engine.score_village(rubric, f) for f in facts[(year, m)].values()]
+                    for m in months
+                }
         _clear_sheets(township.pk, year)
         with timed(out, "store"):
             for month, month_sheets in sheets.items():
