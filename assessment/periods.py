@@ -34,7 +34,6 @@ build the facts under the month's lock and call them, the pages and the API only
 answers.
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -43,6 +42,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.labels import year_month
+from core.periods import month_end
 
 from .models import Period, PeriodState
 
@@ -79,7 +79,7 @@ class PeriodFacts:
 
     @property
     def last_day(self) -> date:
-        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return month_end(self.year, self.month)
 
 
 class PeriodTransitionError(ValidationError):

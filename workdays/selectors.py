@@ -1,6 +1,5 @@
 """Reads for the calendar page: which years are covered, entered or missing, and the overrides."""
 
-import calendar as calendar_module
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -8,6 +7,8 @@ import chinese_calendar
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
+
+from core.periods import month_end
 
 from .calendar import library_covers
 from .models import CalendarDay, CalendarYear
@@ -150,7 +151,7 @@ def month_grid(year: int, month: int) -> MonthGrid:
     from .calendar import WorkCalendar
 
     first = date(year, month, 1)
-    last = date(year, month, calendar_module.monthrange(year, month)[1])
+    last = month_end(year, month)
     start = first - timedelta(days=first.weekday())
     end = last + timedelta(days=6 - last.weekday())
     work = WorkCalendar().preload(start, end)
