@@ -107,13 +107,18 @@ def test_no_serious_accessibility_violations(page, live_server, login):
         user = User.objects.get(username=role)
         village = user.village or Village.objects.get(name="青石村")
         page.set_viewport_size(SCREENS["desktop"])
+        # A fresh session for each role: logging in over the previous role's session left every
+        # later role on the login page (answered 200), so their pages went unchecked.
+        page.context.clear_cookies()
         login(user, password=DEMO_PASSWORD)
+        assert "/login/" not in page.url, f"{role} did not log in"
         for screen, viewport in SCREENS.items():
             page.set_viewport_size(viewport)
             for name, url in _pages(role, village, record):
                 response = page.goto(f"{live_server.url}{url}")
                 page.wait_for_load_state("networkidle")
                 assert response.status == 200, f"{role} {name} {url}: {response.status}"
+                assert "/login/" not in page.url, f"{role} {name} {url}: sent to the login page"
                 page.add_script_tag(url=f"{live_server.url}/static/{AXE}")
                 result = page.evaluate("options => axe.run(document, options)", RUN_OPTIONS)
                 where = f"{role} {screen} {name} {url}"
