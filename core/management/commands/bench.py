@@ -148,7 +148,7 @@ class Command(BaseCommand):
                     for m in months
                 }
         _clear_sheets(township.pk, year)
-        with timed(out, "store"):
+        with timed(out, "store"), services.gc_paused():
             for month, month_sheets in sheets.items():
                 store_sheets(
                     township_id=township.pk,
