@@ -33,14 +33,15 @@ from petitions import deadlines
 from petitions.choices import DisputeStatus, Level
 from petitions.models import Dispute, DisputeReport, Petition
 from petitions.selectors import HalfStatus, PortalStatus, portal_status
+from rewards.services import risk_line
 from villages.models import Village
 
 KINDS = ("month", "quarter", "year")
 # The at-risk list (decision of the issue "The browser experience"): a year-to-date mean under
-# 80 forfeits the deposit (RUBRIC.md "Money"); under 82 and lower than three months earlier
-# is "falling toward it".
-RISK_LINE = Decimal(80)
-WATCH_LINE = Decimal(82)
+# the reward scheme's 返还本金分数线 (80 in the document; rewards.services.risk_line) forfeits
+# the deposit; within WATCH_MARGIN above it and lower than three months earlier is "falling
+# toward it".
+WATCH_MARGIN = Decimal(2)
 LOOKBACK_MONTHS = 3
 # How many villages at each end of the ranking the trend chart shows at first.
 HIGHLIGHTED = 3
@@ -309,7 +310,7 @@ def _levels_by_month(township_id: int, year: int) -> dict:
 
 
 def chart_data(
-    township_id: int, span: Span, rows: list[RankingRow], sheets=None
+    township_id: int, span: Span, rows: list[RankingRow], sheets=None, line=None
 ) -> dict[str, dict]:
     """The three charts of the dashboard, as plain JSON-ready data (three queries at most).
 
@@ -320,6 +321,7 @@ def chart_data(
     levels: the township's petitions per month of the year, stacked by level.
     """
     sheets = _sheet_rows(township_id, span.year) if sheets is None else sheets
+    line = risk_line(township_id, span.year) if line is None else line
     last = max((m for by_month in sheets.values() for m in by_month), default=0)
     months = list(range(1, last + 1))
     order = [r.village for r in rows]
@@ -328,7 +330,7 @@ def chart_data(
     shown |= {v.pk for v in order[-HIGHLIGHTED:]}
     trend = {
         "months": [_("%(m)d月") % {"m": m} for m in months],
-        "threshold": float(RISK_LINE),
+        "threshold": float(line),
         "series": [
             {
                 "name": v.name,
@@ -377,7 +379,7 @@ class AtRisk:
     mean_before: Decimal | None  # the same mean LOOKBACK_MONTHS months earlier
     latest: Decimal  # the last month's total
     through: int  # the last month counted
-    below_line: bool  # under RISK_LINE (else: under WATCH_LINE and falling)
+    below_line: bool  # under the risk line (else: within WATCH_MARGIN above it, and falling)
 
     @property
     def drop(self) -> Decimal | None:
@@ -385,12 +387,14 @@ class AtRisk:
 
 
 def at_risk(
-    township_id: int, year: int, through: int | None, sheets=None, villages=None
+    township_id: int, year: int, through: int | None, sheets=None, villages=None, line=None
 ) -> list[AtRisk]:
-    """Villages whose year-to-date mean (months 1..through) is under 80, or under 82 and lower
-    than it was three months earlier (months 1..through-3). Lowest mean first."""
+    """Villages whose year-to-date mean (months 1..through) is under the risk line, or within
+    WATCH_MARGIN above it and lower than it was three months earlier (months 1..through-3).
+    Lowest mean first."""
     if not through:
         return []
+    line = risk_line(township_id, year) if line is None else line
     sheets = _sheet_rows(township_id, year) if sheets is None else sheets
     villages = _villages(township_id) if villages is None else villages
     found = []
@@ -403,7 +407,7 @@ def at_risk(
         earlier = [by_month[m][0] for m in range(1, through - LOOKBACK_MONTHS + 1) if m in by_month]
         mean_before = _mean(earlier) if earlier else None
         falling = mean_before is not None and mean < mean_before
-        if mean < RISK_LINE or (mean < WATCH_LINE and falling):
+        if mean < line or (mean < line + WATCH_MARGIN and falling):
             latest_month = max(m for m in by_month if m <= through)
             found.append(
                 AtRisk(
@@ -412,7 +416,7 @@ def at_risk(
                     mean_before=mean_before,
                     latest=by_month[latest_month][0],
                     through=through,
-                    below_line=mean < RISK_LINE,
+                    below_line=mean < line,
                 )
             )
     return sorted(found, key=lambda r: (r.mean, r.village.name))
@@ -601,11 +605,16 @@ def running_recompute(township_id: int) -> Job | None:
 class Dashboard:
     span: Span
     rows: list[RankingRow]
+    line: Decimal  # the risk line (rewards.services.risk_line)
     charts: dict
     at_risk: list[AtRisk]
     vetoes: list[VetoCause]
     deadlines: DeadlineBoard
     contests: list[Contest]
+
+    @property
+    def watch(self) -> Decimal:
+        return self.line + WATCH_MARGIN
 
 
 def dashboard(township_id: int, span: Span, today: date) -> Dashboard:
@@ -614,11 +623,14 @@ def dashboard(township_id: int, span: Span, today: date) -> Dashboard:
     villages = _villages(township_id)
     sheets = _sheet_rows(township_id, span.year)
     scored = [m for by_month in sheets.values() for m in by_month if m <= span.months[-1]]
+    line = risk_line(township_id, span.year)
+    through = max(scored, default=None)
     return Dashboard(
         span=span,
         rows=rows,
-        charts=chart_data(township_id, span, rows, sheets),
-        at_risk=at_risk(township_id, span.year, max(scored, default=None), sheets, villages),
+        line=line,
+        charts=chart_data(township_id, span, rows, sheets, line),
+        at_risk=at_risk(township_id, span.year, through, sheets, villages, line),
         vetoes=veto_causes(rows),
         deadlines=deadline_board(township_id, today, villages),
         contests=pending_contests(township_id),
@@ -734,7 +746,7 @@ def village_year(village: Village, year: int, *, user) -> VillageYear:
     trend = {
         "months": [_("%(m)d月") % {"m": m.month} for m in visible],
         "totals": [float(m.sheet.total) for m in visible],
-        "threshold": float(RISK_LINE),
+        "threshold": float(risk_line(village.township_id, year)),
     }
     return VillageYear(village, year, months, heads, trend)
 

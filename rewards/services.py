@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,6 +68,24 @@ def scheme_for(*, township, year: int) -> RewardScheme:
             % {"year": year}
         )
     return scheme
+
+
+def risk_line(township_id: int, year: int) -> Decimal:
+    """The score under which a village forfeits its deposit (the scheme's 返还本金分数线), as the
+    dashboard's at-risk list and trend lines draw it: the township's scheme for the year, else the
+    default of that year, else the latest scheme before it (a year with none yet keeps last year's
+    line), else the field's default."""
+    line = (
+        RewardScheme.objects.filter(
+            Q(township_id=township_id) | Q(township__isnull=True), year__lte=year
+        )
+        .order_by("-year", F("township_id").asc(nulls_last=True))
+        .values_list("return_from", flat=True)
+        .first()
+    )
+    if line is None:
+        line = RewardScheme._meta.get_field("return_from").default
+    return Decimal(line)
 
 
 SCHEME_FIELDS = [
