@@ -8,7 +8,6 @@ attributable" holds for generated data too. Reproducible by seed.
 
 from __future__ import annotations
 
-import calendar
 import random
 import zlib
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from cases.models import AssignedCase, BacklogCase, BacklogRelapse, CaseReview
+from core.periods import month_end
 from governance.models import (
     AdjustmentEvent,
     CentreInspection,
@@ -405,7 +405,7 @@ def _standing(batch: Batch, rng: random.Random, v: Village, year: int) -> None:
 
 def _month(batch, rng, v, year, month, cal, leader, until: date | None = None) -> None:
     """One month of a village's records; nothing dated after `until` (the demo's today)."""
-    last = calendar.monthrange(year, month)[1]
+    last = month_end(year, month).day
     if until is not None and (year, month) == (until.year, until.month):
         last = until.day
 
