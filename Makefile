@@ -35,7 +35,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kaohe_bench
 BENCH_ENV = DEBUG=false SECRET_KEY=bench-only-secret SECURE_SSL_REDIRECT=false \
 	DATABASE_URL=$(BENCH_DATABASE_URL)
 bench: install
-	$(PY) -m core.benchdb $(BENCH_DATABASE_URL)
+	$(PY) -m sampledata.benchdb $(BENCH_DATABASE_URL)
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
 	$(BENCH_ENV) $(PY) manage.py bench $(BENCH_ARGS)
 

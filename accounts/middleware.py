@@ -14,7 +14,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponse
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect
+from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 
 from .api_auth import must_change_password

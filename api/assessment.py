@@ -5,35 +5,43 @@ from decimal import Decimal
 
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef
+from django.db.models import Prefetch
+from django.db.models import Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import scope
-from assessment import selectors, services, visibility
-from assessment.models import (
-    Period,
-    PeriodEvent,
-    PeriodState,
-    RubricEntry,
-    RubricSection,
-    RubricVersion,
-    ScoreLine,
-    ScoreSheet,
-)
+from assessment import selectors
+from assessment import services
+from assessment import visibility
+from assessment.models import Period
+from assessment.models import PeriodEvent
+from assessment.models import PeriodState
+from assessment.models import RubricEntry
+from assessment.models import RubricSection
+from assessment.models import RubricVersion
+from assessment.models import ScoreLine
+from assessment.models import ScoreSheet
 from assessment.periods import PeriodTransitionError
 from core.periods import quarter_of
 from villages.models import Township
 
-from .base import AUTHENTICATION, Described, DescribedSerializer
-from .filters import IdFilter, labelled
+from .base import AUTHENTICATION
+from .base import Described
+from .base import DescribedSerializer
+from .filters import IdFilter
+from .filters import labelled
 from .pagination import Pagination
 
 

@@ -24,8 +24,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import MultiPartParser
@@ -34,15 +38,24 @@ from rest_framework.relations import ManyRelatedField
 from rest_framework.response import Response
 from rest_framework.utils import model_meta
 
-from accounts.access import scope, visible_villages
-from accounts.api_auth import SessionAuthentication, TokenAuthentication
+from accounts.access import scope
+from accounts.access import visible_villages
+from accounts.api_auth import SessionAuthentication
+from accounts.api_auth import TokenAuthentication
 from assessment.periods import PeriodClosedError
 from core import submissions
-from core.records import RecordConflict, check_version, record_delete, record_revert, record_save
+from core.records import RecordConflict
+from core.records import check_version
+from core.records import record_delete
+from core.records import record_revert
+from core.records import record_save
 
-from .exceptions import StaleWrite, etag_for, validation_error
+from .exceptions import StaleWrite
+from .exceptions import etag_for
+from .exceptions import validation_error
 from .filters import filterset_for
-from .history import HistoryRowSerializer, history_rows
+from .history import HistoryRowSerializer
+from .history import history_rows
 from .pagination import Pagination
 from .parsers import JSONParser
 from .permissions import RecordPermission

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,17 +16,19 @@ from assessment.periods import PeriodClosedError
 from cases import services
 from cases.choices import ReviewDecision
 from cases.forms import township_people
-from cases.models import (
-    AssignedCase,
-    BacklogCase,
-    BacklogRelapse,
-    CaseExtension,
-    CaseHandlerReport,
-    CaseReview,
-)
-from core.records import record_delete, record_save
+from cases.models import AssignedCase
+from cases.models import BacklogCase
+from cases.models import BacklogRelapse
+from cases.models import CaseExtension
+from cases.models import CaseHandlerReport
+from cases.models import CaseReview
+from core.records import record_delete
+from core.records import record_save
 
-from .base import Described, DescribedSerializer, RecordViewSet, VillageRecordSerializer
+from .base import Described
+from .base import DescribedSerializer
+from .base import RecordViewSet
+from .base import VillageRecordSerializer
 from .exceptions import validation_error
 
 VILLAGE = ("id", "village", "village_name")

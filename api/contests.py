@@ -11,17 +11,25 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.access import scope
-from assessment import services, visibility
-from assessment.models import Contest, ScoreLine
+from assessment import services
+from assessment import visibility
+from assessment.models import Contest
+from assessment.models import ScoreLine
 
-from .base import AUTHENTICATION, Described, DescribedSerializer
-from .filters import IdFilter, labelled
+from .base import AUTHENTICATION
+from .base import Described
+from .base import DescribedSerializer
+from .filters import IdFilter
+from .filters import labelled
 from .pagination import Pagination
 
 

@@ -4,13 +4,16 @@ files, every village's 评分表 as a background job (answered with the job), an
 from io import BytesIO
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -20,15 +23,21 @@ from accounts.access import visible_villages
 from core.periods import quarter_of
 from exports.access import secretary_may_see
 from exports.jobs import start_sheets_export
-from exports.periods import MONTH, QUARTER, YEAR, Span, span_from
+from exports.periods import MONTH
+from exports.periods import QUARTER
+from exports.periods import YEAR
+from exports.periods import Span
+from exports.periods import span_from
 from exports.score_sheets import village_workbook
 from exports.styles import workbook_bytes
 from exports.tables import ranking_workbook
 from jobs.access import job_for_user
 from jobs.models import JobState
 
-from .assessment import KINDS, township_for
-from .base import AUTHENTICATION, DescribedSerializer
+from .assessment import KINDS
+from .assessment import township_for
+from .base import AUTHENTICATION
+from .base import DescribedSerializer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -6,7 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -14,35 +15,36 @@ from rest_framework.response import Response
 from accounts.access import visible_villages
 from assessment.periods import PeriodClosedError
 from audit import services as audit
-from governance import selectors, services
-from governance.access import SPECIAL_READ_PERM, TOWNSHIP_READ_PERM, scope_township
-from governance.choices import AttendanceStatus, SurveyAnswerChoice
-from governance.models import (
-    WORK_FILE_FIELDS,
-    AdjustmentEvent,
-    CentreInspection,
-    LandlineHousehold,
-    LeadershipGroup,
-    MeetingAttendance,
-    Patrol,
-    SensitivePeriod,
-    SpecialPerson,
-    Survey,
-    SurveyAnswer,
-    TownshipMeeting,
-    VillageMeeting,
-    ZeroReport,
-)
-from villages.models import Township, Village
+from governance import selectors
+from governance import services
+from governance.access import SPECIAL_READ_PERM
+from governance.access import TOWNSHIP_READ_PERM
+from governance.access import scope_township
+from governance.choices import AttendanceStatus
+from governance.choices import SurveyAnswerChoice
+from governance.models import WORK_FILE_FIELDS
+from governance.models import AdjustmentEvent
+from governance.models import CentreInspection
+from governance.models import LandlineHousehold
+from governance.models import LeadershipGroup
+from governance.models import MeetingAttendance
+from governance.models import Patrol
+from governance.models import SensitivePeriod
+from governance.models import SpecialPerson
+from governance.models import Survey
+from governance.models import SurveyAnswer
+from governance.models import TownshipMeeting
+from governance.models import VillageMeeting
+from governance.models import ZeroReport
+from villages.models import Township
+from villages.models import Village
 
-from .base import (
-    MSG_REASON_REQUIRED,
-    Described,
-    DescribedSerializer,
-    RecordSerializer,
-    RecordViewSet,
-    VillageRecordSerializer,
-)
+from .base import MSG_REASON_REQUIRED
+from .base import Described
+from .base import DescribedSerializer
+from .base import RecordSerializer
+from .base import RecordViewSet
+from .base import VillageRecordSerializer
 from .exceptions import validation_error
 
 VILLAGE = ("id", "village", "village_name")

@@ -6,7 +6,8 @@ permission the view names for the action: `kaohe.change_records` for records, `k
 for a village's own dispute report, `kaohe.manage_assessment` for periods.
 """
 
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.permissions import BasePermission
 
 
 class RecordPermission(BasePermission):

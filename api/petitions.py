@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -13,29 +14,31 @@ from rest_framework.response import Response
 from accounts.access import visible_villages
 from assessment.periods import PeriodClosedError
 from core import periods
-from core.records import record_delete, record_save
+from core.records import record_delete
+from core.records import record_save
 from core.uploads import serve_protected
-from petitions import deadlines, rules, services, unsigned
-from petitions.choices import DisputeStatus, ReviewOffice, ReviewResult
-from petitions.models import (
-    BaobaoEntry,
-    Dispute,
-    DisputeReport,
-    Dossier,
-    Petition,
-    Petitioner,
-    ReceptionLog,
-)
+from petitions import deadlines
+from petitions import rules
+from petitions import services
+from petitions import unsigned
+from petitions.choices import DisputeStatus
+from petitions.choices import ReviewOffice
+from petitions.choices import ReviewResult
+from petitions.models import BaobaoEntry
+from petitions.models import Dispute
+from petitions.models import DisputeReport
+from petitions.models import Dossier
+from petitions.models import Petition
+from petitions.models import Petitioner
+from petitions.models import ReceptionLog
 from villages.models import Person
 
-from .base import (
-    FILE_PARSERS,
-    Described,
-    DescribedSerializer,
-    ProtectedFileField,
-    RecordViewSet,
-    VillageRecordSerializer,
-)
+from .base import FILE_PARSERS
+from .base import Described
+from .base import DescribedSerializer
+from .base import ProtectedFileField
+from .base import RecordViewSet
+from .base import VillageRecordSerializer
 from .exceptions import validation_error
 from .parsers import JSONParser
 

@@ -7,20 +7,26 @@ or paid lines."""
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.access import scope
 from rewards import selectors
-from rewards.models import Deposit, LedgerEntry
+from rewards.models import Deposit
+from rewards.models import LedgerEntry
 
 from .assessment import RecordRefSerializer
-from .base import AUTHENTICATION, Described
-from .filters import IdFilter, labelled
-from .history import HistoryRowSerializer, history_rows
+from .base import AUTHENTICATION
+from .base import Described
+from .filters import IdFilter
+from .filters import labelled
+from .history import HistoryRowSerializer
+from .history import history_rows
 from .pagination import Pagination
 
 

@@ -2,19 +2,26 @@
 OpenAPI schema with its interactive docs (Swagger UI and ReDoc served from our static files)."""
 
 from django.http import JsonResponse
-from django.urls import path, re_path
+from django.urls import path
+from django.urls import re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
+from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularRedocView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import assessment, cases, contests, exports, governance, petitions, rewards, villages
+from . import assessment
+from . import cases
+from . import contests
+from . import exports
+from . import governance
+from . import petitions
+from . import rewards
+from . import villages
 from .auth import ObtainToken
-from .docs_csp import redoc_csp, swagger_csp
+from .docs_csp import redoc_csp
+from .docs_csp import swagger_csp
 
 app_name = "api"
 

@@ -3,14 +3,20 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
+from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from accounts.access import visible_villages
-from villages.models import Person, Responsibility, Village
+from villages.models import Person
+from villages.models import Responsibility
+from villages.models import Village
 
-from .base import AUTHENTICATION, Described
-from .filters import IdFilter, SearchFilter, labelled
+from .base import AUTHENTICATION
+from .base import Described
+from .filters import IdFilter
+from .filters import SearchFilter
+from .filters import labelled
 from .pagination import Pagination
 
 

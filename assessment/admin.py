@@ -4,17 +4,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdminMixin
 
-from .models import (
-    Contest,
-    Period,
-    PeriodEvent,
-    RubricAssignment,
-    RubricEntry,
-    RubricSection,
-    RubricVersion,
-    ScoreLine,
-    ScoreSheet,
-)
+from .models import Contest
+from .models import Period
+from .models import PeriodEvent
+from .models import RubricAssignment
+from .models import RubricEntry
+from .models import RubricSection
+from .models import RubricVersion
+from .models import ScoreLine
+from .models import ScoreSheet
 
 
 class PeriodEventInline(ReadOnlyAdminMixin, admin.TabularInline):

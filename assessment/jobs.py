@@ -3,7 +3,8 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.registry import DEFERRED, runner
+from jobs.registry import DEFERRED
+from jobs.registry import runner
 
 from . import services
 

@@ -1,6 +1,7 @@
 """Where a line's record lives: RecordRef kind -> the URL of the record's page."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # kind (as the collectors name it) -> URL name of the record's detail page

@@ -35,7 +35,8 @@ answers.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -44,7 +45,8 @@ from django.utils.translation import gettext_lazy
 from core.labels import year_month
 from core.periods import month_end
 
-from .models import Period, PeriodState
+from .models import Period
+from .models import PeriodState
 
 PUBLISH, CLOSE, REOPEN = "publish", "close", "reopen"
 ACTIONS = (PUBLISH, CLOSE, REOPEN)

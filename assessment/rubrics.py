@@ -13,8 +13,14 @@ from django.utils.translation import gettext as _
 from core.periods import ReportDays
 
 from .costs import DISPUTE_REPORTS
-from .models import EntryCategory, RubricAssignment, RubricEntry, RubricSection, RubricVersion
-from .scoring.rubric_defaults import DEFAULT_RUBRIC, rubric_from_dict, rubric_to_dict
+from .models import EntryCategory
+from .models import RubricAssignment
+from .models import RubricEntry
+from .models import RubricSection
+from .models import RubricVersion
+from .scoring.rubric_defaults import DEFAULT_RUBRIC
+from .scoring.rubric_defaults import rubric_from_dict
+from .scoring.rubric_defaults import rubric_to_dict
 from .scoring.types import Rubric
 
 DEFAULT_CODE = "xx-2024-table"
@@ -180,7 +186,8 @@ def report_days_of(keys) -> dict[tuple[int, int], ReportDays]:
 @transaction.atomic
 def assign_year(*, township, year: int, version: RubricVersion, by) -> RubricAssignment:
     """Score a year with a version; refused once a month of that year is closed."""
-    from .models import Period, PeriodState
+    from .models import Period
+    from .models import PeriodState
 
     if Period.objects.filter(township=township, year=year, state=PeriodState.CLOSED).exists():
         raise ValidationError(

@@ -16,9 +16,12 @@ from villages.models import Village
 from villages.selectors import assessed_months
 
 from . import rubrics
-from .models import RubricVersion, ScoreLine, ScoreSheet
+from .models import RubricVersion
+from .models import ScoreLine
+from .models import ScoreSheet
 from .scoring import engine
-from .scoring.types import PeriodScore, Sheet
+from .scoring.types import PeriodScore
+from .scoring.types import Sheet
 from .sheets import sheet_from_row
 
 

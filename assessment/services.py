@@ -9,10 +9,14 @@ import logging
 import time
 from collections import defaultdict
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import InterfaceError, OperationalError, transaction
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.db import InterfaceError
+from django.db import OperationalError
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -21,21 +25,21 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from villages.models import Township
 
-from . import periods, rubrics
-from .models import (
-    Contest,
-    ContestState,
-    Period,
-    PeriodEvent,
-    PeriodState,
-    RubricVersion,
-    ScoreLine,
-    StaleVillageMonth,
-)
+from . import periods
+from . import rubrics
+from .models import Contest
+from .models import ContestState
+from .models import Period
+from .models import PeriodEvent
+from .models import PeriodState
+from .models import RubricVersion
+from .models import ScoreLine
+from .models import StaleVillageMonth
 from .scoring import engine
 from .scoring.facts import collect_months
 from .scoring.types import Sheet
-from .sheets import lock_months, store_sheets
+from .sheets import lock_months
+from .sheets import store_sheets
 
 log = logging.getLogger(__name__)
 
@@ -240,8 +244,11 @@ def _waiting_after_failure(group, now) -> bool:
 def record_recompute_failure(*, township_id: int, year: int, month: int, group, error) -> None:
     """Keep the marks with the reason; the first failure of a streak becomes a failed job on
     /jobs/ and a notification to the township's admins (once: the job's key)."""
-    from accounts.models import Role, User
-    from jobs.services import job_create, job_failed, notify
+    from accounts.models import Role
+    from accounts.models import User
+    from jobs.services import job_create
+    from jobs.services import job_failed
+    from jobs.services import notify
 
     reason = f"{type(error).__name__}: {error}"[:2000]
     with transaction.atomic():
@@ -442,7 +449,8 @@ def contest_file(*, line: ScoreLine, reason: str, by, today=None) -> Contest:
 
 def _notify_contest_filed(contest: Contest) -> None:
     """The township's admins (but the one who filed it) learn of a new contest to decide."""
-    from accounts.models import Role, User
+    from accounts.models import Role
+    from accounts.models import User
     from jobs.services import notify
 
     admins = User.objects.filter(
@@ -462,10 +470,12 @@ def _notify_contest_filed(contest: Contest) -> None:
 def _notify_contest_decided(contest: Contest) -> None:
     """The village's secretaries (and an admin who filed on its behalf) learn the decision and
     its reason; only users who may see that month's scores are told (assessment.visibility)."""
-    from accounts.models import Role, User
+    from accounts.models import Role
+    from accounts.models import User
     from jobs.services import notify
 
-    from .visibility import month_shown, score_months_shown
+    from .visibility import month_shown
+    from .visibility import score_months_shown
 
     users = list(User.objects.filter(village=contest.village, role=Role.SECRETARY, is_active=True))
     if contest.filed_by_id != contest.decided_by_id and contest.filed_by not in users:

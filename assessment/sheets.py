@@ -6,12 +6,21 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection
+from django.db import transaction
 from django.utils import timezone
 
-from .models import Period, RubricVersion, ScoreLine, ScoreSheet
+from .models import Period
+from .models import RubricVersion
+from .models import ScoreLine
+from .models import ScoreSheet
 from .scoring.reasons import parts_of
-from .scoring.types import ItemScore, Line, RecordRef, SectionScore, Sheet, Veto
+from .scoring.types import ItemScore
+from .scoring.types import Line
+from .scoring.types import RecordRef
+from .scoring.types import SectionScore
+from .scoring.types import Sheet
+from .scoring.types import Veto
 
 
 def _refs_json(refs: Iterable[RecordRef]) -> list:

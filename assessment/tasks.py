@@ -87,7 +87,9 @@ def recompute_job_month(self, job_id: int, months: list[int], index: int, rebuil
     from django.utils.translation import gettext as _
 
     from jobs.models import Job
-    from jobs.services import job_done, job_failed, job_progress
+    from jobs.services import job_done
+    from jobs.services import job_failed
+    from jobs.services import job_progress
 
     from .services import score_month
 

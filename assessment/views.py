@@ -4,32 +4,42 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.access import get_for_user, scope, visible_villages
+from accounts.access import get_for_user
+from accounts.access import scope
+from accounts.access import visible_villages
 from core.periods import quarter_of
-from dashboard.selectors import Span, default_month, latest_scored_month
+from dashboard.selectors import Span
+from dashboard.selectors import default_month
+from dashboard.selectors import latest_scored_month
 from dashboard.selectors import ranking as dashboard_ranking
 from villages.models import Township
 
-from . import periods, rubrics, selectors, services, visibility
-from .links import record_label, record_url
-from .models import (
-    Contest,
-    ContestState,
-    Period,
-    PeriodState,
-    RubricAssignment,
-    RubricVersion,
-    ScoreLine,
-)
+from . import periods
+from . import rubrics
+from . import selectors
+from . import services
+from . import visibility
+from .links import record_label
+from .links import record_url
+from .models import Contest
+from .models import ContestState
+from .models import Period
+from .models import PeriodState
+from .models import RubricAssignment
+from .models import RubricVersion
+from .models import ScoreLine
 from .scoring import engine
 
 

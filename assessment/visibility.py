@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from .models import Period, PeriodState
+from .models import Period
+from .models import PeriodState
 
 SHOWN_TO_VILLAGES = (PeriodState.PUBLISHED, PeriodState.CLOSED)
 

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .models import RETENTION_DAYS, AuditAction, AuditEvent
+from .models import RETENTION_DAYS
+from .models import AuditAction
+from .models import AuditEvent
 
 
 def client_address(request) -> str | None:

@@ -5,17 +5,16 @@ core.records, like every other write."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdminMixin, RecordAdmin
+from core.admin import ReadOnlyAdminMixin
+from core.admin import RecordAdmin
 
 from . import services
-from .models import (
-    AssignedCase,
-    BacklogCase,
-    BacklogRelapse,
-    CaseExtension,
-    CaseHandlerReport,
-    CaseReview,
-)
+from .models import AssignedCase
+from .models import BacklogCase
+from .models import BacklogRelapse
+from .models import CaseExtension
+from .models import CaseHandlerReport
+from .models import CaseReview
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -5,13 +5,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, RecordForm
-from core.records import record_delete, record_save
+from core.forms import DateInput
+from core.forms import RecordForm
+from core.records import record_delete
+from core.records import record_save
 from villages.models import Person
 
 from . import services
 from .choices import ReviewDecision
-from .models import AssignedCase, BacklogCase, BacklogRelapse
+from .models import AssignedCase
+from .models import BacklogCase
+from .models import BacklogRelapse
 
 
 def township_people(user):

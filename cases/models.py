@@ -15,7 +15,9 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Versioned
 
-from .choices import CaseState, ExtensionState, ReviewDecision
+from .choices import CaseState
+from .choices import ExtensionState
+from .choices import ReviewDecision
 
 
 class AssignedCase(Versioned, models.Model):

@@ -12,13 +12,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Q
+from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 
 from workdays.calendar import WorkCalendar
 
 from .choices import ReviewDecision
-from .models import AssignedCase, BacklogCase, BacklogRelapse, CaseReview
+from .models import AssignedCase
+from .models import BacklogCase
+from .models import BacklogRelapse
+from .models import CaseReview
 
 
 def _township_id(township) -> int:

@@ -10,12 +10,14 @@ step taken in December on a case assigned in November touches December only, so 
 November does not block it, while a step dated in a closed month is refused naming the month.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,10 +25,17 @@ from django.utils.translation import gettext_lazy
 from accounts.access import require
 from core.dates import check_dates
 from core.records import record_save
-from workdays.calendar import WorkCalendar, WorkdayResult
+from workdays.calendar import WorkCalendar
+from workdays.calendar import WorkdayResult
 
-from .choices import DUE_WORKING_DAYS, CaseState, ExtensionState, ReviewDecision
-from .models import AssignedCase, CaseExtension, CaseHandlerReport, CaseReview
+from .choices import DUE_WORKING_DAYS
+from .choices import CaseState
+from .choices import ExtensionState
+from .choices import ReviewDecision
+from .models import AssignedCase
+from .models import CaseExtension
+from .models import CaseHandlerReport
+from .models import CaseReview
 
 
 class TransitionError(ValidationError):

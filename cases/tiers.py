@@ -11,9 +11,12 @@ from datetime import date
 
 from django.db.models import Q
 
-from workdays.calendar import TierBounds, WorkCalendar
+from workdays.calendar import TierBounds
+from workdays.calendar import WorkCalendar
 
-from .choices import DUE_SOON_WORKING_DAYS, SERIOUSLY_OVERDUE_WORKING_DAYS, AlertTier
+from .choices import DUE_SOON_WORKING_DAYS
+from .choices import SERIOUSLY_OVERDUE_WORKING_DAYS
+from .choices import AlertTier
 
 
 def bounds_for(today: date, *, calendar: WorkCalendar | None = None) -> TierBounds:

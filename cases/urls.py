@@ -3,8 +3,10 @@ from django.urls import path
 from core.views import RecordPages
 
 from . import views
-from .forms import AssignedCaseForm, BacklogCaseForm
-from .models import AssignedCase, BacklogCase
+from .forms import AssignedCaseForm
+from .forms import BacklogCaseForm
+from .models import AssignedCase
+from .models import BacklogCase
 
 app_name = "cases"
 

@@ -6,7 +6,8 @@ step the user may take now; every step goes through cases.services.
 
 import django_filters
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
@@ -14,15 +15,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import scope
-from core.views import RecordCreate, RecordDetail, RecordList, RecordUpdate
+from core.views import RecordCreate
+from core.views import RecordDetail
+from core.views import RecordList
+from core.views import RecordUpdate
 from workdays.calendar import WorkCalendar
 
 from . import services
-from .choices import AlertTier, ExtensionState
-from .forms import ACTION_FORMS, run_action, township_people
-from .models import AssignedCase, CaseReview
+from .choices import AlertTier
+from .choices import ExtensionState
+from .forms import ACTION_FORMS
+from .forms import run_action
+from .forms import township_people
+from .models import AssignedCase
+from .models import CaseReview
 from .selectors import provisional_years
-from .tiers import TIER_BADGE, bounds_for, tier_for_dates, tier_q
+from .tiers import TIER_BADGE
+from .tiers import bounds_for
+from .tiers import tier_for_dates
+from .tiers import tier_q
 
 
 class BannerMixin:

@@ -1,7 +1,8 @@
 import logging
 import os
 
-from celery import Celery, bootsteps
+from celery import Celery
+from celery import bootsteps
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

@@ -6,7 +6,8 @@ may open, so a secretary never sees township pages.
 
 from importlib import import_module
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
+from django.urls import reverse
 
 NAV_APPS = [
     "dashboard",

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "jobs",
     "exports",
     "dashboard",
+    "sampledata",
     "audit",
     "api",
 ]

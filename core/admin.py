@@ -15,15 +15,20 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.actions import delete_selected
 from django.core import checks
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import router, transaction
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError
+from django.db import router
+from django.db import transaction
 from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import Versioned
-from core.records import RecordConflict, check_version, record_delete, record_save
+from core.records import RecordConflict
+from core.records import check_version
+from core.records import record_delete
+from core.records import record_save
 
 REASON_FIELD = "change_reason"
 # The version the admin read, carried in the change form like on the record pages: a save over

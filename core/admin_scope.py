@@ -1,5 +1,5 @@
 """The Django admin reads only the user's township, like every other door (issue 12: 0 reads
-across townships). A township admin is given the admin's model permissions (villages/demo.py),
+across townships). A township admin is given the admin's model permissions (sampledata/township.py),
 so without this every changelist and change page showed every township's rows, and the user
 admin let a township admin make anyone a superuser.
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import visible_villages
 
-from .submissions import MAX_KEY_LENGTH, new_token
+from .submissions import MAX_KEY_LENGTH
+from .submissions import new_token
 
 CONFIRM_DUPLICATE = "confirm_duplicate"
 

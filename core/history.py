@@ -5,7 +5,8 @@ A record may have no history row at all (written by a bulk path before history w
 everywhere, or history pruned): it then has no versions, which is not an error.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from django.core.exceptions import FieldDoesNotExist
 

@@ -4,7 +4,8 @@ that keep a resubmitted create (a form sent twice, an API retry) from saving a s
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 

@@ -14,9 +14,11 @@ them from the database is `assessment.rubrics.report_days`, and nothing here hol
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from typing import Any
 
 # --- Months and quarters -----------------------------------------------------------------------

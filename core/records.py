@@ -8,12 +8,14 @@ all save through `record_save` / `record_delete`, so the rules are enforced once
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.rules import village_of
-from assessment.periods import closed_months, ensure_open
+from assessment.periods import closed_months
+from assessment.periods import ensure_open
 from assessment.recompute import mark_stale
 
 from .dates import check_dates

@@ -19,7 +19,9 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError
+from django.db import models
+from django.db import transaction
 from django.utils import timezone
 
 from .models import SubmissionToken

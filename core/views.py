@@ -6,39 +6,42 @@ period answered with a clear message at the form, history visible on the detail 
 """
 
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.forms import modelform_factory
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView
+from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 from django_filters import FilterSet
 from django_filters.views import FilterView
 
-from accounts.access import get_for_user, scope
+from accounts.access import get_for_user
+from accounts.access import scope
 from assessment.recompute import pending_notice
 
 from . import submissions
 from .history import versions
-from .records import (
-    RecordConflict,
-    check_version,
-    closed_periods,
-    edit_frozen,
-    record_delete,
-    record_revert,
-    record_save,
-)
+from .records import RecordConflict
+from .records import check_version
+from .records import closed_periods
+from .records import edit_frozen
+from .records import record_delete
+from .records import record_revert
+from .records import record_save
 
 MSG_FROZEN = gettext_lazy(
     "%(period)s 的考核已关闭,记录已冻结,没有保存;如需修改请先由管理员重新开启该月。"

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import timedelta
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models import Count
+from django.db.models import Max
+from django.db.models import Prefetch
+from django.db.models import Q
+from django.db.models import Sum
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,17 +29,30 @@ from django.utils.translation import gettext_lazy
 
 from assessment import selectors as scores
 from assessment.links import record_url
-from assessment.models import Contest, ContestState, Period, PeriodState, ScoreLine, ScoreSheet
+from assessment.models import Contest
+from assessment.models import ContestState
+from assessment.models import Period
+from assessment.models import PeriodState
+from assessment.models import ScoreLine
+from assessment.models import ScoreSheet
 from assessment.scoring.engine import rank
 from cases.choices import AlertTier
 from cases.models import AssignedCase
-from cases.tiers import TIER_BADGE, bounds_for, tier_for_dates
+from cases.tiers import TIER_BADGE
+from cases.tiers import bounds_for
+from cases.tiers import tier_for_dates
 from core import periods
-from jobs.models import Job, JobState
+from jobs.models import Job
+from jobs.models import JobState
 from petitions import deadlines
-from petitions.choices import DisputeStatus, Level
-from petitions.models import Dispute, DisputeReport, Petition
-from petitions.selectors import HalfStatus, PortalStatus, portal_status
+from petitions.choices import DisputeStatus
+from petitions.choices import Level
+from petitions.models import Dispute
+from petitions.models import DisputeReport
+from petitions.models import Petition
+from petitions.selectors import HalfStatus
+from petitions.selectors import PortalStatus
+from petitions.selectors import portal_status
 from rewards.services import risk_line
 from villages.models import Village
 
@@ -699,7 +719,8 @@ def village_year(village: Village, year: int, *, user) -> VillageYear:
     `user` sees only the months whose scores it may see (assessment.visibility: a secretary,
     once published or closed), as on assessment:village_scores.
     """
-    from assessment.visibility import month_shown, score_months_shown
+    from assessment.visibility import month_shown
+    from assessment.visibility import score_months_shown
 
     visible = score_months_shown(user, village.township_id, year)
     lines = Prefetch("lines", queryset=ScoreLine.objects.order_by("position"))

@@ -6,18 +6,21 @@ Thin adapters: every figure comes from dashboard.selectors; the recompute is a j
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import require, visible_villages
+from accounts.access import require
+from accounts.access import visible_villages
 from assessment.views import township_of
 from core.periods import quarter_of
 from villages.models import Responsibility
 
 from . import selectors
-from .selectors import KINDS, Span
+from .selectors import KINDS
+from .selectors import Span
 
 
 def _int(value, default, low, high):

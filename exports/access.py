@@ -1,7 +1,8 @@
 """Who may download which period's score sheets (shared by the pages and the API)."""
 
 from assessment.models import ScoreSheet
-from assessment.visibility import month_shown, score_months_shown
+from assessment.visibility import month_shown
+from assessment.visibility import score_months_shown
 
 from .periods import Span
 

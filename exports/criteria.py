@@ -16,13 +16,12 @@ from pathlib import Path
 
 from django.conf import settings
 
-from assessment.scoring.types import (
-    GROUP_LABELS,
-    LEVEL_LABELS,
-    SPECIAL_CATEGORY_LABELS,
-    WORK_FILE_LABELS,
-)
-from core.vocabulary import UNIT_LABELS, UNIT_PETITION
+from assessment.scoring.types import GROUP_LABELS
+from assessment.scoring.types import LEVEL_LABELS
+from assessment.scoring.types import SPECIAL_CATEGORY_LABELS
+from assessment.scoring.types import WORK_FILE_LABELS
+from core.vocabulary import UNIT_LABELS
+from core.vocabulary import UNIT_PETITION
 
 SHIPPED_TEXTS: dict[str, dict[str, str]] = {
     "xx-2024-table": {

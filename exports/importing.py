@@ -15,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from io import BytesIO
 
 import openpyxl
@@ -27,9 +28,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .resources import RESOURCES, VILLAGE, RecordResource, example_row
+from .resources import RESOURCES
+from .resources import VILLAGE
+from .resources import RecordResource
+from .resources import example_row
 from .safety import check_archive
-from .widgets import _key, text_of
+from .widgets import _key
+from .widgets import text_of
 
 log = logging.getLogger(__name__)
 

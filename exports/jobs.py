@@ -10,7 +10,10 @@ from django.utils.translation import gettext as _
 from jobs.registry import runner
 from villages.models import Township
 
-from .periods import MONTH, QUARTER, YEAR, span_from
+from .periods import MONTH
+from .periods import QUARTER
+from .periods import YEAR
+from .periods import span_from
 from .score_sheets import township_workbook
 from .styles import workbook_bytes
 

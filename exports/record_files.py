@@ -9,8 +9,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import styles
-from .resources import RESOURCES, example_row
-from .widgets import Choice, YesNo
+from .resources import RESOURCES
+from .resources import example_row
+from .widgets import Choice
+from .widgets import YesNo
 
 EXAMPLE_FONT = Font(name=styles.FONT_NAME, size=11, italic=True, color="808080")
 REQUIRED_FONT = Font(name=styles.FONT_NAME, size=11, bold=True, color="C00000")

@@ -17,37 +17,49 @@ from __future__ import annotations
 from copy import deepcopy
 from datetime import date
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
 
 from assessment.periods import PeriodClosedError
-from core.records import attribute, record_delete, record_save
+from core.records import attribute
+from core.records import record_delete
+from core.records import record_save
 from governance.choices import SurveyAnswerChoice
-from governance.models import Patrol, SurveyAnswer, SurveySample, VillageMeeting
+from governance.models import Patrol
+from governance.models import SurveyAnswer
+from governance.models import SurveySample
+from governance.models import VillageMeeting
 from governance.rules import normalise_phone
 from petitions import rules as petition_rules
-from petitions.choices import Channel, DisputeCategory, DisputeStatus, Level, Nature, Source
-from petitions.models import Dispute, Petition, Petitioner
+from petitions.choices import Channel
+from petitions.choices import DisputeCategory
+from petitions.choices import DisputeStatus
+from petitions.choices import Level
+from petitions.choices import Nature
+from petitions.choices import Source
+from petitions.models import Dispute
+from petitions.models import Petition
+from petitions.models import Petitioner
 from petitions.validators import validate_id_number
 from villages.choices import ResponsibilityRole
-from villages.models import Person, Responsibility
+from villages.models import Person
+from villages.models import Responsibility
 
-from .widgets import (
-    AreaName,
-    Choice,
-    Day,
-    Integer,
-    OptionalVillageName,
-    Text,
-    TimeOfDay,
-    VillageName,
-    YesNo,
-    split_names,
-    text_of,
-)
+from .widgets import AreaName
+from .widgets import Choice
+from .widgets import Day
+from .widgets import Integer
+from .widgets import OptionalVillageName
+from .widgets import Text
+from .widgets import TimeOfDay
+from .widgets import VillageName
+from .widgets import YesNo
+from .widgets import split_names
+from .widgets import text_of
 
 VILLAGE = "所属村(居)"
 

@@ -11,7 +11,9 @@ cell shows exactly the original characters.
 from __future__ import annotations
 
 import zipfile
-from datetime import date, datetime, time
+from datetime import date
+from datetime import datetime
+from datetime import time
 from decimal import Decimal
 from io import BytesIO
 

@@ -18,23 +18,32 @@ Decisions:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from openpyxl import Workbook
 
-from assessment import rubrics, selectors
-from assessment.models import ScoreLine, ScoreSheet
+from assessment import rubrics
+from assessment import selectors
+from assessment.models import ScoreLine
+from assessment.models import ScoreSheet
 from assessment.scoring import engine
 from assessment.sheets import sheet_from_row
-from villages.models import Township, Village
+from villages.models import Township
+from villages.models import Village
 from villages.selectors import assessed_months
 
 from . import styles
-from .criteria import VETO_TEXT, criteria_for
-from .periods import MONTH, QUARTER, Span
+from .criteria import VETO_TEXT
+from .criteria import criteria_for
+from .periods import MONTH
+from .periods import QUARTER
+from .periods import Span
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")

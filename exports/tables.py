@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -14,7 +16,9 @@ from openpyxl import Workbook
 from assessment import selectors
 
 from . import styles
-from .periods import MONTH, QUARTER, Span
+from .periods import MONTH
+from .periods import QUARTER
+from .periods import Span
 
 Header = str | tuple[str, str]  # a label (also the rows' key), or (key, label)
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_imports
+from . import views
+from . import views_imports
 
 app_name = "exports"
 

@@ -9,9 +9,12 @@ from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.http import Http404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +26,11 @@ from villages.models import Township
 
 from .access import secretary_may_see
 from .jobs import start_sheets_export
-from .periods import MONTH, QUARTER, YEAR, Span, span_from
+from .periods import MONTH
+from .periods import QUARTER
+from .periods import YEAR
+from .periods import Span
+from .periods import span_from
 from .resources import RESOURCES
 from .score_sheets import village_workbook
 from .styles import workbook_bytes

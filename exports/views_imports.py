@@ -10,18 +10,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .forms import UploadForm
-from .importing import STATUS_LABELS, Outcome, run_import, sha256
-from .models import BatchState, ImportBatch
-from .record_files import records_workbook, template_workbook
+from .importing import STATUS_LABELS
+from .importing import Outcome
+from .importing import run_import
+from .importing import sha256
+from .models import BatchState
+from .models import ImportBatch
+from .record_files import records_workbook
+from .record_files import template_workbook
 from .resources import RESOURCES
 from .styles import workbook_bytes
-from .views import township_of, xlsx_response
+from .views import township_of
+from .views import xlsx_response
 
 SHOWN_ROWS = 300  # rows listed besides the errors; the counts cover them all
 

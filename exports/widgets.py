@@ -8,8 +8,11 @@ a Chinese message naming what was wrong; the import reports it with the row and 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from datetime import datetime
+from datetime import time
+from decimal import Decimal
+from decimal import InvalidOperation
 
 from django.utils.translation import gettext as _
 from import_export.widgets import Widget

@@ -5,25 +5,24 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit.admin_reads import AuditedReadsAdmin
-from core.admin import ReadOnlyAdminMixin, RecordAdmin
+from core.admin import ReadOnlyAdminMixin
+from core.admin import RecordAdmin
 
 from . import services
-from .models import (
-    AdjustmentEvent,
-    CentreInspection,
-    LandlineHousehold,
-    LeadershipGroup,
-    MeetingAttendance,
-    Patrol,
-    SensitivePeriod,
-    SpecialPerson,
-    Survey,
-    SurveyAnswer,
-    SurveySample,
-    TownshipMeeting,
-    VillageMeeting,
-    ZeroReport,
-)
+from .models import AdjustmentEvent
+from .models import CentreInspection
+from .models import LandlineHousehold
+from .models import LeadershipGroup
+from .models import MeetingAttendance
+from .models import Patrol
+from .models import SensitivePeriod
+from .models import SpecialPerson
+from .models import Survey
+from .models import SurveyAnswer
+from .models import SurveySample
+from .models import TownshipMeeting
+from .models import VillageMeeting
+from .models import ZeroReport
 
 
 @admin.register(CentreInspection)

@@ -4,26 +4,25 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import RecordForm, YesNoField
+from core.forms import RecordForm
+from core.forms import YesNoField
 from villages.models import Township
 
 from . import rules
-from .models import (
-    WORK_FILE_FIELDS,
-    AdjustmentEvent,
-    CentreInspection,
-    LandlineHousehold,
-    LeadershipGroup,
-    MeetingAttendance,
-    Patrol,
-    SensitivePeriod,
-    SpecialPerson,
-    Survey,
-    SurveyAnswer,
-    TownshipMeeting,
-    VillageMeeting,
-    ZeroReport,
-)
+from .models import WORK_FILE_FIELDS
+from .models import AdjustmentEvent
+from .models import CentreInspection
+from .models import LandlineHousehold
+from .models import LeadershipGroup
+from .models import MeetingAttendance
+from .models import Patrol
+from .models import SensitivePeriod
+from .models import SpecialPerson
+from .models import Survey
+from .models import SurveyAnswer
+from .models import TownshipMeeting
+from .models import VillageMeeting
+from .models import ZeroReport
 from .services import township_record_save
 
 

@@ -10,7 +10,8 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,17 +22,15 @@ from core.models import Versioned
 from core.periods import quarter_of
 
 from . import rules
-from .choices import (
-    RAILWAY_ONLY_GROUPS,
-    AdjustmentKind,
-    AttendanceStatus,
-    GroupKind,
-    Level,
-    Quarter,
-    SpecialCategory,
-    SurveyAnswerChoice,
-    WorkFile,
-)
+from .choices import RAILWAY_ONLY_GROUPS
+from .choices import AdjustmentKind
+from .choices import AttendanceStatus
+from .choices import GroupKind
+from .choices import Level
+from .choices import Quarter
+from .choices import SpecialCategory
+from .choices import SurveyAnswerChoice
+from .choices import WorkFile
 
 # The inspection's boolean field for each work file (评分表 四.3).
 WORK_FILE_FIELDS = {code: f"file_{code}" for code in WorkFile.values}

@@ -5,10 +5,13 @@ Models' clean() and the selectors call these, so a rule is written once.
 
 import random
 import re
-from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from collections.abc import Iterable
+from collections.abc import Sequence
+from datetime import date
+from datetime import timedelta
 
-from core.periods import month_end, month_ends_between
+from core.periods import month_end
+from core.periods import month_ends_between
 
 # 评分表 四.4: 每周不少于3次.  The rubric holds the scoring figure; this drives the week view.
 PATROLS_PER_WEEK = 3

@@ -13,28 +13,32 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Subquery
 
 from villages.models import Village
 
 from . import rules
-from .choices import RAILWAY_ONLY_GROUPS, AdjustmentKind, GroupKind, SpecialCategory
+from .choices import RAILWAY_ONLY_GROUPS
+from .choices import AdjustmentKind
+from .choices import GroupKind
+from .choices import SpecialCategory
 from .choices import SurveyAnswerChoice as Answer
-from .models import (
-    AdjustmentEvent,
-    CentreInspection,
-    LandlineHousehold,
-    LeadershipGroup,
-    MeetingAttendance,
-    Patrol,
-    SensitivePeriod,
-    SpecialPerson,
-    Survey,
-    SurveyAnswer,
-    SurveySample,
-    VillageMeeting,
-    ZeroReport,
-)
+from .models import AdjustmentEvent
+from .models import CentreInspection
+from .models import LandlineHousehold
+from .models import LeadershipGroup
+from .models import MeetingAttendance
+from .models import Patrol
+from .models import SensitivePeriod
+from .models import SpecialPerson
+from .models import Survey
+from .models import SurveyAnswer
+from .models import SurveySample
+from .models import VillageMeeting
+from .models import ZeroReport
 
 # --- rows -------------------------------------------------------------------------------------
 

@@ -13,18 +13,19 @@ from django.utils.translation import gettext as _
 from assessment.periods import ensure_open
 from assessment.recompute import mark_stale
 from core.dates import check_dates
-from core.records import attribute, record_dates, record_delete, record_save
+from core.records import attribute
+from core.records import record_dates
+from core.records import record_delete
+from core.records import record_save
 
 from . import rules
-from .models import (
-    LandlineHousehold,
-    MeetingAttendance,
-    Patrol,
-    Survey,
-    SurveyAnswer,
-    SurveySample,
-    TownshipMeeting,
-)
+from .models import LandlineHousehold
+from .models import MeetingAttendance
+from .models import Patrol
+from .models import Survey
+from .models import SurveyAnswer
+from .models import SurveySample
+from .models import TownshipMeeting
 
 
 def _stored(instance):

@@ -3,35 +3,32 @@
 from django.urls import path
 
 from . import views
-from .forms import (
-    AdjustmentEventForm,
-    CentreInspectionForm,
-    LandlineHouseholdForm,
-    LeadershipGroupForm,
-    MeetingAttendanceForm,
-    PatrolForm,
-    SensitivePeriodForm,
-    SpecialPersonForm,
-    SurveyForm,
-    TownshipMeetingForm,
-    VillageMeetingForm,
-    ZeroReportForm,
-)
-from .models import (
-    AdjustmentEvent,
-    CentreInspection,
-    LandlineHousehold,
-    LeadershipGroup,
-    MeetingAttendance,
-    Patrol,
-    SensitivePeriod,
-    SpecialPerson,
-    Survey,
-    TownshipMeeting,
-    VillageMeeting,
-    ZeroReport,
-)
-from .views import TOWNSHIP_VIEWS, GovernancePages
+from .forms import AdjustmentEventForm
+from .forms import CentreInspectionForm
+from .forms import LandlineHouseholdForm
+from .forms import LeadershipGroupForm
+from .forms import MeetingAttendanceForm
+from .forms import PatrolForm
+from .forms import SensitivePeriodForm
+from .forms import SpecialPersonForm
+from .forms import SurveyForm
+from .forms import TownshipMeetingForm
+from .forms import VillageMeetingForm
+from .forms import ZeroReportForm
+from .models import AdjustmentEvent
+from .models import CentreInspection
+from .models import LandlineHousehold
+from .models import LeadershipGroup
+from .models import MeetingAttendance
+from .models import Patrol
+from .models import SensitivePeriod
+from .models import SpecialPerson
+from .models import Survey
+from .models import TownshipMeeting
+from .models import VillageMeeting
+from .models import ZeroReport
+from .views import TOWNSHIP_VIEWS
+from .views import GovernancePages
 
 app_name = "governance"
 

@@ -5,47 +5,59 @@ the same pages with their own scope and saves (governance.access, governance.ser
 attendance and survey-answer pages save all rows or none.
 """
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import timedelta
 
 import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, ProtectedError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from accounts.access import get_for_user, visible_villages
+from accounts.access import get_for_user
+from accounts.access import visible_villages
 from assessment.periods import closed_months
 from audit import services as audit
-from core.views import (
-    RecordCreate,
-    RecordDelete,
-    RecordDetail,
-    RecordList,
-    RecordPages,
-    RecordRevert,
-    RecordUpdate,
-)
+from core.views import RecordCreate
+from core.views import RecordDelete
+from core.views import RecordDetail
+from core.views import RecordList
+from core.views import RecordPages
+from core.views import RecordRevert
+from core.views import RecordUpdate
 
-from . import rules, selectors, services
-from .access import SPECIAL_READ_PERM, TOWNSHIP_READ_PERM, get_township_record, scope_township
-from .choices import GroupKind, SpecialCategory
-from .forms import (
-    AttendanceRowForm,
-    PatrolWeekForm,
-    ReasonForm,
-    SurveyAnswerForm,
-    SurveyDrawForm,
-)
-from .models import MeetingAttendance, Patrol, Survey, SurveyAnswer, TownshipMeeting
+from . import rules
+from . import selectors
+from . import services
+from .access import SPECIAL_READ_PERM
+from .access import TOWNSHIP_READ_PERM
+from .access import get_township_record
+from .access import scope_township
+from .choices import GroupKind
+from .choices import SpecialCategory
+from .forms import AttendanceRowForm
+from .forms import PatrolWeekForm
+from .forms import ReasonForm
+from .forms import SurveyAnswerForm
+from .forms import SurveyDrawForm
+from .models import MeetingAttendance
+from .models import Patrol
+from .models import Survey
+from .models import SurveyAnswer
+from .models import TownshipMeeting
 
 APP = "governance"
 

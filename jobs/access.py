@@ -6,7 +6,8 @@ reads the jobs they started themselves. Nothing else is ever shown, not even tha
 pages, the downloads and the API answer 404 outside this scope.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
+from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Role

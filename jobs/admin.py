@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from .access import visible_jobs
-from .models import Job, Notification
+from .models import Job
+from .models import Notification
 
 
 @admin.register(Job)

@@ -8,9 +8,11 @@
 """
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
-from core.periods import ReportDays, halves_due
+from core.periods import ReportDays
+from core.periods import halves_due
 
 REPORT_REMINDER_DAYS = (3, 1)
 

@@ -13,7 +13,8 @@ redelivered task revives the job on its first heartbeat, or someone presses é‡æ
 are idempotent, so both happening at once only repeats work).
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 from .models import JobState
 

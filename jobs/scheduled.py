@@ -8,8 +8,10 @@ from datetime import date
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from assessment.models import Period, PeriodState
+from accounts.models import Role
+from accounts.models import User
+from assessment.models import Period
+from assessment.models import PeriodState
 from petitions import deadlines
 from villages.models import Township
 
@@ -74,7 +76,8 @@ def _remind_half(township, half_key, due: date, days: int) -> int:
 def send_case_alerts(today: date) -> int:
     from cases.choices import AlertTier
     from cases.models import AssignedCase
-    from cases.tiers import bounds_for, tier_q
+    from cases.tiers import bounds_for
+    from cases.tiers import tier_q
 
     bounds = bounds_for(today)
     labels = {

@@ -5,12 +5,20 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.db import IntegrityError
+from django.db import transaction
+from django.db.models import Case
+from django.db.models import F
+from django.db.models import Value
+from django.db.models import When
 from django.utils import timezone
 
-from .models import Job, JobState, Notification
-from .rules import ACTIVE, STALL_AFTER, is_stalled
+from .models import Job
+from .models import JobState
+from .models import Notification
+from .rules import ACTIVE
+from .rules import STALL_AFTER
+from .rules import is_stalled
 
 log = logging.getLogger(__name__)
 

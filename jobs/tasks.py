@@ -7,11 +7,17 @@ derived data (sheets, files) rather than adding to it.
 import logging
 
 from celery import shared_task
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
+from django.db import transaction
 
-from .models import Job, JobState
-from .registry import DEFERRED, RUNNERS
-from .services import job_done, job_failed, job_progress, job_start
+from .models import Job
+from .models import JobState
+from .registry import DEFERRED
+from .registry import RUNNERS
+from .services import job_done
+from .services import job_failed
+from .services import job_progress
+from .services import job_start
 
 log = logging.getLogger(__name__)
 

@@ -3,14 +3,18 @@ job. Which jobs a user may read is decided in jobs/access.py; everything else an
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.http import Http404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .access import job_for_user, visible_jobs
+from .access import job_for_user
+from .access import visible_jobs
 from .models import Notification
-from .services import job_rerun, mark_read
+from .services import job_rerun
+from .services import mark_read
 
 
 def _panel(request, job):

@@ -7,19 +7,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import RecordAdmin as BaseRecordAdmin
-from core.records import record_delete, record_save
+from core.records import record_delete
+from core.records import record_save
 
-from .forms import PetitionerForm, ProtectedFileInput
-from .models import (
-    BaobaoEntry,
-    Dispute,
-    DisputeReport,
-    Dossier,
-    Petition,
-    Petitioner,
-    ReceptionLog,
-    UnreportedCandidate,
-)
+from .forms import PetitionerForm
+from .forms import ProtectedFileInput
+from .models import BaobaoEntry
+from .models import Dispute
+from .models import DisputeReport
+from .models import Dossier
+from .models import Petition
+from .models import Petitioner
+from .models import ReceptionLog
+from .models import UnreportedCandidate
 
 
 class RecordAdmin(BaseRecordAdmin):

@@ -8,7 +8,8 @@ forms call `report_days`. The date arithmetic itself is `core.periods`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 
 from django.core.exceptions import ImproperlyConfigured
 

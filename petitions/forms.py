@@ -5,28 +5,35 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.forms import BaseInlineFormSet, inlineformset_factory, modelformset_factory
+from django.forms import BaseInlineFormSet
+from django.forms import inlineformset_factory
+from django.forms import modelformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import visible_villages
 from core import periods
-from core.forms import DateInput, RecordForm, YesNoField
-from core.records import record_delete, record_save
+from core.forms import DateInput
+from core.forms import RecordForm
+from core.forms import YesNoField
+from core.records import record_delete
+from core.records import record_save
 from core.uploads import validate_upload
 from villages.models import Person
 
-from . import deadlines, rules
-from .choices import DisputeCategory, DisputeStatus, ReviewOffice, ReviewResult
-from .models import (
-    BaobaoEntry,
-    Dispute,
-    DisputeReport,
-    Dossier,
-    Petition,
-    Petitioner,
-    ReceptionLog,
-)
+from . import deadlines
+from . import rules
+from .choices import DisputeCategory
+from .choices import DisputeStatus
+from .choices import ReviewOffice
+from .choices import ReviewResult
+from .models import BaobaoEntry
+from .models import Dispute
+from .models import DisputeReport
+from .models import Dossier
+from .models import Petition
+from .models import Petitioner
+from .models import ReceptionLog
 
 
 class ProtectedFileInput(forms.ClearableFileInput):

@@ -7,11 +7,13 @@ the dates that place it in assessment months are `PERIOD_DATE_FIELD` or `record_
 (RUBRIC.md "Evidence"). Rules shared with forms, services and scoring live in rules.py.
 """
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -22,20 +24,20 @@ from core import periods
 from core.dates import date_errors
 from core.labels import half_month
 from core.models import Versioned
-from core.uploads import UploadTo, validate_upload
+from core.uploads import UploadTo
+from core.uploads import validate_upload
 
-from . import deadlines, rules
-from .choices import (
-    CandidateState,
-    Channel,
-    DisputeCategory,
-    DisputeStatus,
-    Level,
-    Nature,
-    ReportHalf,
-    ReviewResult,
-    Source,
-)
+from . import deadlines
+from . import rules
+from .choices import CandidateState
+from .choices import Channel
+from .choices import DisputeCategory
+from .choices import DisputeStatus
+from .choices import Level
+from .choices import Nature
+from .choices import ReportHalf
+from .choices import ReviewResult
+from .choices import Source
 from .validators import validate_id_number
 
 
@@ -347,7 +349,8 @@ class DisputeQuerySet(models.QuerySet):
     def unreported(self):
         """实施方案 一.4: disputes found at town level or above that no report of the village had
         listed by the day they were found (listing them afterwards does not cure it)."""
-        from django.db.models import Exists, OuterRef
+        from django.db.models import Exists
+        from django.db.models import OuterRef
 
         listed_in_time = DisputeReport.disputes.through.objects.filter(
             dispute_id=OuterRef("pk"),

@@ -8,7 +8,8 @@ reception duty of 评分表 一.2, the unreported-dispute match, dossier accepta
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from difflib import SequenceMatcher
 
 from django.utils import timezone

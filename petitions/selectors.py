@@ -4,8 +4,10 @@ screening reports, and the petitions no ledger dispute covers."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import timedelta
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -13,8 +15,12 @@ from django.utils.translation import gettext
 from core import periods
 from core.labels import half_month
 
-from . import deadlines, rules
-from .models import BaobaoEntry, Dispute, DisputeReport, Petition
+from . import deadlines
+from . import rules
+from .models import BaobaoEntry
+from .models import Dispute
+from .models import DisputeReport
+from .models import Petition
 
 
 def villages_with_baobao_register(village_ids, day: date) -> set[int]:

@@ -21,11 +21,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import require
-from core.records import record_delete, record_save
+from core.records import record_delete
+from core.records import record_save
 
 from . import selectors
-from .choices import CandidateState, DisputeCategory, ReviewOffice, ReviewResult
-from .models import Dispute, DisputeReport, Dossier, Petition, Petitioner, UnreportedCandidate
+from .choices import CandidateState
+from .choices import DisputeCategory
+from .choices import ReviewOffice
+from .choices import ReviewResult
+from .models import Dispute
+from .models import DisputeReport
+from .models import Dossier
+from .models import Petition
+from .models import Petitioner
+from .models import UnreportedCandidate
 
 
 @transaction.atomic

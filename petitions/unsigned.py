@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy
 from assessment import costs
 from core import periods
 
-from . import deadlines, rules
+from . import deadlines
+from . import rules
 
 GAP_LABELS = {
     rules.SIGNATURE: gettext_lazy("负责人签字"),

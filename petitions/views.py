@@ -3,49 +3,54 @@ kind, protected downloads, the unreported-dispute check, dossier review, and the
 portal. Views are thin: access through accounts.access, writes through services / core.records.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.access import get_for_user, require, scope, visible_villages
+from accounts.access import get_for_user
+from accounts.access import require
+from accounts.access import scope
+from accounts.access import visible_villages
 from assessment import visibility
 from core import periods
 from core.uploads import serve_protected
-from core.views import (
-    RecordCreate,
-    RecordDelete,
-    RecordDetail,
-    RecordList,
-    RecordPages,
-    RecordRevert,
-    RecordUpdate,
-)
+from core.views import RecordCreate
+from core.views import RecordDelete
+from core.views import RecordDetail
+from core.views import RecordList
+from core.views import RecordPages
+from core.views import RecordRevert
+from core.views import RecordUpdate
 
-from . import deadlines, selectors, services, unsigned
+from . import deadlines
 from . import forms as pforms
+from . import selectors
+from . import services
+from . import unsigned
 from .choices import CandidateState
-from .models import (
-    BaobaoEntry,
-    Dispute,
-    DisputeReport,
-    Dossier,
-    Petition,
-    ReceptionLog,
-    UnreportedCandidate,
-)
+from .models import BaobaoEntry
+from .models import Dispute
+from .models import DisputeReport
+from .models import Dossier
+from .models import Petition
+from .models import ReceptionLog
+from .models import UnreportedCandidate
 
 _VIEWS = {
     "list": RecordList,

@@ -2,14 +2,19 @@
 lines are read here and change state only through the services (approve / pay actions)."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .choices import EntryStatus
-from .models import Deposit, LedgerEntry, PriorYearStatus, RewardScheme
+from .models import Deposit
+from .models import LedgerEntry
+from .models import PriorYearStatus
+from .models import RewardScheme
 
 
 @admin.register(RewardScheme)

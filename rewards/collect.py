@@ -19,13 +19,18 @@ from django.db.models import Q
 from assessment.models import ScoreSheet
 from assessment.selectors import annual_scores
 from cases import selectors as case_selectors
-from core.vocabulary import LEVEL_BEIJING, LEVEL_PROVINCE
+from core.vocabulary import LEVEL_BEIJING
+from core.vocabulary import LEVEL_PROVINCE
 from governance.choices import AdjustmentKind
 from governance.models import AdjustmentEvent
 from governance.selectors import sensitive_periods
 from petitions import rules as petition_rules
-from petitions.models import BaobaoEntry, Dossier, Petition, Petitioner
-from villages.models import Responsibility, Village
+from petitions.models import BaobaoEntry
+from petitions.models import Dossier
+from petitions.models import Petition
+from petitions.models import Petitioner
+from villages.models import Responsibility
+from villages.models import Village
 
 from . import rules
 from .models import Deposit

@@ -9,18 +9,22 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Versioned
-from core.vocabulary import CHANNELS, LEVELS
+from core.vocabulary import CHANNELS
+from core.vocabulary import LEVELS
 from villages.choices import ResponsibilityRole
 
 from . import rules
-from .choices import EntryKind, EntryStatus, RuleCode
+from .choices import EntryKind
+from .choices import EntryStatus
+from .choices import RuleCode
 
 
 def _money(verbose, default, help_text=""):

@@ -27,22 +27,25 @@ Decisions where the document is silent (also in the report of the rewards issue)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 from datetime import date
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN
+from decimal import Decimal
 
 from assessment.scoring.engine import rank
 from assessment.scoring.types import freeze
-from core.vocabulary import (
-    LEVEL_BEIJING,
-    LEVEL_LABELS,
-    LEVEL_PROVINCE,
-    NATURE_ABNORMAL,
-    NATURE_LABELS,
-    NATURE_NORMAL,
-    NATURE_REPEAT,
-)
+from core.vocabulary import LEVEL_BEIJING
+from core.vocabulary import LEVEL_LABELS
+from core.vocabulary import LEVEL_PROVINCE
+from core.vocabulary import NATURE_ABNORMAL
+from core.vocabulary import NATURE_LABELS
+from core.vocabulary import NATURE_NORMAL
+from core.vocabulary import NATURE_REPEAT
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")

@@ -9,16 +9,22 @@ draft that may still change, as an open month's score is hidden from the village
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count
+from django.db.models import QuerySet
+from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.access import scope
 
-from .choices import EntryKind, EntryStatus, RuleCode
-from .models import Deposit, LedgerEntry
+from .choices import EntryKind
+from .choices import EntryStatus
+from .choices import RuleCode
+from .models import Deposit
+from .models import LedgerEntry
 
 ZERO = Decimal("0.00")
 YEAR_END = "year"  # the quarter filter's value for the year-end lines

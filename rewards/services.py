@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,9 +25,16 @@ from assessment.scoring.rules import months_in
 from core import periods
 from villages.models import Responsibility
 
-from . import collect, rules
-from .choices import DEPOSIT_RULES, QUARTER_RULES, YEAR_RULES, EntryStatus
-from .models import Deposit, LedgerEntry, PriorYearStatus, RewardScheme
+from . import collect
+from . import rules
+from .choices import DEPOSIT_RULES
+from .choices import QUARTER_RULES
+from .choices import YEAR_RULES
+from .choices import EntryStatus
+from .models import Deposit
+from .models import LedgerEntry
+from .models import PriorYearStatus
+from .models import RewardScheme
 
 MANAGE = "kaohe.manage_assessment"
 

@@ -11,13 +11,18 @@ from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.http import FileResponse
+from django.http import Http404
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,12 +30,16 @@ from accounts.access import visible_villages
 from assessment.links import record_url
 from exports.styles import workbook_bytes
 from exports.tables import write_table
-from villages.models import Person, Township
+from villages.models import Person
+from villages.models import Township
 
-from . import selectors, services
-from .choices import EntryKind, EntryStatus
+from . import selectors
+from . import services
+from .choices import EntryKind
+from .choices import EntryStatus
 from .forms import PriorYearForm
-from .models import LedgerEntry, PriorYearStatus
+from .models import LedgerEntry
+from .models import PriorYearStatus
 
 VIEW = "kaohe.view_dashboard"
 MANAGE = "kaohe.manage_assessment"

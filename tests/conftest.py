@@ -5,10 +5,14 @@ other_staff of another township.
 """
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings
 
 from accounts.models import Role
-from tests.factories import AreaFactory, TownshipFactory, UserFactory, VillageFactory
+from tests.factories import AreaFactory
+from tests.factories import TownshipFactory
+from tests.factories import UserFactory
+from tests.factories import VillageFactory
 
 # Property tests draw whole village-months; on a loaded 2-core CI machine generation is slow,
 # which says nothing about the code. Fixed example counts keep the suite's time predictable.

@@ -4,8 +4,13 @@ from datetime import date
 
 import factory
 
-from accounts.models import Role, User
-from villages.models import Area, Person, Responsibility, Township, Village
+from accounts.models import Role
+from accounts.models import User
+from villages.models import Area
+from villages.models import Person
+from villages.models import Responsibility
+from villages.models import Township
+from villages.models import Village
 
 
 class TownshipFactory(factory.django.DjangoModelFactory):

@@ -23,13 +23,18 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.management import call_command
-from django.core.signals import got_request_exception, request_finished
-from django.db import close_old_connections, transaction
+from django.core.signals import got_request_exception
+from django.core.signals import request_finished
+from django.db import close_old_connections
+from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern
+from django.urls import URLResolver
+from django.urls import get_resolver
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role
+from accounts.models import User
 
 # Answer data to anonymous by design: the login and logout pages, the language switch, the API's
 # token endpoint (a GET is refused with 405) and its catch-all 404. Everything else must redirect to
@@ -259,7 +264,7 @@ class World:
             for m in apps.get_models()
             if hasattr(m._meta, "simple_history_manager_attribute") and m not in stripped
         ]
-        assert len(stripped) >= 28, lacking
+        assert len(stripped) >= 28, " ".join(sorted(lacking))
         return stripped
 
     def objects_for(self, model, township=None, with_stripped=True):
@@ -368,8 +373,10 @@ def _township_path(model):
 def _second_township(year):
     """Two villages with their own records, scored for two months."""
     from assessment import services
-    from assessment.synthetic import fill_demo_township
-    from villages.models import Area, Township, Village
+    from sampledata.synthetic import fill_demo_township
+    from villages.models import Area
+    from villages.models import Township
+    from villages.models import Village
 
     township = Township.objects.create(code="crawl-other", name="外镇")
     area = Area.objects.create(township=township, name="外片")
@@ -385,7 +392,8 @@ def _second_township(year):
 def _kinds_the_demo_lacks(township, village):
     """Two records of each kind the demo's generator does not write, so those pages are crawled
     with a record too."""
-    from tests.governance.factories import LandlineHouseholdFactory, SensitivePeriodFactory
+    from tests.governance.factories import LandlineHouseholdFactory
+    from tests.governance.factories import SensitivePeriodFactory
     from tests.petitions.factories import ReceptionLogFactory
 
     village = village or township.villages.order_by("pk").first()
@@ -396,7 +404,8 @@ def _kinds_the_demo_lacks(township, village):
 
 
 def _job_with_file(township, user):
-    from jobs.models import Job, JobState
+    from jobs.models import Job
+    from jobs.models import JobState
 
     job = Job.objects.create(
         kind="export_sheets",

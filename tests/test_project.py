@@ -54,7 +54,9 @@ def test_demo_township_loads_twice_without_duplicates(db):
     from accounts.models import User
     from assessment.models import ScoreSheet
     from governance.models import Patrol
-    from villages.models import Person, Responsibility, Village
+    from villages.models import Person
+    from villages.models import Responsibility
+    from villages.models import Village
 
     call_command("load_demo", stdout=StringIO())
     counts = (Village.objects.count(), Person.objects.count(), Responsibility.objects.count())

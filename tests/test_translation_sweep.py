@@ -24,9 +24,11 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import models, transaction
+from django.db import models
+from django.db import transaction
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
+from django.urls import reverse
 from django.utils.translation import get_language_info
 
 from config.navigation import _entries

@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import rules
-from .models import Area, Person, Responsibility, Township, Village
+from .models import Area
+from .models import Person
+from .models import Responsibility
+from .models import Township
+from .models import Village
 from .selectors import townships_with_counts
 
 

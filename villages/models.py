@@ -12,7 +12,9 @@ from core.models import Versioned
 from core.periods import month_end
 
 from . import rules
-from .choices import AREA_ROLES, ResponsibilityRole, VillageKind
+from .choices import AREA_ROLES
+from .choices import ResponsibilityRole
+from .choices import VillageKind
 
 
 class Township(Versioned, models.Model):

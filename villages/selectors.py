@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from .models import Responsibility, Village
+from .models import Responsibility
+from .models import Village
 
 
 def holders_on(village: Village, role: str, day: date) -> list:

@@ -1,12 +1,14 @@
 """Django admin for the calendar; writes go through workdays.services so due dates follow."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.contrib import messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .calendar import library_covers
-from .models import CalendarDay, CalendarYear
+from .models import CalendarDay
+from .models import CalendarYear
 
 
 def _tell(request, change):

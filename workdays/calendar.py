@@ -16,7 +16,8 @@ never one per day. Pass one WorkCalendar to many calls to share that cost across
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from functools import lru_cache
 
 import chinese_calendar

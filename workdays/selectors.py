@@ -1,7 +1,9 @@
 """Reads for the calendar page: which years are covered, entered or missing, and the overrides."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import chinese_calendar
 from django.db.models import Count
@@ -11,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from core.periods import month_end
 
 from .calendar import library_covers
-from .models import CalendarDay, CalendarYear
+from .models import CalendarDay
+from .models import CalendarYear
 
 
 @dataclass(frozen=True)

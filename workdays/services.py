@@ -18,7 +18,8 @@ from accounts.access import require
 from core.records import attribute
 
 from .calendar import library_covers
-from .models import CalendarDay, CalendarYear
+from .models import CalendarDay
+from .models import CalendarYear
 
 MANAGE = "kaohe.manage_assessment"
 

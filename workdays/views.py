@@ -3,18 +3,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import require, scope
+from accounts.access import require
+from accounts.access import scope
 
 from . import services
-from .forms import EnterYearForm, OverrideForm
-from .selectors import KIND_LABELS, month_grid, overrides_in_year, year_statuses
+from .forms import EnterYearForm
+from .forms import OverrideForm
+from .selectors import KIND_LABELS
+from .selectors import month_grid
+from .selectors import overrides_in_year
+from .selectors import year_statuses
 
 MANAGE = services.MANAGE
 

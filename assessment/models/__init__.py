@@ -1,6 +1,16 @@
-from .periods import Period, PeriodEvent, PeriodState, StaleVillageMonth
-from .rubric import EntryCategory, RubricAssignment, RubricEntry, RubricSection, RubricVersion
-from .scores import Contest, ContestState, ScoreLine, ScoreSheet
+from .periods import Period
+from .periods import PeriodEvent
+from .periods import PeriodState
+from .periods import StaleVillageMonth
+from .rubric import EntryCategory
+from .rubric import RubricAssignment
+from .rubric import RubricEntry
+from .rubric import RubricSection
+from .rubric import RubricVersion
+from .scores import Contest
+from .scores import ContestState
+from .scores import ScoreLine
+from .scores import ScoreSheet
 
 __all__ = [
     "Contest",

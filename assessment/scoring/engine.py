@@ -22,42 +22,47 @@ RUBRIC.md "Items", "Vetoes" and "Periods". Decisions where the document is silen
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection
+from collections.abc import Hashable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 from typing import TypeVar
 
 from assessment.scoring import rules
-from assessment.scoring.reasons import Reason, YearMonth, gettext_noop
-from assessment.scoring.types import (
-    AGGREGATION_WHOLE_YEAR,
-    AGGREGATIONS,
-    ATTENDANCE_ABSENT,
-    ATTENDANCE_LATE,
-    COMMEND_LEVELS,
-    LEVELS,
-    NATURES,
-    VETO_LAST_PLACE,
-    AssignedCase,
-    Attendance,
-    Commendation,
-    DisputeReport,
-    Event,
-    Inspection,
-    ItemScore,
-    ItemSpec,
-    Line,
-    PeriodScore,
-    Petition,
-    RecordRef,
-    ResolvedDispute,
-    Rubric,
-    SectionScore,
-    Sheet,
-    Survey,
-    Veto,
-    VillageFacts,
-)
+from assessment.scoring.reasons import Reason
+from assessment.scoring.reasons import YearMonth
+from assessment.scoring.reasons import gettext_noop
+from assessment.scoring.types import AGGREGATION_WHOLE_YEAR
+from assessment.scoring.types import AGGREGATIONS
+from assessment.scoring.types import ATTENDANCE_ABSENT
+from assessment.scoring.types import ATTENDANCE_LATE
+from assessment.scoring.types import COMMEND_LEVELS
+from assessment.scoring.types import LEVELS
+from assessment.scoring.types import NATURES
+from assessment.scoring.types import VETO_LAST_PLACE
+from assessment.scoring.types import AssignedCase
+from assessment.scoring.types import Attendance
+from assessment.scoring.types import Commendation
+from assessment.scoring.types import DisputeReport
+from assessment.scoring.types import Event
+from assessment.scoring.types import Inspection
+from assessment.scoring.types import ItemScore
+from assessment.scoring.types import ItemSpec
+from assessment.scoring.types import Line
+from assessment.scoring.types import PeriodScore
+from assessment.scoring.types import Petition
+from assessment.scoring.types import RecordRef
+from assessment.scoring.types import ResolvedDispute
+from assessment.scoring.types import Rubric
+from assessment.scoring.types import SectionScore
+from assessment.scoring.types import Sheet
+from assessment.scoring.types import Survey
+from assessment.scoring.types import Veto
+from assessment.scoring.types import VillageFacts
 from core import periods
 
 K = TypeVar("K", bound=Hashable)

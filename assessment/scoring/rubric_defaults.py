@@ -17,30 +17,28 @@ from typing import Any
 
 from assessment.scoring.engine import validate_rubric
 from assessment.scoring.reasons import gettext_noop
-from assessment.scoring.types import (
-    ATTENDANCE_ABSENT,
-    ATTENDANCE_LATE,
-    CHECK_CLEAN,
-    CHECK_DUTY_RECORDS,
-    CHECK_RULES_COMPLETE,
-    GROUP_RAILWAY,
-    GROUPS,
-    LEVEL_BEIJING,
-    LEVEL_CITY,
-    LEVEL_DISTRICT,
-    LEVEL_PROVINCE,
-    LEVEL_TOWNSHIP,
-    NATURE_ABNORMAL,
-    NATURE_REPEAT,
-    SPECIAL_CATEGORIES,
-    WORK_FILES,
-    AdjustmentSpec,
-    ItemSpec,
-    Rubric,
-    RubricSettings,
-    SectionSpec,
-    VetoSpec,
-)
+from assessment.scoring.types import ATTENDANCE_ABSENT
+from assessment.scoring.types import ATTENDANCE_LATE
+from assessment.scoring.types import CHECK_CLEAN
+from assessment.scoring.types import CHECK_DUTY_RECORDS
+from assessment.scoring.types import CHECK_RULES_COMPLETE
+from assessment.scoring.types import GROUP_RAILWAY
+from assessment.scoring.types import GROUPS
+from assessment.scoring.types import LEVEL_BEIJING
+from assessment.scoring.types import LEVEL_CITY
+from assessment.scoring.types import LEVEL_DISTRICT
+from assessment.scoring.types import LEVEL_PROVINCE
+from assessment.scoring.types import LEVEL_TOWNSHIP
+from assessment.scoring.types import NATURE_ABNORMAL
+from assessment.scoring.types import NATURE_REPEAT
+from assessment.scoring.types import SPECIAL_CATEGORIES
+from assessment.scoring.types import WORK_FILES
+from assessment.scoring.types import AdjustmentSpec
+from assessment.scoring.types import ItemSpec
+from assessment.scoring.types import Rubric
+from assessment.scoring.types import RubricSettings
+from assessment.scoring.types import SectionSpec
+from assessment.scoring.types import VetoSpec
 
 D = Decimal
 

@@ -17,44 +17,46 @@ Django collect step.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from assessment.scoring.reasons import (
-    FullDate,
-    MonthDay,
-    Reason,
-    YearMonth,
-    gettext_noop,
-)
-from assessment.scoring.types import (
-    ATTENDANCE_LABELS,
-    GROUP_LABELS,
-    INSPECTION_CHECKS,
-    LEVEL_BEIJING,
-    LEVEL_LABELS,
-    NATURE_LABELS,
-    NATURE_NORMAL,
-    SPECIAL_CATEGORY_LABELS,
-    VETO_BEIJING_NEW_PROBLEM,
-    VETO_COLLECTIVE_LARGE_IMPACT,
-    WORK_FILE_LABELS,
-    AdjustmentSpec,
-    DisputeReport,
-    Event,
-    Inspection,
-    ItemSpec,
-    Line,
-    Petition,
-    Veto,
-    VetoSpec,
-    VillageFacts,
-)
+from assessment.scoring.reasons import FullDate
+from assessment.scoring.reasons import MonthDay
+from assessment.scoring.reasons import Reason
+from assessment.scoring.reasons import YearMonth
+from assessment.scoring.reasons import gettext_noop
+from assessment.scoring.types import ATTENDANCE_LABELS
+from assessment.scoring.types import GROUP_LABELS
+from assessment.scoring.types import INSPECTION_CHECKS
+from assessment.scoring.types import LEVEL_BEIJING
+from assessment.scoring.types import LEVEL_LABELS
+from assessment.scoring.types import NATURE_LABELS
+from assessment.scoring.types import NATURE_NORMAL
+from assessment.scoring.types import SPECIAL_CATEGORY_LABELS
+from assessment.scoring.types import VETO_BEIJING_NEW_PROBLEM
+from assessment.scoring.types import VETO_COLLECTIVE_LARGE_IMPACT
+from assessment.scoring.types import WORK_FILE_LABELS
+from assessment.scoring.types import AdjustmentSpec
+from assessment.scoring.types import DisputeReport
+from assessment.scoring.types import Event
+from assessment.scoring.types import Inspection
+from assessment.scoring.types import ItemSpec
+from assessment.scoring.types import Line
+from assessment.scoring.types import Petition
+from assessment.scoring.types import Veto
+from assessment.scoring.types import VetoSpec
+from assessment.scoring.types import VillageFacts
 from core import periods
 from core.periods import month_end
-from core.vocabulary import UNIT_LABELS, UNIT_PERSON_TIME
+from core.vocabulary import UNIT_LABELS
+from core.vocabulary import UNIT_PERSON_TIME
 from villages import rules as village_rules
 
 # --- Calendar helpers -------------------------------------------------------------------------

@@ -13,27 +13,27 @@ choices and the rewards.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
 # Petition levels and natures: the one vocabulary, re-exported for the rules and rubric_defaults.
-from core.vocabulary import (  # noqa: F401
-    LEVEL_BEIJING,
-    LEVEL_CITY,
-    LEVEL_DISTRICT,
-    LEVEL_LABELS,
-    LEVEL_PROVINCE,
-    LEVEL_TOWNSHIP,
-    LEVELS,
-    NATURE_ABNORMAL,
-    NATURE_LABELS,
-    NATURE_NORMAL,
-    NATURE_REPEAT,
-    NATURES,
-)
+from core.vocabulary import LEVEL_BEIJING  # noqa: F401
+from core.vocabulary import LEVEL_CITY
+from core.vocabulary import LEVEL_DISTRICT
+from core.vocabulary import LEVEL_LABELS  # noqa: F401
+from core.vocabulary import LEVEL_PROVINCE
+from core.vocabulary import LEVEL_TOWNSHIP  # noqa: F401
+from core.vocabulary import LEVELS  # noqa: F401
+from core.vocabulary import NATURE_ABNORMAL  # noqa: F401
+from core.vocabulary import NATURE_LABELS  # noqa: F401
+from core.vocabulary import NATURE_NORMAL
+from core.vocabulary import NATURE_REPEAT  # noqa: F401
+from core.vocabulary import NATURES  # noqa: F401
 
 # Leadership groups (领导小组), 评分表 四.5; the railway group is required only along a railway.
 GROUP_MEDIATION = "mediation"

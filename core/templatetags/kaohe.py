@@ -46,13 +46,3 @@ def half_month(year, month, half):
     from core.labels import half_month as label
 
     return label(int(year), int(month), int(half))
-
-
-@register.filter
-def reason_text(value):
-    """A score reason (a veto's, a provisional one) in the reader's language; plain text as is."""
-    from assessment.reasons import render
-    from assessment.scoring.reasons import parts_of
-
-    parts = parts_of(value)
-    return render(parts, str(value)) if parts else value

@@ -3,10 +3,12 @@
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import Role, User
+from accounts.models import Role
+from accounts.models import User
 
 PASSWORD = "Kaohe-Setup-2026"
 

@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from accounts.passwords import CharacterClassValidator, character_classes
-from villages.demo import DEMO_PASSWORD
+from accounts.passwords import CharacterClassValidator
+from accounts.passwords import character_classes
+from sampledata.township import DEMO_PASSWORD
 
 CLASSES_MESSAGE = "密码必须包含大写字母、小写字母、数字、符号中的至少 3 类。"
 

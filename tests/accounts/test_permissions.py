@@ -2,7 +2,8 @@
 
 import pytest
 
-from accounts.access import scope, visible_villages
+from accounts.access import scope
+from accounts.access import visible_villages
 
 PERMS = [
     # (perm, role, object key, allowed)

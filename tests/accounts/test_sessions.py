@@ -16,7 +16,8 @@ from rest_framework.authtoken.models import Token
 
 from accounts.admin import ResetPasswordForm
 from accounts.middleware import BACKGROUND_HEADER
-from villages.demo import DEMO_PASSWORD, load_demo_township
+from sampledata.township import DEMO_PASSWORD
+from sampledata.township import load_demo_township
 
 ROOT = Path(__file__).resolve().parents[2]
 NEW_PASSWORD = "Qinghe-2026x"

@@ -5,38 +5,34 @@ from datetime import date
 
 from accounts.models import Role
 from assessment import services
-from tests.cases.factories import AssignedCaseFactory, BacklogCaseFactory, BacklogRelapseFactory
-from tests.factories import (
-    AreaFactory,
-    PersonFactory,
-    ResponsibilityFactory,
-    TownshipFactory,
-    UserFactory,
-    VillageFactory,
-)
-from tests.governance.factories import (
-    AdjustmentEventFactory,
-    CentreInspectionFactory,
-    LandlineHouseholdFactory,
-    LeadershipGroupFactory,
-    MeetingAttendanceFactory,
-    PatrolFactory,
-    SensitivePeriodFactory,
-    SpecialPersonFactory,
-    SurveyFactory,
-    TownshipMeetingFactory,
-    VillageMeetingFactory,
-    ZeroReportFactory,
-)
-from tests.petitions.factories import (
-    BaobaoEntryFactory,
-    DisputeFactory,
-    DisputeReportFactory,
-    DossierFactory,
-    PetitionerFactory,
-    PetitionFactory,
-    ReceptionLogFactory,
-)
+from tests.cases.factories import AssignedCaseFactory
+from tests.cases.factories import BacklogCaseFactory
+from tests.cases.factories import BacklogRelapseFactory
+from tests.factories import AreaFactory
+from tests.factories import PersonFactory
+from tests.factories import ResponsibilityFactory
+from tests.factories import TownshipFactory
+from tests.factories import UserFactory
+from tests.factories import VillageFactory
+from tests.governance.factories import AdjustmentEventFactory
+from tests.governance.factories import CentreInspectionFactory
+from tests.governance.factories import LandlineHouseholdFactory
+from tests.governance.factories import LeadershipGroupFactory
+from tests.governance.factories import MeetingAttendanceFactory
+from tests.governance.factories import PatrolFactory
+from tests.governance.factories import SensitivePeriodFactory
+from tests.governance.factories import SpecialPersonFactory
+from tests.governance.factories import SurveyFactory
+from tests.governance.factories import TownshipMeetingFactory
+from tests.governance.factories import VillageMeetingFactory
+from tests.governance.factories import ZeroReportFactory
+from tests.petitions.factories import BaobaoEntryFactory
+from tests.petitions.factories import DisputeFactory
+from tests.petitions.factories import DisputeReportFactory
+from tests.petitions.factories import DossierFactory
+from tests.petitions.factories import PetitionerFactory
+from tests.petitions.factories import PetitionFactory
+from tests.petitions.factories import ReceptionLogFactory
 
 
 def seed_township():

@@ -6,7 +6,9 @@ a leader reads; staff write; admins move periods; a closed month answers 409 nam
 
 import pytest
 
-from tests.petitions.factories import ID_A, PetitionerFactory, PetitionFactory
+from tests.petitions.factories import ID_A
+from tests.petitions.factories import PetitionerFactory
+from tests.petitions.factories import PetitionFactory
 
 pytestmark = pytest.mark.django_db
 

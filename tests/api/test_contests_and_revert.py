@@ -1,14 +1,18 @@
 """Issue 13, item 5: the API does what the pages do for contests (file, decide, read the outcome)
 and for restoring a record to an earlier version, under the same rules."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
 from assessment import services
-from assessment.models import Contest, Period, PeriodState, ScoreLine
+from assessment.models import Contest
+from assessment.models import Period
+from assessment.models import PeriodState
+from assessment.models import ScoreLine
 from governance.models import Patrol
 from jobs.models import Notification
 

@@ -4,7 +4,8 @@ Only the township, its area, its village and two users come from fixtures; every
 created with token-authenticated requests, as an outside system would.
 """
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest

@@ -12,7 +12,8 @@ from rest_framework.exceptions import ParseError
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from api.parsers import MAX_DEPTH, JSONParser
+from api.parsers import MAX_DEPTH
+from api.parsers import JSONParser
 from api.urls import router
 from assessment.models import Contest
 from tests.api.seed import seed_township

@@ -7,15 +7,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessment import services
-from tests.cases.factories import AssignedCaseFactory, BacklogCaseFactory, BacklogRelapseFactory
-from tests.governance.factories import MeetingAttendanceFactory, TownshipMeetingFactory
-from tests.petitions.factories import (
-    DisputeFactory,
-    DisputeReportFactory,
-    DossierFactory,
-    PetitionerFactory,
-    PetitionFactory,
-)
+from tests.cases.factories import AssignedCaseFactory
+from tests.cases.factories import BacklogCaseFactory
+from tests.cases.factories import BacklogRelapseFactory
+from tests.governance.factories import MeetingAttendanceFactory
+from tests.governance.factories import TownshipMeetingFactory
+from tests.petitions.factories import DisputeFactory
+from tests.petitions.factories import DisputeReportFactory
+from tests.petitions.factories import DossierFactory
+from tests.petitions.factories import PetitionerFactory
+from tests.petitions.factories import PetitionFactory
 
 pytestmark = pytest.mark.django_db
 

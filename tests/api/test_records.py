@@ -6,25 +6,25 @@ from datetime import date
 import pytest
 
 from cases.models import AssignedCase
-from petitions.models import DisputeReport, Petition
-from tests.api.conftest import PDF, PNG, pdf, png
+from petitions.models import DisputeReport
+from petitions.models import Petition
+from tests.api.conftest import PDF
+from tests.api.conftest import PNG
+from tests.api.conftest import pdf
+from tests.api.conftest import png
 from tests.cases.factories import AssignedCaseFactory
 from tests.factories import PersonFactory
-from tests.governance.factories import (
-    LandlineHouseholdFactory,
-    SurveyFactory,
-    TownshipMeetingFactory,
-    ZeroReportFactory,
-)
-from tests.petitions.factories import (
-    ID_A,
-    ID_B,
-    DisputeFactory,
-    DossierFactory,
-    PetitionerFactory,
-    PetitionFactory,
-    ResolvedDisputeFactory,
-)
+from tests.governance.factories import LandlineHouseholdFactory
+from tests.governance.factories import SurveyFactory
+from tests.governance.factories import TownshipMeetingFactory
+from tests.governance.factories import ZeroReportFactory
+from tests.petitions.factories import ID_A
+from tests.petitions.factories import ID_B
+from tests.petitions.factories import DisputeFactory
+from tests.petitions.factories import DossierFactory
+from tests.petitions.factories import PetitionerFactory
+from tests.petitions.factories import PetitionFactory
+from tests.petitions.factories import ResolvedDisputeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from rewards.models import Deposit, LedgerEntry
+from rewards.models import Deposit
+from rewards.models import LedgerEntry
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

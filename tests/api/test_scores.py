@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from assessment import services
-from tests.petitions.factories import PetitionerFactory, PetitionFactory
+from tests.petitions.factories import PetitionerFactory
+from tests.petitions.factories import PetitionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,10 @@
 """Moving a test's month along the one table (assessment/periods.py) without waiting for it:
 published the day after its end, closed once the contest window is long over."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 from django.utils import timezone
 

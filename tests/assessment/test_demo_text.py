@@ -5,9 +5,10 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from assessment.synthetic import make_county
 from cases.models import AssignedCase
-from petitions.models import Dispute, Petition
+from petitions.models import Dispute
+from petitions.models import Petition
+from sampledata.synthetic import make_county
 from villages.models import Township
 
 

@@ -1,7 +1,8 @@
 """The scoring pages: who reaches what, and that numbers shown come from the stored sheets."""
 
 import json
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -11,8 +12,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessment import services
-from assessment.synthetic import in_order_month
 from petitions.models import Petition
+from sampledata.synthetic import in_order_month
 from tests.assessment.period_steps import publish_month
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -149,7 +150,8 @@ def test_score_command_with_another_rubric_does_not_store(scored, village_b):
 
 
 def test_every_record_kind_a_line_can_cite_has_a_page():
-    from assessment.links import RECORD_PAGES, record_url
+    from assessment.links import RECORD_PAGES
+    from assessment.links import record_url
 
     assert all(record_url(kind, 1) for kind in RECORD_PAGES), [
         kind for kind in RECORD_PAGES if not record_url(kind, 1)

@@ -1,7 +1,8 @@
 """Issue 13: periods move along one table (assessment/periods.py), in the services, on the
 periods page (each move confirmed) and through the API alike."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,10 +11,19 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from assessment import periods, services
-from assessment.models import Contest, Period, PeriodEvent, PeriodState
-from assessment.periods import CLOSE, PUBLISH, REOPEN, PeriodFacts, PeriodTransitionError
-from tests.assessment.period_steps import close_month, publish_month
+from assessment import periods
+from assessment import services
+from assessment.models import Contest
+from assessment.models import Period
+from assessment.models import PeriodEvent
+from assessment.models import PeriodState
+from assessment.periods import CLOSE
+from assessment.periods import PUBLISH
+from assessment.periods import REOPEN
+from assessment.periods import PeriodFacts
+from assessment.periods import PeriodTransitionError
+from tests.assessment.period_steps import close_month
+from tests.assessment.period_steps import publish_month
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # April 2026 published on 6 May (after the Labour Day holiday); "now" is 1 June, long after

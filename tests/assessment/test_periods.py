@@ -1,15 +1,22 @@
 """Periods: open -> published -> closed -> reopened, every step attributed; contests."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 
 from assessment import services
-from assessment.models import Contest, Period, PeriodEvent, ScoreLine, ScoreSheet
-from assessment.periods import PeriodClosedError, ensure_open
+from assessment.models import Contest
+from assessment.models import Period
+from assessment.models import PeriodEvent
+from assessment.models import ScoreLine
+from assessment.models import ScoreSheet
+from assessment.periods import PeriodClosedError
+from assessment.periods import ensure_open
 from tests.assessment.period_steps import close_month
 
 

@@ -11,11 +11,19 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from assessment.models import RubricVersion, ScoreLine
+from assessment.models import RubricVersion
+from assessment.models import ScoreLine
 from assessment.reasons import render
-from assessment.scoring import engine, rules
-from assessment.scoring.reasons import FullDate, MonthDay, Reason, YearMonth, parts_of
-from assessment.scoring.types import Line, RecordRef, Sheet
+from assessment.scoring import engine
+from assessment.scoring import rules
+from assessment.scoring.reasons import FullDate
+from assessment.scoring.reasons import MonthDay
+from assessment.scoring.reasons import Reason
+from assessment.scoring.reasons import YearMonth
+from assessment.scoring.reasons import parts_of
+from assessment.scoring.types import Line
+from assessment.scoring.types import RecordRef
+from assessment.scoring.types import Sheet
 from assessment.sheets import store_sheets
 from tests.test_i18n import _compiled_catalogue  # noqa: F401 (module fixture: a fresh .mo)
 
@@ -116,7 +124,8 @@ def test_stored_lines_carry_their_parts_and_show_in_the_active_language(village_
 
 @pytest.mark.django_db
 def test_vetoes_and_provisional_reasons_keep_their_parts_through_the_stored_sheet(village_a):
-    from django.template import Context, Template
+    from django.template import Context
+    from django.template import Template
 
     from assessment.scoring.types import Veto
     from assessment.sheets import sheet_from_row
@@ -145,13 +154,13 @@ def test_vetoes_and_provisional_reasons_keep_their_parts_through_the_stored_shee
     assert back.vetoes[0].reason == veto and back.vetoes[0].reason.parts
     assert back.provisional_reasons == (pending, "旧的暂定原因")
     shown = Template(
-        "{% load kaohe %}{% for c, r, refs in s.vetoes_shown %}{{ r|reason_text }}{% endfor %}"
+        "{% load scores %}{% for c, r, refs in s.vetoes_shown %}{{ r|reason_text }}{% endfor %}"
     )
     with translation.override("zh-hans"):
         assert shown.render(Context({"s": row})) == veto
     with translation.override("en"):
         assert "April 3" in shown.render(Context({"s": row}))
-        plain = Template("{% load kaohe %}{{ r|reason_text }}").render(
+        plain = Template("{% load scores %}{{ r|reason_text }}").render(
             Context({"r": "旧的暂定原因"})
         )
         assert plain == "旧的暂定原因"

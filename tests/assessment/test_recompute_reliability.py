@@ -4,17 +4,23 @@ recomputes of the same month at once, and a year recompute cut into short tasks.
 import os
 import re
 import threading
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment import services, tasks
-from assessment.models import Period, ScoreSheet, StaleVillageMonth
-from assessment.synthetic import in_order_month
-from jobs.models import Job, Notification
+from assessment import services
+from assessment import tasks
+from assessment.models import Period
+from assessment.models import ScoreSheet
+from assessment.models import StaleVillageMonth
+from jobs.models import Job
+from jobs.models import Notification
+from sampledata.synthetic import in_order_month
 from tests.assessment.period_steps import close_month
 
 POSTGRES = "postgres" in os.environ.get("DATABASE_URL", "")
@@ -227,7 +233,8 @@ def test_the_visibility_timeout_is_minutes_and_longer_than_every_delay():
 def test_a_year_recompute_is_one_task_per_month(
     monkeypatch, township, village_a, admin_user, django_capture_on_commit_callbacks
 ):
-    from jobs.tasks import run_job, start_job
+    from jobs.tasks import run_job
+    from jobs.tasks import start_job
 
     steps = []
     real = tasks.recompute_job_month.run

@@ -3,8 +3,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from assessment import rubrics, services
-from assessment.models import RubricEntry, RubricVersion
+from assessment import rubrics
+from assessment import services
+from assessment.models import RubricEntry
+from assessment.models import RubricVersion
 from tests.assessment.period_steps import close_month
 
 
@@ -16,7 +18,8 @@ def test_both_readings_ship_and_score(db):
 
 
 def test_the_stored_default_equals_the_shipped_data(db):
-    from assessment.scoring.rubric_defaults import XX_2024_PLAN, XX_2024_TABLE
+    from assessment.scoring.rubric_defaults import XX_2024_PLAN
+    from assessment.scoring.rubric_defaults import XX_2024_TABLE
 
     for shipped in (XX_2024_TABLE, XX_2024_PLAN):
         assert rubrics.rubric_of(RubricVersion.objects.get(code=shipped.code)) == shipped

@@ -2,7 +2,8 @@
 nothing of a month not yet published reaches it through any door (page, trend chart, API,
 export, notification: assessment.visibility); a contest's outcome comes back to the line."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,10 +11,14 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment import services, visibility
-from assessment.models import Contest, Period, PeriodState, ScoreLine
-from assessment.synthetic import in_order_month
+from assessment import services
+from assessment import visibility
+from assessment.models import Contest
+from assessment.models import Period
+from assessment.models import PeriodState
+from assessment.models import ScoreLine
 from jobs.models import Notification
+from sampledata.synthetic import in_order_month
 
 SH = ZoneInfo("Asia/Shanghai")
 

@@ -9,8 +9,9 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
-from assessment.synthetic import make_county
-from core.dates import RECORD_DATES, date_errors
+from core.dates import RECORD_DATES
+from core.dates import date_errors
+from sampledata.synthetic import make_county
 
 
 def _out_of_window(today):

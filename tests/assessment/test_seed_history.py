@@ -8,8 +8,10 @@ from django.apps import apps
 from django.core.management import call_command
 
 from accounts.models import User
-from assessment.synthetic import DATA_REASON, make_county, seed_user
-from villages.demo import DEMO_REASON
+from sampledata.synthetic import DATA_REASON
+from sampledata.synthetic import make_county
+from sampledata.synthetic import seed_user
+from sampledata.township import DEMO_REASON
 
 
 def _tracked_models():
@@ -82,8 +84,8 @@ def test_synthetic_county_records_all_have_attributed_history(db):
 
 
 def test_in_order_month_records_have_history(db, area):
-    from assessment.synthetic import in_order_month
     from governance.models import Patrol
+    from sampledata.synthetic import in_order_month
     from tests.factories import VillageFactory
 
     village = VillageFactory(area=area)

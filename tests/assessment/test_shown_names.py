@@ -10,12 +10,15 @@ from django.contrib.admin.sites import site
 from django.test import RequestFactory
 from django.urls import reverse
 
-from assessment import rubrics, services
+from assessment import rubrics
+from assessment import services
 from assessment.admin import PeriodEventInline
-from assessment.models import Period, PeriodEvent, RubricVersion
-from assessment.synthetic import in_order_month
+from assessment.models import Period
+from assessment.models import PeriodEvent
+from assessment.models import RubricVersion
 from exports.periods import Span
 from exports.score_sheets import village_workbook
+from sampledata.synthetic import in_order_month
 from tests.assessment.period_steps import close_month
 
 TABLE = "2024年清河镇综治及信访工作考核评分表"

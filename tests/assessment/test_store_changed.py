@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessment import services
-from assessment.models import ScoreLine, ScoreSheet
-from assessment.synthetic import make_county
+from assessment.models import ScoreLine
+from assessment.models import ScoreSheet
 from governance.models import Patrol
+from sampledata.synthetic import make_county
 
 YEAR = 2025
 TODAY = date(YEAR + 1, 1, 15)

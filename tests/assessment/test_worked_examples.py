@@ -1,15 +1,18 @@
 """RUBRIC.md's worked examples, through real records, the collect step and the stored sheets."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from assessment import selectors, services
-from assessment.synthetic import in_order_month
+from assessment import selectors
+from assessment import services
 from governance.models import AdjustmentEvent
-from petitions.models import DisputeReport, Petition
+from petitions.models import DisputeReport
+from petitions.models import Petition
+from sampledata.synthetic import in_order_month
 from tests.factories import VillageFactory
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -4,20 +4,29 @@ Each door writes its row: login, logout, failed login, password change, user cre
 permission changes, deactivation, period publish/close/reopen, exports and downloads.
 """
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.core.management import CommandError
+from django.core.management import call_command
+from django.db import DatabaseError
+from django.db import connection
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
 from assessment import services as assessment
-from audit.models import RETENTION_DAYS, AuditAction, AuditEvent, AuditLogImmutable
-from audit.services import RetentionError, prune, record
+from audit.models import RETENTION_DAYS
+from audit.models import AuditAction
+from audit.models import AuditEvent
+from audit.models import AuditLogImmutable
+from audit.services import RetentionError
+from audit.services import prune
+from audit.services import record
 from tests.assessment.period_steps import publish_month
 from tests.factories import UserFactory
 

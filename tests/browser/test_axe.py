@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from villages.demo import DEMO_PASSWORD
+from sampledata.township import DEMO_PASSWORD
 from villages.models import Village
 
 pytestmark = pytest.mark.django_db(transaction=True)

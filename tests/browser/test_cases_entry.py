@@ -4,7 +4,9 @@ from datetime import date
 
 import pytest
 
-from cases.models import AssignedCase, BacklogCase, BacklogRelapse
+from cases.models import AssignedCase
+from cases.models import BacklogCase
+from cases.models import BacklogRelapse
 from tests.factories import PersonFactory
 
 # Transactional: the live server sees the data. The shipped rubric versions a saved record's

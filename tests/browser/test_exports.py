@@ -5,7 +5,9 @@ import pytest
 
 from exports.models import ImportBatch
 from petitions.models import Petition
-from tests.exports.helpers import PETITION_HEADERS, petition_row, xlsx
+from tests.exports.helpers import PETITION_HEADERS
+from tests.exports.helpers import petition_row
+from tests.exports.helpers import xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

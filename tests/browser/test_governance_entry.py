@@ -10,21 +10,19 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from governance.models import (
-    AdjustmentEvent,
-    CentreInspection,
-    LandlineHousehold,
-    LeadershipGroup,
-    MeetingAttendance,
-    Patrol,
-    SensitivePeriod,
-    SpecialPerson,
-    Survey,
-    SurveyAnswer,
-    TownshipMeeting,
-    VillageMeeting,
-    ZeroReport,
-)
+from governance.models import AdjustmentEvent
+from governance.models import CentreInspection
+from governance.models import LandlineHousehold
+from governance.models import LeadershipGroup
+from governance.models import MeetingAttendance
+from governance.models import Patrol
+from governance.models import SensitivePeriod
+from governance.models import SpecialPerson
+from governance.models import Survey
+from governance.models import SurveyAnswer
+from governance.models import TownshipMeeting
+from governance.models import VillageMeeting
+from governance.models import ZeroReport
 from tests.governance.factories import LandlineHouseholdFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

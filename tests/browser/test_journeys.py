@@ -9,7 +9,8 @@ test-results/screenshots/journey-*.png:
    of a record in that month is refused with the month named (at 1366x900 and at 390x844).
 """
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,13 +19,18 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from assessment import services
-from assessment.models import Contest, Period, PeriodState, ScoreLine, ScoreSheet
-from assessment.synthetic import make_county
+from assessment.models import Contest
+from assessment.models import Period
+from assessment.models import PeriodState
+from assessment.models import ScoreLine
+from assessment.models import ScoreSheet
 from cases.models import AssignedCase
 from core import periods
 from governance.models import Patrol
 from petitions import deadlines
-from petitions.models import DisputeReport, Petition
+from petitions.models import DisputeReport
+from petitions.models import Petition
+from sampledata.synthetic import make_county
 from tests.assessment.period_steps import publish_month
 from tests.factories import UserFactory
 from tests.petitions.factories import PNG

@@ -18,8 +18,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from sampledata.township import DEMO_PASSWORD
 from tests.browser.conftest import SHOTS
-from villages.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

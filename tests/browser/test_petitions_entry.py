@@ -3,18 +3,20 @@ one invalid entry shows its error at the field with nothing saved."""
 
 import pytest
 
-from petitions.models import (
-    BaobaoEntry,
-    Dispute,
-    DisputeReport,
-    Dossier,
-    Petition,
-    Petitioner,
-    ReceptionLog,
-    UnreportedCandidate,
-)
+from petitions.models import BaobaoEntry
+from petitions.models import Dispute
+from petitions.models import DisputeReport
+from petitions.models import Dossier
+from petitions.models import Petition
+from petitions.models import Petitioner
+from petitions.models import ReceptionLog
+from petitions.models import UnreportedCandidate
 from tests.factories import PersonFactory
-from tests.petitions.factories import ID_A, ID_B, PDF, PNG, ResolvedDisputeFactory
+from tests.petitions.factories import ID_A
+from tests.petitions.factories import ID_B
+from tests.petitions.factories import PDF
+from tests.petitions.factories import PNG
+from tests.petitions.factories import ResolvedDisputeFactory
 
 # serialized_rollback: the rubric versions shipped by a data migration survive the flush of
 # earlier transactional tests (a save enqueues a recompute that needs them).
@@ -213,7 +215,8 @@ def test_dossier_with_attachments_and_review(staff_page, village_a, console_erro
 def test_unreported_candidate_confirmed(
     staff_page, live_server, village_a, console_errors, screenshot
 ):
-    from tests.petitions.factories import PetitionerFactory, PetitionFactory
+    from tests.petitions.factories import PetitionerFactory
+    from tests.petitions.factories import PetitionFactory
 
     petition = PetitionFactory(village=village_a, matter="拖欠工程款", level="city")
     PetitionerFactory(petition=petition, name="周九")

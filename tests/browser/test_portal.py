@@ -2,15 +2,19 @@
 and what is overdue, submits this half's report with a dispute added in place and the seal
 scan; an invalid new dispute shows its error with nothing saved."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from core import periods
 from petitions import deadlines
-from petitions.models import Dispute, DisputeReport
-from tests.petitions.factories import PNG, DisputeFactory, DisputeReportFactory
+from petitions.models import Dispute
+from petitions.models import DisputeReport
+from tests.petitions.factories import PNG
+from tests.petitions.factories import DisputeFactory
+from tests.petitions.factories import DisputeReportFactory
 
 # serialized_rollback: see test_petitions_entry.py.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -9,7 +9,9 @@ import pytest
 from django.utils import timezone
 
 from assessment import services
-from assessment.models import Contest, Period, PeriodState
+from assessment.models import Contest
+from assessment.models import Period
+from assessment.models import PeriodState
 from tests.browser.conftest import SHOTS
 
 # serialized_rollback: see test_petitions_entry.py.

@@ -6,13 +6,15 @@ Screenshots: test-results/screenshots/staff-*.png.
 """
 
 import os
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from governance.models import CentreInspection, Patrol
+from governance.models import CentreInspection
+from governance.models import Patrol
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -147,7 +149,8 @@ def test_patrol_week_grid(
 def test_a_record_of_a_closed_month_shows_its_lock(
     page, live_server, login, staff_user, village_a, township, console_errors, screenshot, size
 ):
-    from assessment.models import Period, PeriodState
+    from assessment.models import Period
+    from assessment.models import PeriodState
 
     page.set_viewport_size(SIZES[size])
     patrol = Patrol.objects.create(village=village_a, date=date(2026, 4, 7), participants="巡逻队")

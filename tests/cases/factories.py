@@ -4,9 +4,13 @@ from datetime import date
 
 import factory
 
-from cases.models import AssignedCase, BacklogCase, BacklogRelapse, CaseReview
+from cases.models import AssignedCase
+from cases.models import BacklogCase
+from cases.models import BacklogRelapse
+from cases.models import CaseReview
 from cases.services import compute_due_date
-from tests.factories import PersonFactory, VillageFactory
+from tests.factories import PersonFactory
+from tests.factories import VillageFactory
 
 
 class AssignedCaseFactory(factory.django.DjangoModelFactory):

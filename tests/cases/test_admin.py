@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from tests.cases.factories import BacklogRelapseFactory, CaseReviewFactory
+from tests.cases.factories import BacklogRelapseFactory
+from tests.cases.factories import CaseReviewFactory
 from tests.factories import UserFactory
 from workdays.models import CalendarYear
 

@@ -3,9 +3,11 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 
-from assessment.models import Period, PeriodState
+from assessment.models import Period
+from assessment.models import PeriodState
 from cases import services
 from cases.selectors import provisional_years
 from workdays import services as calendar_services

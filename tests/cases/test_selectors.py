@@ -5,14 +5,14 @@ from datetime import date
 import pytest
 
 from cases import selectors
-from cases.selectors import OverdueCaseRow, RejectedReviewRow
-from tests.cases.factories import (
-    AssignedCaseFactory,
-    BacklogCaseFactory,
-    BacklogRelapseFactory,
-    CaseReviewFactory,
-)
-from tests.factories import PersonFactory, VillageFactory
+from cases.selectors import OverdueCaseRow
+from cases.selectors import RejectedReviewRow
+from tests.cases.factories import AssignedCaseFactory
+from tests.cases.factories import BacklogCaseFactory
+from tests.cases.factories import BacklogRelapseFactory
+from tests.cases.factories import CaseReviewFactory
+from tests.factories import PersonFactory
+from tests.factories import VillageFactory
 
 pytestmark = pytest.mark.django_db
 

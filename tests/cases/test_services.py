@@ -3,13 +3,19 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 
-from assessment.models import Period, PeriodState, StaleVillageMonth
+from assessment.models import Period
+from assessment.models import PeriodState
+from assessment.models import StaleVillageMonth
 from assessment.periods import PeriodClosedError
 from cases import services
-from cases.choices import CaseState, ExtensionState, ReviewDecision
-from cases.models import AssignedCase, CaseReview
+from cases.choices import CaseState
+from cases.choices import ExtensionState
+from cases.choices import ReviewDecision
+from cases.models import AssignedCase
+from cases.models import CaseReview
 
 pytestmark = pytest.mark.django_db
 

@@ -1,15 +1,20 @@
 """Alert tiers at their boundaries, on the work calendar (holidays and make-up days count)."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 import time_machine
 
 from cases.choices import AlertTier
 from cases.models import AssignedCase
-from cases.tiers import alert_tier, bounds_for, tier_for_dates, tier_q
+from cases.tiers import alert_tier
+from cases.tiers import bounds_for
+from cases.tiers import tier_for_dates
+from cases.tiers import tier_q
 from tests.cases.factories import AssignedCaseFactory
-from workdays.calendar import WorkCalendar, working_days_between
+from workdays.calendar import WorkCalendar
+from workdays.calendar import working_days_between
 
 pytestmark = pytest.mark.django_db
 

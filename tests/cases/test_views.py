@@ -9,7 +9,10 @@ from django.urls import reverse
 
 from cases import services
 from cases.choices import CaseState
-from cases.models import AssignedCase, BacklogCase, BacklogRelapse, CaseHandlerReport
+from cases.models import AssignedCase
+from cases.models import BacklogCase
+from cases.models import BacklogRelapse
+from cases.models import CaseHandlerReport
 from tests.cases.factories import BacklogCaseFactory
 from tests.factories import PersonFactory
 

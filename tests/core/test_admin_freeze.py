@@ -14,21 +14,31 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
-from django.forms import BooleanField, ModelMultipleChoiceField, MultiValueField
+from django.forms import BooleanField
+from django.forms import ModelMultipleChoiceField
+from django.forms import MultiValueField
 from django.forms.models import model_to_dict
 from django.test import RequestFactory
 from django.urls import reverse
 from import_export.admin import ImportMixin
 
 from accounts.rules import village_of
-from assessment.models import Contest, Period, PeriodState, ScoreSheet, StaleVillageMonth
-from cases.models import AssignedCase, BacklogCase, BacklogRelapse
+from assessment.models import Contest
+from assessment.models import Period
+from assessment.models import PeriodState
+from assessment.models import ScoreSheet
+from assessment.models import StaleVillageMonth
+from cases.models import AssignedCase
+from cases.models import BacklogCase
+from cases.models import BacklogRelapse
 from core.admin import RecordAdmin
 from core.models import Versioned
 from core.records import record_dates
 from governance import models as gov
 from petitions import models as pet
-from tests.cases.factories import AssignedCaseFactory, BacklogCaseFactory, BacklogRelapseFactory
+from tests.cases.factories import AssignedCaseFactory
+from tests.cases.factories import BacklogCaseFactory
+from tests.cases.factories import BacklogRelapseFactory
 from tests.governance import factories as gf
 from tests.petitions import factories as pf
 

@@ -6,8 +6,11 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from accounts.models import Role, User
-from core.admin_scope import SHARED, scoped, township_path
+from accounts.models import Role
+from accounts.models import User
+from core.admin_scope import SHARED
+from core.admin_scope import scoped
+from core.admin_scope import township_path
 from tests.factories import UserFactory
 from tests.governance.factories import PatrolFactory
 

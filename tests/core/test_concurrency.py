@@ -2,7 +2,8 @@
 overwrite each other (the second is told what the first changed), and a create form sent twice
 saves one record."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.forms import CheckboxInput
@@ -11,7 +12,9 @@ from django.utils import timezone
 
 from core import submissions
 from core.models import SubmissionToken
-from core.records import RecordConflict, record_delete, record_save
+from core.records import RecordConflict
+from core.records import record_delete
+from core.records import record_save
 from governance.models import Patrol
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +154,8 @@ def test_a_form_with_its_own_save_record_honours_the_version(client_for, cast, v
     """The petition form saves its petitioners too (its own save_record): a stale read is
     refused before it runs, and the petition and its petitioners stay as the other left them."""
     from petitions.models import Petition
-    from tests.petitions.factories import PetitionerFactory, PetitionFactory
+    from tests.petitions.factories import PetitionerFactory
+    from tests.petitions.factories import PetitionFactory
 
     petition = PetitionFactory(village=village_a)
     PetitionerFactory(petition=petition, name="王五")

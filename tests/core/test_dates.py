@@ -5,7 +5,8 @@ Time is pinned to 15 June 2026 in Shanghai, before any fixture creates the towns
 township "began" on 1 January 2025 whatever the machine's clock says.
 """
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,15 +19,21 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from assessment.models import RubricAssignment, RubricVersion
+from assessment.models import RubricAssignment
+from assessment.models import RubricVersion
 from cases.models import BacklogCase
 from core import dates
 from core.records import record_save
 from exports.importing import run_import
-from governance.models import Patrol, SensitivePeriod
-from petitions.models import Dispute, Petition
-from tests.exports.helpers import PETITION_HEADERS, petition_row, xlsx
-from tests.factories import PersonFactory, TownshipFactory
+from governance.models import Patrol
+from governance.models import SensitivePeriod
+from petitions.models import Dispute
+from petitions.models import Petition
+from tests.exports.helpers import PETITION_HEADERS
+from tests.exports.helpers import petition_row
+from tests.exports.helpers import xlsx
+from tests.factories import PersonFactory
+from tests.factories import TownshipFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 6, 15)

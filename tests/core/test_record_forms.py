@@ -6,15 +6,15 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from assessment.models import Period, PeriodState
-from core.records import closed_periods, edit_frozen
+from assessment.models import Period
+from assessment.models import PeriodState
+from core.records import closed_periods
+from core.records import edit_frozen
 from governance.models import Patrol
 from petitions.models import Petition
-from tests.governance.factories import (
-    PatrolFactory,
-    SpecialPersonFactory,
-    TownshipMeetingFactory,
-)
+from tests.governance.factories import PatrolFactory
+from tests.governance.factories import SpecialPersonFactory
+from tests.governance.factories import TownshipMeetingFactory
 from tests.petitions.factories import PetitionFactory
 from tests.petitions.test_pages import petition_data
 

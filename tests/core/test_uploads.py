@@ -6,8 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.test import RequestFactory
 
-from core.uploads import UploadTo, serve_protected, sniff, validate_upload
-from tests.petitions.factories import JPEG, PDF, PNG
+from core.uploads import UploadTo
+from core.uploads import serve_protected
+from core.uploads import sniff
+from core.uploads import validate_upload
+from tests.petitions.factories import JPEG
+from tests.petitions.factories import PDF
+from tests.petitions.factories import PNG
 
 
 @pytest.mark.parametrize(("content", "kind"), [(PDF, "pdf"), (PNG, "png"), (JPEG, "jpeg")])

@@ -13,7 +13,9 @@ from assessment.scoring import rules as scoring_rules
 from assessment.scoring import types
 from assessment.scoring.rubric_defaults import SHIPPED_RUBRICS
 from core import vocabulary
-from petitions.choices import Channel, Level, Nature
+from petitions.choices import Channel
+from petitions.choices import Level
+from petitions.choices import Nature
 from rewards import models as reward_models
 from rewards import rules as reward_rules
 

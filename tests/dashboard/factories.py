@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 from assessment import rubrics
-from assessment.models import ScoreLine, ScoreSheet
+from assessment.models import ScoreLine
+from assessment.models import ScoreSheet
 
 SECTIONS = (  # as the shipped table reading names them
     ("1", "一、落实信访工作责任制,建立一把手负总责", 20),

@@ -5,7 +5,10 @@ dispute, reports, an assigned case in each alert tier and a pending contest, so 
 query on a page would show up as growth.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,11 +17,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import Contest, ScoreLine, ScoreSheet
+from assessment.models import Contest
+from assessment.models import ScoreLine
+from assessment.models import ScoreSheet
 from cases.models import AssignedCase
 from core import periods
 from petitions import deadlines
-from petitions.models import Dispute, DisputeReport, Petition
+from petitions.models import Dispute
+from petitions.models import DisputeReport
+from petitions.models import Petition
 from tests.dashboard.factories import sheet_row
 from tests.factories import VillageFactory
 

@@ -1,19 +1,27 @@
 """The dashboard's figures: ranking with change and per-capita view, charts, at-risk villages,
 veto causes, the deadline board, pending contests, and a village's year and open items."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from assessment.links import record_url
-from assessment.models import Contest, Period, PeriodState
+from assessment.models import Contest
+from assessment.models import Period
+from assessment.models import PeriodState
 from cases.models import AssignedCase
 from dashboard import selectors
 from dashboard.selectors import Span
-from petitions.models import Dispute, DisputeReport, Petition
-from tests.dashboard.factories import line, sheet, sheet_row, sheets
+from petitions.models import Dispute
+from petitions.models import DisputeReport
+from petitions.models import Petition
+from tests.dashboard.factories import line
+from tests.dashboard.factories import sheet
+from tests.dashboard.factories import sheet_row
+from tests.dashboard.factories import sheets
 from tests.factories import VillageFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

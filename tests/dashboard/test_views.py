@@ -1,18 +1,24 @@
 """The dashboard and a village's page: who reaches what, what they show, the recompute button."""
 
 import json
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
 
-from assessment.models import Period, PeriodState, ScoreSheet
+from assessment.models import Period
+from assessment.models import PeriodState
+from assessment.models import ScoreSheet
 from dashboard.selectors import Span
 from jobs.models import Job
 from petitions.models import Petition
-from tests.dashboard.factories import line, sheet, sheet_row, sheets
+from tests.dashboard.factories import line
+from tests.dashboard.factories import sheet
+from tests.dashboard.factories import sheet_row
+from tests.dashboard.factories import sheets
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Scored months of the cast's township, and a reader for the workbooks the exports write."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -10,7 +11,8 @@ import pytest
 from assessment import rubrics
 from assessment.scoring import engine
 from assessment.scoring import types as F
-from assessment.scoring.types import RecordRef, VillageFacts
+from assessment.scoring.types import RecordRef
+from assessment.scoring.types import VillageFacts
 from assessment.sheets import store_sheets
 
 

@@ -1,9 +1,12 @@
 """The bench hooks do the real work (small sizes here)."""
 
-from exports.bench import bench_export_year, bench_import_petitions, petitions_file
 from exports.importing import read_table
 from exports.resources import PetitionResource
-from petitions.models import Petition, Petitioner
+from petitions.models import Petition
+from petitions.models import Petitioner
+from sampledata.excel_bench import bench_export_year
+from sampledata.excel_bench import bench_import_petitions
+from sampledata.excel_bench import petitions_file
 
 
 def test_bench_import_petitions_imports_n_rows(township, village_a, village_b):

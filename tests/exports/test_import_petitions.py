@@ -6,11 +6,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessment.models import Period
-from exports.importing import check_upload, run_import
-from petitions.models import Petition, Petitioner
-from tests.petitions.factories import ID_A, ID_B
+from exports.importing import check_upload
+from exports.importing import run_import
+from petitions.models import Petition
+from petitions.models import Petitioner
+from tests.petitions.factories import ID_A
+from tests.petitions.factories import ID_B
 
-from .helpers import PETITION_HEADERS, petition_row, xlsx
+from .helpers import PETITION_HEADERS
+from .helpers import petition_row
+from .helpers import xlsx
 
 
 def _run(data, township, user, dry_run=False, filename="阳光信访4月.xlsx"):

@@ -1,25 +1,32 @@
 """Every import kind: round trip (export -> import -> the same records), a second import
 creates nothing, bad rows name their row and column, the blank template imports nothing."""
 
-from datetime import date, time
+from datetime import date
+from datetime import time
 
 import pytest
 
 from exports.importing import run_import
-from exports.record_files import records_workbook, template_workbook
+from exports.record_files import records_workbook
+from exports.record_files import template_workbook
 from exports.resources import RESOURCES
 from exports.styles import workbook_bytes
-from governance.models import Patrol, SurveyAnswer, SurveySample, VillageMeeting
-from petitions.models import Dispute, Petition
-from tests.factories import PersonFactory, ResponsibilityFactory
-from tests.governance.factories import (
-    LandlineHouseholdFactory,
-    PatrolFactory,
-    SurveyFactory,
-    VillageMeetingFactory,
-)
-from tests.petitions.factories import PetitionerFactory, PetitionFactory
-from villages.models import Person, Responsibility
+from governance.models import Patrol
+from governance.models import SurveyAnswer
+from governance.models import SurveySample
+from governance.models import VillageMeeting
+from petitions.models import Dispute
+from petitions.models import Petition
+from tests.factories import PersonFactory
+from tests.factories import ResponsibilityFactory
+from tests.governance.factories import LandlineHouseholdFactory
+from tests.governance.factories import PatrolFactory
+from tests.governance.factories import SurveyFactory
+from tests.governance.factories import VillageMeetingFactory
+from tests.petitions.factories import PetitionerFactory
+from tests.petitions.factories import PetitionFactory
+from villages.models import Person
+from villages.models import Responsibility
 
 from .helpers import xlsx
 

@@ -8,7 +8,9 @@ from exports.models import ImportBatch
 from petitions.models import Petition
 
 from .conftest import load
-from .helpers import PETITION_HEADERS, petition_row, xlsx
+from .helpers import PETITION_HEADERS
+from .helpers import petition_row
+from .helpers import xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -1,13 +1,15 @@
 """A text is never a formula: every cell we write goes through safety.put / safe_cell."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 
-from exports.safety import put, safe_cell
+from exports.safety import put
+from exports.safety import safe_cell
 from exports.styles import workbook_bytes
 from exports.tables import write_table
 

@@ -5,12 +5,20 @@ from decimal import Decimal
 import pytest
 
 from assessment import selectors
-from assessment.models import ScoreLine, ScoreSheet
+from assessment.models import ScoreLine
+from assessment.models import ScoreSheet
 from exports.periods import Span
-from exports.score_sheets import period_sheets, township_workbook, village_workbook
+from exports.score_sheets import period_sheets
+from exports.score_sheets import township_workbook
+from exports.score_sheets import village_workbook
 from exports.styles import workbook_bytes
 
-from .conftest import adjustment_scores, detail_lines, find_row, item_scores, load, total
+from .conftest import adjustment_scores
+from .conftest import detail_lines
+from .conftest import find_row
+from .conftest import item_scores
+from .conftest import load
+from .conftest import total
 
 
 def _month(village, month=4):

@@ -8,10 +8,13 @@ import pytest
 from assessment import selectors
 from exports.periods import Span
 from exports.styles import workbook_bytes
-from exports.tables import ranking_workbook, write_table
+from exports.tables import ranking_workbook
+from exports.tables import write_table
 from tests.factories import VillageFactory
 
-from .conftest import april_a, load, store_month
+from .conftest import april_a
+from .conftest import load
+from .conftest import store_month
 
 
 def test_write_table_writes_rows_of_dicts_under_their_headers():

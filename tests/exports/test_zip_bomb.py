@@ -17,12 +17,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from exports import importing, safety
+from exports import importing
+from exports import safety
 from exports.importing import run_import
 from exports.models import ImportBatch
 from exports.resources import RESOURCES
 
-from .helpers import PETITION_HEADERS, petition_row, xlsx
+from .helpers import PETITION_HEADERS
+from .helpers import petition_row
+from .helpers import xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = b" " * (1 << 20)

@@ -232,7 +232,8 @@ def make_worker(broker, tmp_path):
 
 def sheets_digest(township_id: int) -> str:
     """Every stored sheet and line of the township, without ids and timestamps."""
-    from assessment.models import ScoreLine, ScoreSheet
+    from assessment.models import ScoreLine
+    from assessment.models import ScoreSheet
 
     sheets = ScoreSheet.objects.filter(village__township_id=township_id).order_by(
         "village_id", "year", "month"

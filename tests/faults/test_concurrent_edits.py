@@ -13,9 +13,11 @@ import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
+from django.db import connections
 
-from core.records import RecordConflict, record_save
+from core.records import RecordConflict
+from core.records import record_save
 from governance.models import Patrol
 
 pytestmark = pytest.mark.django_db(transaction=True)

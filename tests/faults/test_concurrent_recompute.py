@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessment import services
-from assessment.synthetic import in_order_month
+from sampledata.synthetic import in_order_month
 
 from .conftest import sheets_digest
 

@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from assessment.models import ScoreSheet, StaleVillageMonth
+from assessment.models import ScoreSheet
+from assessment.models import StaleVillageMonth
 from governance.models import Patrol
 
 from .conftest import wait_for

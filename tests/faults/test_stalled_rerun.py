@@ -4,7 +4,8 @@ rerun pressed by the township's admin is finished by a fresh worker with a clean
 although the lost task is redelivered too (runners are idempotent)."""
 
 import time
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -13,13 +14,16 @@ from django.urls import reverse
 
 from assessment import services
 from assessment.models import ScoreSheet
-from assessment.synthetic import make_county
 from jobs import rules
 from jobs.models import Job
 from jobs.services import jobs_mark_stalled
 from jobs.tasks import start_job
+from sampledata.synthetic import make_county
 
-from .conftest import VISIBILITY_TIMEOUT, python_launcher, sheets_digest, wait_for
+from .conftest import VISIBILITY_TIMEOUT
+from .conftest import python_launcher
+from .conftest import sheets_digest
+from .conftest import wait_for
 from .test_worker_killed import SLOW
 
 YEAR = 2025

@@ -9,11 +9,14 @@ import pytest
 
 from assessment import services
 from assessment.models import ScoreSheet
-from assessment.synthetic import make_county
 from jobs.models import Job
 from jobs.tasks import start_job
+from sampledata.synthetic import make_county
 
-from .conftest import VISIBILITY_TIMEOUT, python_launcher, sheets_digest, wait_for
+from .conftest import VISIBILITY_TIMEOUT
+from .conftest import python_launcher
+from .conftest import sheets_digest
+from .conftest import wait_for
 
 YEAR = 2025
 SLOW = Path(__file__).with_name("slow_worker.py")

@@ -4,21 +4,20 @@ from datetime import date
 
 import factory
 
-from governance.models import (
-    AdjustmentEvent,
-    CentreInspection,
-    LandlineHousehold,
-    LeadershipGroup,
-    MeetingAttendance,
-    Patrol,
-    SensitivePeriod,
-    SpecialPerson,
-    Survey,
-    TownshipMeeting,
-    VillageMeeting,
-    ZeroReport,
-)
-from tests.factories import TownshipFactory, VillageFactory
+from governance.models import AdjustmentEvent
+from governance.models import CentreInspection
+from governance.models import LandlineHousehold
+from governance.models import LeadershipGroup
+from governance.models import MeetingAttendance
+from governance.models import Patrol
+from governance.models import SensitivePeriod
+from governance.models import SpecialPerson
+from governance.models import Survey
+from governance.models import TownshipMeeting
+from governance.models import VillageMeeting
+from governance.models import ZeroReport
+from tests.factories import TownshipFactory
+from tests.factories import VillageFactory
 
 
 class CentreInspectionFactory(factory.django.DjangoModelFactory):

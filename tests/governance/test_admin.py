@@ -7,13 +7,11 @@ from django.urls import reverse
 from accounts.models import User
 from governance import models
 
-from .factories import (
-    AdjustmentEventFactory,
-    CentreInspectionFactory,
-    MeetingAttendanceFactory,
-    SensitivePeriodFactory,
-    SurveyFactory,
-)
+from .factories import AdjustmentEventFactory
+from .factories import CentreInspectionFactory
+from .factories import MeetingAttendanceFactory
+from .factories import SensitivePeriodFactory
+from .factories import SurveyFactory
 
 MODELS = [
     models.CentreInspection,

@@ -1,32 +1,29 @@
 """Validation of each record kind: an invalid record raises at its field and is never saved."""
 
-from datetime import date, time
+from datetime import date
+from datetime import time
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from core.records import record_save
-from governance.models import (
-    AdjustmentEvent,
-    CentreInspection,
-    LandlineHousehold,
-    LeadershipGroup,
-    MeetingAttendance,
-    Patrol,
-    SpecialPerson,
-    Survey,
-    SurveyAnswer,
-    ZeroReport,
-)
+from governance.models import AdjustmentEvent
+from governance.models import CentreInspection
+from governance.models import LandlineHousehold
+from governance.models import LeadershipGroup
+from governance.models import MeetingAttendance
+from governance.models import Patrol
+from governance.models import SpecialPerson
+from governance.models import Survey
+from governance.models import SurveyAnswer
+from governance.models import ZeroReport
 from tests.factories import TownshipFactory
 
-from .factories import (
-    CentreInspectionFactory,
-    LandlineHouseholdFactory,
-    LeadershipGroupFactory,
-    SpecialPersonFactory,
-    TownshipMeetingFactory,
-)
+from .factories import CentreInspectionFactory
+from .factories import LandlineHouseholdFactory
+from .factories import LeadershipGroupFactory
+from .factories import SpecialPersonFactory
+from .factories import TownshipMeetingFactory
 
 
 def errors_of(instance) -> dict:

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from governance import rules
-from governance.choices import RAILWAY_ONLY_GROUPS, GroupKind
+from governance.choices import RAILWAY_ONLY_GROUPS
+from governance.choices import GroupKind
 
 
 def test_april_2026_has_the_five_weeks_whose_thursday_is_in_april():

@@ -5,22 +5,22 @@ from datetime import date
 import pytest
 
 from governance import selectors
-from tests.factories import AreaFactory, TownshipFactory, VillageFactory
+from tests.factories import AreaFactory
+from tests.factories import TownshipFactory
+from tests.factories import VillageFactory
 
-from .factories import (
-    AdjustmentEventFactory,
-    CentreInspectionFactory,
-    LandlineHouseholdFactory,
-    LeadershipGroupFactory,
-    MeetingAttendanceFactory,
-    PatrolFactory,
-    SensitivePeriodFactory,
-    SpecialPersonFactory,
-    SurveyFactory,
-    TownshipMeetingFactory,
-    VillageMeetingFactory,
-    ZeroReportFactory,
-)
+from .factories import AdjustmentEventFactory
+from .factories import CentreInspectionFactory
+from .factories import LandlineHouseholdFactory
+from .factories import LeadershipGroupFactory
+from .factories import MeetingAttendanceFactory
+from .factories import PatrolFactory
+from .factories import SensitivePeriodFactory
+from .factories import SpecialPersonFactory
+from .factories import SurveyFactory
+from .factories import TownshipMeetingFactory
+from .factories import VillageMeetingFactory
+from .factories import ZeroReportFactory
 
 APR_1, APR_30 = date(2026, 4, 1), date(2026, 4, 30)
 

@@ -10,26 +10,22 @@ from assessment.models import StaleVillageMonth
 from assessment.periods import PeriodClosedError
 from core.records import record_save
 from governance import services
-from governance.models import (
-    MeetingAttendance,
-    Patrol,
-    SensitivePeriod,
-    Survey,
-    SurveyAnswer,
-    SurveySample,
-    TownshipMeeting,
-)
+from governance.models import MeetingAttendance
+from governance.models import Patrol
+from governance.models import SensitivePeriod
+from governance.models import Survey
+from governance.models import SurveyAnswer
+from governance.models import SurveySample
+from governance.models import TownshipMeeting
 
-from .factories import (
-    CentreInspectionFactory,
-    LandlineHouseholdFactory,
-    MeetingAttendanceFactory,
-    SensitivePeriodFactory,
-    SpecialPersonFactory,
-    SurveyFactory,
-    TownshipMeetingFactory,
-    ZeroReportFactory,
-)
+from .factories import CentreInspectionFactory
+from .factories import LandlineHouseholdFactory
+from .factories import MeetingAttendanceFactory
+from .factories import SensitivePeriodFactory
+from .factories import SpecialPersonFactory
+from .factories import SurveyFactory
+from .factories import TownshipMeetingFactory
+from .factories import ZeroReportFactory
 
 
 @pytest.fixture

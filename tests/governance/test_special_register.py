@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from audit.models import AuditAction, AuditEvent
+from audit.models import AuditAction
+from audit.models import AuditEvent
 from tests.api.conftest import api  # noqa: F401  (the token client fixture)
 from tests.factories import UserFactory
 

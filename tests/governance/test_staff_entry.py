@@ -1,16 +1,21 @@
 """Issue 13 for the 综治中心 records: checks answered explicitly (全部合格 for the common case),
 the CCTV answer's default from the village's record, and the patrol week grid."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
 from governance import rules
-from governance.forms import INSPECTION_CHECKS, PatrolWeekForm, all_passed_answers
-from governance.models import CentreInspection, Patrol
+from governance.forms import INSPECTION_CHECKS
+from governance.forms import PatrolWeekForm
+from governance.forms import all_passed_answers
+from governance.models import CentreInspection
+from governance.models import Patrol
 
-from .factories import CentreInspectionFactory, PatrolFactory
+from .factories import CentreInspectionFactory
+from .factories import PatrolFactory
 
 
 def url(name, *args):

@@ -6,30 +6,26 @@ import pytest
 from django.urls import reverse
 
 from governance.forms import INSPECTION_CHECKS
-from governance.models import (
-    CentreInspection,
-    LeadershipGroup,
-    MeetingAttendance,
-    Patrol,
-    SurveyAnswer,
-    TownshipMeeting,
-)
+from governance.models import CentreInspection
+from governance.models import LeadershipGroup
+from governance.models import MeetingAttendance
+from governance.models import Patrol
+from governance.models import SurveyAnswer
+from governance.models import TownshipMeeting
 from governance.services import survey_draw
 
-from .factories import (
-    AdjustmentEventFactory,
-    CentreInspectionFactory,
-    LandlineHouseholdFactory,
-    LeadershipGroupFactory,
-    MeetingAttendanceFactory,
-    PatrolFactory,
-    SensitivePeriodFactory,
-    SpecialPersonFactory,
-    SurveyFactory,
-    TownshipMeetingFactory,
-    VillageMeetingFactory,
-    ZeroReportFactory,
-)
+from .factories import AdjustmentEventFactory
+from .factories import CentreInspectionFactory
+from .factories import LandlineHouseholdFactory
+from .factories import LeadershipGroupFactory
+from .factories import MeetingAttendanceFactory
+from .factories import PatrolFactory
+from .factories import SensitivePeriodFactory
+from .factories import SpecialPersonFactory
+from .factories import SurveyFactory
+from .factories import TownshipMeetingFactory
+from .factories import VillageMeetingFactory
+from .factories import ZeroReportFactory
 
 # page name -> factory of a record in a village, with a text that only it shows on a list
 VILLAGE_KINDS = {

@@ -11,8 +11,11 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from jobs.models import Job, JobState
-from jobs.services import job_create, job_done, job_failed
+from jobs.models import Job
+from jobs.models import JobState
+from jobs.services import job_create
+from jobs.services import job_done
+from jobs.services import job_failed
 from tests.factories import UserFactory
 
 

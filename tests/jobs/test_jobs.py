@@ -1,9 +1,12 @@
 from django.urls import reverse
 
-from jobs.models import Job, Notification
+from jobs.models import Job
+from jobs.models import Notification
 from jobs.registry import runner
-from jobs.services import mark_read, notify
-from jobs.tasks import run_job, start_job
+from jobs.services import mark_read
+from jobs.services import notify
+from jobs.tasks import run_job
+from jobs.tasks import start_job
 
 
 @runner("test_boom")

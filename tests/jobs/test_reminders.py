@@ -1,6 +1,7 @@
 """Reminders go to the right people on the right days, once (time-machine moves the clock)."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,7 +10,9 @@ import time_machine
 from core.periods import ReportDays
 from jobs import reminders
 from jobs.models import Notification
-from jobs.tasks import case_alerts, close_reminders, report_reminders
+from jobs.tasks import case_alerts
+from jobs.tasks import close_reminders
+from jobs.tasks import report_reminders
 from petitions.models import DisputeReport
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -88,7 +91,8 @@ def test_admins_are_asked_to_close_last_month_until_it_is(township, admin_user, 
 
 def test_the_month_end_reminder_asks_first_to_publish_then_to_close(township, admin_user):
     from assessment import services
-    from tests.assessment.period_steps import close_month, publish_month
+    from tests.assessment.period_steps import close_month
+    from tests.assessment.period_steps import publish_month
 
     assert _run_on(date(2026, 5, 1), close_reminders) == 1
     (first,) = Notification.objects.filter(user=admin_user)

@@ -5,7 +5,8 @@ tests put a job in exactly that state (an old heartbeat) rather than killing a p
 the fault suite does with a real worker.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,16 +18,15 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from jobs import rules
-from jobs.models import Job, JobState
+from jobs.models import Job
+from jobs.models import JobState
 from jobs.registry import runner
-from jobs.services import (
-    job_create,
-    job_done,
-    job_failed,
-    job_progress,
-    job_start,
-    jobs_mark_stalled,
-)
+from jobs.services import job_create
+from jobs.services import job_done
+from jobs.services import job_failed
+from jobs.services import job_progress
+from jobs.services import job_start
+from jobs.services import jobs_mark_stalled
 from tests.factories import UserFactory
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from assessment.models import ScoreSheet, StaleVillageMonth
-from assessment.synthetic import in_order_month
+from assessment.models import ScoreSheet
+from assessment.models import StaleVillageMonth
 from assessment.tasks import recompute_stale
 from config.celery import app
 from jobs.models import Job
 from jobs.tasks import run_job
+from sampledata.synthetic import in_order_month
 
 ROOT = Path(__file__).resolve().parents[2]
 

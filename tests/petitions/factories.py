@@ -1,21 +1,22 @@
 """Factories of petitions and disputes (valid by default; tests change one thing at a time)."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from petitions.choices import Channel, DisputeStatus, Level
-from petitions.models import (
-    BaobaoEntry,
-    Dispute,
-    DisputeReport,
-    Dossier,
-    Petition,
-    Petitioner,
-    ReceptionLog,
-)
+from petitions.choices import Channel
+from petitions.choices import DisputeStatus
+from petitions.choices import Level
+from petitions.models import BaobaoEntry
+from petitions.models import Dispute
+from petitions.models import DisputeReport
+from petitions.models import Dossier
+from petitions.models import Petition
+from petitions.models import Petitioner
+from petitions.models import ReceptionLog
 from tests.factories import VillageFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

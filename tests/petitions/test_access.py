@@ -5,17 +5,17 @@ its own village's files."""
 import pytest
 from django.urls import reverse
 
-from petitions.models import Dispute, Dossier, Petition
-from tests.petitions.factories import (
-    BaobaoEntryFactory,
-    DisputeFactory,
-    DisputeReportFactory,
-    DossierFactory,
-    PetitionerFactory,
-    PetitionFactory,
-    ReceptionLogFactory,
-    ResolvedDisputeFactory,
-)
+from petitions.models import Dispute
+from petitions.models import Dossier
+from petitions.models import Petition
+from tests.petitions.factories import BaobaoEntryFactory
+from tests.petitions.factories import DisputeFactory
+from tests.petitions.factories import DisputeReportFactory
+from tests.petitions.factories import DossierFactory
+from tests.petitions.factories import PetitionerFactory
+from tests.petitions.factories import PetitionFactory
+from tests.petitions.factories import ReceptionLogFactory
+from tests.petitions.factories import ResolvedDisputeFactory
 
 
 def make_petition(village, marker):

@@ -8,16 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from petitions.models import Petition
-from tests.petitions.factories import (
-    BaobaoEntryFactory,
-    DisputeFactory,
-    DisputeReportFactory,
-    DossierFactory,
-    PetitionerFactory,
-    PetitionFactory,
-    ReceptionLogFactory,
-    ResolvedDisputeFactory,
-)
+from tests.petitions.factories import BaobaoEntryFactory
+from tests.petitions.factories import DisputeFactory
+from tests.petitions.factories import DisputeReportFactory
+from tests.petitions.factories import DossierFactory
+from tests.petitions.factories import PetitionerFactory
+from tests.petitions.factories import PetitionFactory
+from tests.petitions.factories import ReceptionLogFactory
+from tests.petitions.factories import ResolvedDisputeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.dates import date_errors
-from tests.petitions.factories import DisputeFactory, PetitionFactory, ReceptionLogFactory
+from tests.petitions.factories import DisputeFactory
+from tests.petitions.factories import PetitionFactory
+from tests.petitions.factories import ReceptionLogFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,18 +2,22 @@
 version moves scoring, the report's due date, the portal's deadline and the reminders together
 (assessment.rubrics.report_days, read by petitions through petitions.deadlines)."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 import pytest
 import time_machine
 from django.urls import reverse_lazy
 
-from assessment import rubrics, services
-from assessment.models import RubricVersion, ScoreLine
+from assessment import rubrics
+from assessment import services
+from assessment.models import RubricVersion
+from assessment.models import ScoreLine
 from core.periods import ReportDays
 from jobs.models import Notification
 from jobs.tasks import report_reminders
-from tests.petitions.factories import SHANGHAI, DisputeReportFactory
+from tests.petitions.factories import SHANGHAI
+from tests.petitions.factories import DisputeReportFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,34 +1,40 @@
 """Model validation through core.records.record_save (the one write path)."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from assessment.models import Period, PeriodState, StaleVillageMonth
-from core.records import record_dates, record_delete, record_save
-from petitions.choices import (
-    Channel,
-    DisputeStatus,
-    Level,
-    ReviewResult,
-    Source,
-)
-from petitions.models import BaobaoEntry, Dispute, DisputeReport, Petition, Petitioner
-from tests.factories import PersonFactory, TownshipFactory
-from tests.petitions.factories import (
-    ID_A,
-    SHANGHAI,
-    BaobaoEntryFactory,
-    DisputeFactory,
-    DisputeReportFactory,
-    DossierFactory,
-    PetitionerFactory,
-    PetitionFactory,
-    ReceptionLogFactory,
-    ResolvedDisputeFactory,
-)
+from assessment.models import Period
+from assessment.models import PeriodState
+from assessment.models import StaleVillageMonth
+from core.records import record_dates
+from core.records import record_delete
+from core.records import record_save
+from petitions.choices import Channel
+from petitions.choices import DisputeStatus
+from petitions.choices import Level
+from petitions.choices import ReviewResult
+from petitions.choices import Source
+from petitions.models import BaobaoEntry
+from petitions.models import Dispute
+from petitions.models import DisputeReport
+from petitions.models import Petition
+from petitions.models import Petitioner
+from tests.factories import PersonFactory
+from tests.factories import TownshipFactory
+from tests.petitions.factories import ID_A
+from tests.petitions.factories import SHANGHAI
+from tests.petitions.factories import BaobaoEntryFactory
+from tests.petitions.factories import DisputeFactory
+from tests.petitions.factories import DisputeReportFactory
+from tests.petitions.factories import DossierFactory
+from tests.petitions.factories import PetitionerFactory
+from tests.petitions.factories import PetitionFactory
+from tests.petitions.factories import ReceptionLogFactory
+from tests.petitions.factories import ResolvedDisputeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,29 +7,26 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessment.models import Period, PeriodState
-from petitions.models import (
-    BaobaoEntry,
-    Dispute,
-    DisputeReport,
-    Dossier,
-    Petition,
-    Petitioner,
-    ReceptionLog,
-)
+from assessment.models import Period
+from assessment.models import PeriodState
+from petitions.models import BaobaoEntry
+from petitions.models import Dispute
+from petitions.models import DisputeReport
+from petitions.models import Dossier
+from petitions.models import Petition
+from petitions.models import Petitioner
+from petitions.models import ReceptionLog
 from tests.factories import PersonFactory
-from tests.petitions.factories import (
-    ID_A,
-    ID_B,
-    PDF,
-    DisputeFactory,
-    DossierFactory,
-    PetitionerFactory,
-    PetitionFactory,
-    ResolvedDisputeFactory,
-    pdf,
-    png,
-)
+from tests.petitions.factories import ID_A
+from tests.petitions.factories import ID_B
+from tests.petitions.factories import PDF
+from tests.petitions.factories import DisputeFactory
+from tests.petitions.factories import DossierFactory
+from tests.petitions.factories import PetitionerFactory
+from tests.petitions.factories import PetitionFactory
+from tests.petitions.factories import ResolvedDisputeFactory
+from tests.petitions.factories import pdf
+from tests.petitions.factories import png
 
 pytestmark = pytest.mark.django_db
 
@@ -265,7 +262,8 @@ class TestOtherForms:
     def test_report_detail_shows_local_time_and_deadline(self, client_for, cast, village_a):
         from datetime import datetime
 
-        from tests.petitions.factories import SHANGHAI, DisputeReportFactory
+        from tests.petitions.factories import SHANGHAI
+        from tests.petitions.factories import DisputeReportFactory
 
         report = DisputeReportFactory(
             village=village_a, submitted_at=datetime(2026, 4, 15, 8, 30, tzinfo=SHANGHAI)

@@ -6,10 +6,15 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
+from django.urls import reverse_lazy
 
-from petitions.models import Dispute, DisputeReport
-from tests.petitions.factories import SHANGHAI, DisputeFactory, DisputeReportFactory, png
+from petitions.models import Dispute
+from petitions.models import DisputeReport
+from tests.petitions.factories import SHANGHAI
+from tests.petitions.factories import DisputeFactory
+from tests.petitions.factories import DisputeReportFactory
+from tests.petitions.factories import png
 
 pytestmark = pytest.mark.django_db
 

@@ -3,19 +3,24 @@ The portal says what it lacks and what it will cost under the rubric of its year
 nothing until the village confirms."""
 
 import dataclasses
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
+from django.urls import reverse_lazy
 
-from assessment import costs, rubrics
+from assessment import costs
+from assessment import rubrics
 from assessment.models import RubricVersion
-from assessment.scoring.rubric_defaults import XX_2024_PLAN, XX_2024_TABLE
+from assessment.scoring.rubric_defaults import XX_2024_PLAN
+from assessment.scoring.rubric_defaults import XX_2024_TABLE
 from petitions import rules
 from petitions.models import DisputeReport
-from tests.petitions.factories import SHANGHAI, png
+from tests.petitions.factories import SHANGHAI
+from tests.petitions.factories import png
 from tests.petitions.test_portal import post_data
 
 pytestmark = pytest.mark.django_db

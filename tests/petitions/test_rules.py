@@ -1,13 +1,15 @@
 """The pure rules of petitions and disputes: no database."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from core import periods
 from petitions import rules
-from tests.petitions.factories import ID_A, ID_B
+from tests.petitions.factories import ID_A
+from tests.petitions.factories import ID_B
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = ZoneInfo("UTC")

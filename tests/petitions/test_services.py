@@ -1,26 +1,30 @@
 """Services and selectors: report submission, the portal's reading of deadlines, the 包保
 register at a day, unreported-dispute candidates, dossier review."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 
-from petitions import selectors, services
-from petitions.choices import CandidateState, DisputeStatus
-from petitions.models import Dispute, DisputeReport, UnreportedCandidate
-from tests.petitions.factories import (
-    SHANGHAI,
-    BaobaoEntryFactory,
-    DisputeFactory,
-    DisputeReportFactory,
-    DossierFactory,
-    PetitionerFactory,
-    PetitionFactory,
-    ResolvedDisputeFactory,
-    png,
-)
+from petitions import selectors
+from petitions import services
+from petitions.choices import CandidateState
+from petitions.choices import DisputeStatus
+from petitions.models import Dispute
+from petitions.models import DisputeReport
+from petitions.models import UnreportedCandidate
+from tests.petitions.factories import SHANGHAI
+from tests.petitions.factories import BaobaoEntryFactory
+from tests.petitions.factories import DisputeFactory
+from tests.petitions.factories import DisputeReportFactory
+from tests.petitions.factories import DossierFactory
+from tests.petitions.factories import PetitionerFactory
+from tests.petitions.factories import PetitionFactory
+from tests.petitions.factories import ResolvedDisputeFactory
+from tests.petitions.factories import png
 
 pytestmark = pytest.mark.django_db
 
@@ -331,7 +335,8 @@ class TestPetitionImport:
     }
 
     def test_a_reimport_creates_nothing_twice(self, village_a, staff_user):
-        from petitions.models import Petition, Petitioner
+        from petitions.models import Petition
+        from petitions.models import Petitioner
         from tests.petitions.factories import ID_A
 
         people = [("张三", ID_A), ("李四", "")]

@@ -9,8 +9,12 @@ from decimal import Decimal
 
 import pytest
 
-from assessment.models import RubricVersion, ScoreSheet
-from tests.factories import AreaFactory, PersonFactory, ResponsibilityFactory, VillageFactory
+from assessment.models import RubricVersion
+from assessment.models import ScoreSheet
+from tests.factories import AreaFactory
+from tests.factories import PersonFactory
+from tests.factories import ResponsibilityFactory
+from tests.factories import VillageFactory
 
 AFTER_2026 = date(2027, 1, 10)  # "today" once 2026 is over
 ROLES = ["point_leader", "centre_staff", "secretary", "director", "security_director"]

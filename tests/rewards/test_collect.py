@@ -7,11 +7,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from petitions.models import Petition
-from rewards import collect, services
-from tests.factories import AreaFactory, PersonFactory, ResponsibilityFactory, VillageFactory
+from rewards import collect
+from rewards import services
+from tests.factories import AreaFactory
+from tests.factories import PersonFactory
+from tests.factories import ResponsibilityFactory
+from tests.factories import VillageFactory
 from villages.selectors import holders_on
 
-from .conftest import AFTER_2026, ROLES
+from .conftest import AFTER_2026
+from .conftest import ROLES
 
 pytestmark = pytest.mark.django_db
 

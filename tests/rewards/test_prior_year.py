@@ -4,12 +4,14 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from rewards import services
 from rewards.choices import RuleCode
-from rewards.models import LedgerEntry, PriorYearStatus
+from rewards.models import LedgerEntry
+from rewards.models import PriorYearStatus
 
 from .conftest import AFTER_2026
 

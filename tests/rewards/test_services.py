@@ -4,16 +4,25 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 
 from cases.models import BacklogCase
 from governance.models import AdjustmentEvent
-from petitions.models import BaobaoEntry, Petition, Petitioner
+from petitions.models import BaobaoEntry
+from petitions.models import Petition
+from petitions.models import Petitioner
 from rewards import services
-from rewards.choices import EntryKind, EntryStatus, RuleCode
-from rewards.models import Deposit, LedgerEntry, RewardScheme
-from tests.cases.factories import BacklogCaseFactory, BacklogRelapseFactory
-from tests.factories import PersonFactory, ResponsibilityFactory
+from rewards.choices import EntryKind
+from rewards.choices import EntryStatus
+from rewards.choices import RuleCode
+from rewards.models import Deposit
+from rewards.models import LedgerEntry
+from rewards.models import RewardScheme
+from tests.cases.factories import BacklogCaseFactory
+from tests.cases.factories import BacklogRelapseFactory
+from tests.factories import PersonFactory
+from tests.factories import ResponsibilityFactory
 from tests.governance.factories import SensitivePeriodFactory
 from tests.petitions.factories import DossierFactory
 

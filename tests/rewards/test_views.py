@@ -9,9 +9,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import User
-from rewards import selectors, services
-from rewards.choices import EntryStatus, RuleCode
-from rewards.models import Deposit, LedgerEntry, RewardScheme
+from rewards import selectors
+from rewards import services
+from rewards.choices import EntryStatus
+from rewards.choices import RuleCode
+from rewards.models import Deposit
+from rewards.models import LedgerEntry
+from rewards.models import RewardScheme
 
 from .conftest import AFTER_2026
 

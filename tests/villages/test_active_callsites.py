@@ -3,7 +3,8 @@
 from datetime import date
 
 from assessment import services
-from assessment.selectors import annual_scores, quarter_ranking
+from assessment.selectors import annual_scores
+from assessment.selectors import quarter_ranking
 
 
 def test_the_deadline_board_lists_only_villages_that_owe_the_half(village_a, village_b):

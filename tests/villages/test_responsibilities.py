@@ -3,9 +3,11 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.factories import PersonFactory, ResponsibilityFactory
+from tests.factories import PersonFactory
+from tests.factories import ResponsibilityFactory
 from villages.models import Responsibility
-from villages.selectors import holders_on, villages_answered_by
+from villages.selectors import holders_on
+from villages.selectors import villages_answered_by
 
 
 def test_role_that_changed_hands_mid_year(village_a):

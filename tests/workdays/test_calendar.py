@@ -1,18 +1,18 @@
 """The work calendar against RUBRIC.md "Deadlines", one case per row of the document."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import chinese_calendar
 import pytest
 
-from workdays.calendar import (
-    WorkCalendar,
-    add_working_days,
-    is_workday,
-    library_covers,
-    working_days_between,
-)
-from workdays.models import CalendarDay, CalendarYear
+from workdays.calendar import WorkCalendar
+from workdays.calendar import add_working_days
+from workdays.calendar import is_workday
+from workdays.calendar import library_covers
+from workdays.calendar import working_days_between
+from workdays.models import CalendarDay
+from workdays.models import CalendarYear
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,14 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from workdays.models import CalendarDay, CalendarYear
-from workdays.selectors import HOLIDAY, MAKEUP, WEEKEND, WORKDAY, day_kind, month_grid
+from workdays.models import CalendarDay
+from workdays.models import CalendarYear
+from workdays.selectors import HOLIDAY
+from workdays.selectors import MAKEUP
+from workdays.selectors import WEEKEND
+from workdays.selectors import WORKDAY
+from workdays.selectors import day_kind
+from workdays.selectors import month_grid
 
 pytestmark = pytest.mark.django_db
 

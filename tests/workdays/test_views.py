@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from cases import services
-from workdays.models import CalendarDay, CalendarYear
+from workdays.models import CalendarDay
+from workdays.models import CalendarYear
 
 pytestmark = pytest.mark.django_db
 

@@ -14,13 +14,16 @@ import os
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import Role
+from accounts.models import User
 from accounts.services import require_password_change
-from villages.models import Township, Village
+from villages.models import Township
+from villages.models import Village
 
 PASSWORD_ENV = "DJANGO_USER_PASSWORD"
 
@@ -66,7 +69,7 @@ class Command(BaseCommand):
             require_password_change(user)
             user.save()
             if role == Role.ADMIN:
-                # The township admin works in the Django admin too (as in villages/demo.py).
+                # The township admin works in the Django admin too (as in sampledata/township.py).
                 user.user_permissions.set(Permission.objects.all())
         self.stdout.write(
             _("已创建用户 %(u)s(%(role)s,%(t)s%(v)s),首次登录须修改密码。")

@@ -2,10 +2,12 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 from django.utils import timezone
 
-from assessment import rubrics, services
+from assessment import rubrics
+from assessment import services
 from assessment.models import RubricVersion
 from villages.models import Township
 

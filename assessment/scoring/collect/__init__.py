@@ -1,5 +1,7 @@
 """One collector per record kind; each returns {village_id: {VillageFacts field: value}}."""
 
-from . import cases, governance, petitions
+from . import cases
+from . import governance
+from . import petitions
 
 COLLECTORS: list = [*petitions.COLLECTORS, *cases.COLLECTORS, *governance.COLLECTORS]

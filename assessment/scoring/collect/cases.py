@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from cases.models import AssignedCase
-from cases.selectors import backlog_relapses, backlog_resolutions, rejected_reviews
+from cases.selectors import backlog_relapses
+from cases.selectors import backlog_resolutions
+from cases.selectors import rejected_reviews
 
 from .. import types as t
-from ..facts import Window, bucket, merge
+from ..facts import Window
+from ..facts import bucket
+from ..facts import merge
 
 
 def rejections(window: Window) -> dict:

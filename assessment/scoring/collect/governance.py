@@ -10,19 +10,19 @@ from datetime import date
 from governance import rules as g_rules
 from governance import selectors as g
 from governance.choices import AdjustmentKind
-from governance.models import (
-    WORK_FILE_FIELDS,
-    AdjustmentEvent,
-    CentreInspection,
-    LeadershipGroup,
-    Patrol,
-    SpecialPerson,
-    ZeroReport,
-)
+from governance.models import WORK_FILE_FIELDS
+from governance.models import AdjustmentEvent
+from governance.models import CentreInspection
+from governance.models import LeadershipGroup
+from governance.models import Patrol
+from governance.models import SpecialPerson
+from governance.models import ZeroReport
 
 from .. import rules
 from .. import types as t
-from ..facts import Window, bucket, merge
+from ..facts import Window
+from ..facts import bucket
+from ..facts import merge
 
 STANDING = (AdjustmentKind.CHECKPOINT, AdjustmentKind.CCTV)
 

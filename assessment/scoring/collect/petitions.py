@@ -5,13 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Min, Q
+from django.db.models import Min
+from django.db.models import Q
 
 from petitions import rules as petition_rules
-from petitions.models import BaobaoEntry, Dispute, DisputeReport, Dossier, Petition, Petitioner
+from petitions.models import BaobaoEntry
+from petitions.models import Dispute
+from petitions.models import DisputeReport
+from petitions.models import Dossier
+from petitions.models import Petition
+from petitions.models import Petitioner
 
 from .. import types as t
-from ..facts import Window, bucket, merge
+from ..facts import Window
+from ..facts import bucket
+from ..facts import merge
 
 
 def _petitioner_keys(window: Window) -> dict[int, list[str]]:

@@ -1,7 +1,9 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
 from audit.models import RETENTION_DAYS
-from audit.services import RetentionError, prune
+from audit.services import RetentionError
+from audit.services import prune
 
 
 class Command(BaseCommand):

@@ -6,24 +6,23 @@ import dataclasses
 import itertools
 from datetime import date
 
-from assessment.scoring.rules import months_in, weeks_of_period
-from assessment.scoring.types import (
-    GROUP_RAILWAY,
-    GROUPS,
-    LEVEL_TOWNSHIP,
-    NATURE_NORMAL,
-    SPECIAL_CATEGORIES,
-    DisputeReport,
-    Event,
-    Inspection,
-    ItemSpec,
-    Meeting,
-    PatrolWeek,
-    Petition,
-    RecordRef,
-    Rubric,
-    VillageFacts,
-)
+from assessment.scoring.rules import months_in
+from assessment.scoring.rules import weeks_of_period
+from assessment.scoring.types import GROUP_RAILWAY
+from assessment.scoring.types import GROUPS
+from assessment.scoring.types import LEVEL_TOWNSHIP
+from assessment.scoring.types import NATURE_NORMAL
+from assessment.scoring.types import SPECIAL_CATEGORIES
+from assessment.scoring.types import DisputeReport
+from assessment.scoring.types import Event
+from assessment.scoring.types import Inspection
+from assessment.scoring.types import ItemSpec
+from assessment.scoring.types import Meeting
+from assessment.scoring.types import PatrolWeek
+from assessment.scoring.types import Petition
+from assessment.scoring.types import RecordRef
+from assessment.scoring.types import Rubric
+from assessment.scoring.types import VillageFacts
 from core.periods import month_end
 
 _ids = itertools.count(1000)

@@ -8,32 +8,32 @@ from decimal import Decimal
 
 import pytest
 
-from assessment.scoring.engine import (
-    annual_score,
-    apply_last_place_veto,
-    quarter_score,
-    rank,
-    score_village,
-    score_year,
-)
-from assessment.scoring.rubric_defaults import XX_2024_PLAN, XX_2024_TABLE
+from assessment.scoring.engine import annual_score
+from assessment.scoring.engine import apply_last_place_veto
+from assessment.scoring.engine import quarter_score
+from assessment.scoring.engine import rank
+from assessment.scoring.engine import score_village
+from assessment.scoring.engine import score_year
+from assessment.scoring.rubric_defaults import XX_2024_PLAN
+from assessment.scoring.rubric_defaults import XX_2024_TABLE
 from assessment.scoring.rules import weeks_of_period
-from assessment.scoring.types import (
-    AGGREGATION_WHOLE_YEAR,
-    LEVEL_BEIJING,
-    LEVEL_CITY,
-    LEVEL_DISTRICT,
-    NATURE_ABNORMAL,
-    VETO_BEIJING_NEW_PROBLEM,
-    VETO_LAST_PLACE,
-    Commendation,
-    PeriodScore,
-    RubricSettings,
-    Sheet,
-    Veto,
-)
+from assessment.scoring.types import AGGREGATION_WHOLE_YEAR
+from assessment.scoring.types import LEVEL_BEIJING
+from assessment.scoring.types import LEVEL_CITY
+from assessment.scoring.types import LEVEL_DISTRICT
+from assessment.scoring.types import NATURE_ABNORMAL
+from assessment.scoring.types import VETO_BEIJING_NEW_PROBLEM
+from assessment.scoring.types import VETO_LAST_PLACE
+from assessment.scoring.types import Commendation
+from assessment.scoring.types import PeriodScore
+from assessment.scoring.types import RubricSettings
+from assessment.scoring.types import Sheet
+from assessment.scoring.types import Veto
 from core.periods import month_end
-from tests.assessment.scoring.builders import in_order, month_in_order, petition, ref
+from tests.assessment.scoring.builders import in_order
+from tests.assessment.scoring.builders import month_in_order
+from tests.assessment.scoring.builders import petition
+from tests.assessment.scoring.builders import ref
 
 TABLE = XX_2024_TABLE
 D = Decimal

@@ -4,37 +4,37 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from assessment.scoring.engine import score_village
-from assessment.scoring.rubric_defaults import XX_2024_PLAN, XX_2024_TABLE
+from assessment.scoring.rubric_defaults import XX_2024_PLAN
+from assessment.scoring.rubric_defaults import XX_2024_TABLE
 from assessment.scoring.rules import weeks_of_month
-from assessment.scoring.types import (
-    ATTENDANCES,
-    COMMEND_LEVELS,
-    GROUPS,
-    LEVELS,
-    NATURES,
-    SPECIAL_CATEGORIES,
-    WORK_FILES,
-    AssignedCase,
-    Attendance,
-    Commendation,
-    DisputeReport,
-    Event,
-    Inspection,
-    Meeting,
-    PatrolWeek,
-    Petition,
-    RecordRef,
-    ResolvedDispute,
-    Survey,
-    VillageFacts,
-)
+from assessment.scoring.types import ATTENDANCES
+from assessment.scoring.types import COMMEND_LEVELS
+from assessment.scoring.types import GROUPS
+from assessment.scoring.types import LEVELS
+from assessment.scoring.types import NATURES
+from assessment.scoring.types import SPECIAL_CATEGORIES
+from assessment.scoring.types import WORK_FILES
+from assessment.scoring.types import AssignedCase
+from assessment.scoring.types import Attendance
+from assessment.scoring.types import Commendation
+from assessment.scoring.types import DisputeReport
+from assessment.scoring.types import Event
+from assessment.scoring.types import Inspection
+from assessment.scoring.types import Meeting
+from assessment.scoring.types import PatrolWeek
+from assessment.scoring.types import Petition
+from assessment.scoring.types import RecordRef
+from assessment.scoring.types import ResolvedDispute
+from assessment.scoring.types import Survey
+from assessment.scoring.types import VillageFacts
 from core.periods import month_end
 
 PLACEHOLDER = RecordRef("new", 0)

@@ -8,16 +8,16 @@ from decimal import Decimal
 
 import pytest
 
-from assessment.scoring.engine import score_village, validate_rubric
-from assessment.scoring.rubric_defaults import (
-    DEFAULT_RUBRIC,
-    XX_2024_PLAN,
-    XX_2024_TABLE,
-    rubric_from_dict,
-    rubric_to_dict,
-)
+from assessment.scoring.engine import score_village
+from assessment.scoring.engine import validate_rubric
+from assessment.scoring.rubric_defaults import DEFAULT_RUBRIC
+from assessment.scoring.rubric_defaults import XX_2024_PLAN
+from assessment.scoring.rubric_defaults import XX_2024_TABLE
+from assessment.scoring.rubric_defaults import rubric_from_dict
+from assessment.scoring.rubric_defaults import rubric_to_dict
 from assessment.scoring.types import Survey
-from tests.assessment.scoring.builders import month_in_order, ref
+from tests.assessment.scoring.builders import month_in_order
+from tests.assessment.scoring.builders import ref
 
 ITEM_CODES = ["1.1", "1.2", "1.3", "1.4", "2", "3.1", "3.2", "3.3"]
 ITEM_CODES += ["4.1", "4.2", "4.3", "4.4", "4.5", "4.6"]

@@ -5,51 +5,54 @@ Each case reads: with these facts, this item (or adjustment) of this rubric move
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from assessment.scoring.engine import score_village
-from assessment.scoring.rubric_defaults import XX_2024_PLAN, XX_2024_TABLE
-from assessment.scoring.rules import (
-    patrol_window,
-    report_due_date,
-    week_bounds,
-    weeks_of_month,
-)
-from assessment.scoring.types import (
-    ATTENDANCE_ABSENT,
-    ATTENDANCE_LATE,
-    ATTENDANCE_PRESENT,
-    FILE_CHUANXIAO,
-    FILE_JINDU_MONTH,
-    GROUP_MLM,
-    GROUP_RAILWAY,
-    GROUPS,
-    LEVEL_BEIJING,
-    LEVEL_CITY,
-    LEVEL_DISTRICT,
-    LEVEL_PROVINCE,
-    LEVEL_TOWNSHIP,
-    NATURE_ABNORMAL,
-    NATURE_REPEAT,
-    SPECIAL_CATEGORIES,
-    SPECIAL_DRUG,
-    VETO_BEIJING_NEW_PROBLEM,
-    VETO_COLLECTIVE_LARGE_IMPACT,
-    WORK_FILES,
-    AssignedCase,
-    Attendance,
-    Commendation,
-    DisputeReport,
-    Inspection,
-    Meeting,
-    PatrolWeek,
-    ResolvedDispute,
-    Survey,
-)
-from tests.assessment.scoring.builders import event, month_in_order, petition, ref, with_params
+from assessment.scoring.rubric_defaults import XX_2024_PLAN
+from assessment.scoring.rubric_defaults import XX_2024_TABLE
+from assessment.scoring.rules import patrol_window
+from assessment.scoring.rules import report_due_date
+from assessment.scoring.rules import week_bounds
+from assessment.scoring.rules import weeks_of_month
+from assessment.scoring.types import ATTENDANCE_ABSENT
+from assessment.scoring.types import ATTENDANCE_LATE
+from assessment.scoring.types import ATTENDANCE_PRESENT
+from assessment.scoring.types import FILE_CHUANXIAO
+from assessment.scoring.types import FILE_JINDU_MONTH
+from assessment.scoring.types import GROUP_MLM
+from assessment.scoring.types import GROUP_RAILWAY
+from assessment.scoring.types import GROUPS
+from assessment.scoring.types import LEVEL_BEIJING
+from assessment.scoring.types import LEVEL_CITY
+from assessment.scoring.types import LEVEL_DISTRICT
+from assessment.scoring.types import LEVEL_PROVINCE
+from assessment.scoring.types import LEVEL_TOWNSHIP
+from assessment.scoring.types import NATURE_ABNORMAL
+from assessment.scoring.types import NATURE_REPEAT
+from assessment.scoring.types import SPECIAL_CATEGORIES
+from assessment.scoring.types import SPECIAL_DRUG
+from assessment.scoring.types import VETO_BEIJING_NEW_PROBLEM
+from assessment.scoring.types import VETO_COLLECTIVE_LARGE_IMPACT
+from assessment.scoring.types import WORK_FILES
+from assessment.scoring.types import AssignedCase
+from assessment.scoring.types import Attendance
+from assessment.scoring.types import Commendation
+from assessment.scoring.types import DisputeReport
+from assessment.scoring.types import Inspection
+from assessment.scoring.types import Meeting
+from assessment.scoring.types import PatrolWeek
+from assessment.scoring.types import ResolvedDispute
+from assessment.scoring.types import Survey
+from tests.assessment.scoring.builders import event
+from tests.assessment.scoring.builders import month_in_order
+from tests.assessment.scoring.builders import petition
+from tests.assessment.scoring.builders import ref
+from tests.assessment.scoring.builders import with_params
 
 TABLE, PLAN = XX_2024_TABLE, XX_2024_PLAN
 D = Decimal

@@ -6,9 +6,17 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.db import transaction
 
-from .models import Area, Person, Responsibility, Township, Village
+from accounts.models import User
+from accounts.services import require_password_change
+from core.records import attribute
+from villages.models import Area
+from villages.models import Person
+from villages.models import Responsibility
+from villages.models import Township
+from villages.models import Village
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_township.json"
 DEMO_PASSWORD = "kaohe-demo-2026"
@@ -34,7 +42,6 @@ def _upsert(model, by, lookup: dict, values: dict):
         return obj
     for name, value in values.items():
         setattr(obj, name, value)
-    from core.records import attribute
 
     attribute(obj, by, DEMO_REASON)
     obj.save()
@@ -101,7 +108,6 @@ def load_demo_township(path: Path = DEMO_FILE, with_users: bool = True) -> DemoR
 
 
 def _demo_users(rows, township, villages):
-    from accounts.models import User
 
     logins = []
     for row in rows:
@@ -116,14 +122,11 @@ def _demo_users(rows, township, villages):
             },
         )
         if created:
-            from accounts.services import require_password_change
-
             user.set_password(DEMO_PASSWORD)
             require_password_change(user)  # a published initial password (等保 2.0)
             user.save()
         if row["role"] == "admin" and not user.is_superuser:
             # The township admin works in the Django admin too; give it every model permission.
-            from django.contrib.auth.models import Permission
 
             user.user_permissions.set(Permission.objects.all())
         logins.append((row["username"], DEMO_PASSWORD, user.get_role_display()))

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from assessment.synthetic import make_county
+from sampledata.synthetic import make_county
 
 
 class Command(BaseCommand):

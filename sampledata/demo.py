@@ -1,15 +1,19 @@
 """The demo township's year so far: records, scores, and the periods in the state a township
 would have them in late in the year (earlier months closed, last month published)."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from villages.demo import DEMO_REASON
+from assessment import services
+from assessment.models import Period
+from assessment.models import PeriodState
+from sampledata.township import DEMO_REASON
 
-from . import services
-from .models import Period, PeriodState
 from .synthetic import fill_demo_township
 
 

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from villages.demo import load_demo_township
+from accounts.models import User
+from sampledata.demo import load_demo_records
+from sampledata.township import load_demo_township
 
 
 class Command(BaseCommand):
@@ -16,9 +18,6 @@ class Command(BaseCommand):
             f"演示镇:{result.township.name}({result.township.villages.count()} 个村居)"
         )
         if not options["no_records"]:
-            from accounts.models import User
-            from assessment.demo import load_demo_records
-
             admin = User.objects.filter(township=result.township, role="admin").first()
             if admin is not None:
                 self.stdout.write(load_demo_records(result.township, admin))

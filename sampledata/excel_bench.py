@@ -1,4 +1,4 @@
-"""Benchmarks `make bench` runs (core/management/commands/bench.py): real work, timed.
+"""Benchmarks `make bench` runs (sampledata/management/commands/bench.py): real work, timed.
 
 - `bench_import_petitions`: builds an in-memory .xlsx of n petitions in the 阳光信访 layout for
   the township's villages and imports it exactly as a confirmed upload does (read, validate every
@@ -19,16 +19,19 @@ from io import BytesIO
 
 from openpyxl import Workbook
 
-from accounts.models import Role, User
-from assessment.models import Period, PeriodState
+from accounts.models import Role
+from accounts.models import User
+from assessment.models import Period
+from assessment.models import PeriodState
+from exports.importing import run_import
+from exports.periods import Span
+from exports.resources import VILLAGE
+from exports.resources import PetitionResource
+from exports.score_sheets import township_workbook
+from exports.styles import workbook_bytes
 from petitions.rules import id_check_char
-from villages.models import Township, Village
-
-from .importing import run_import
-from .periods import Span
-from .resources import VILLAGE, PetitionResource
-from .score_sheets import township_workbook
-from .styles import workbook_bytes
+from villages.models import Township
+from villages.models import Village
 
 LEVELS = ["区", "镇", "市", "区", "镇", "省", "区", "镇"]
 NATURES = ["正常", "正常", "正常", "非正常", "重复"]

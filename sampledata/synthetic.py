@@ -10,40 +10,52 @@ from __future__ import annotations
 
 import random
 import zlib
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import connection
+from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
-from cases.models import AssignedCase, BacklogCase, BacklogRelapse, CaseReview
+from accounts.models import Role
+from accounts.models import User
+from assessment.scoring.rules import week_bounds
+from assessment.scoring.rules import weeks_of_month
+from assessment.scoring.types import GROUP_RAILWAY
+from assessment.scoring.types import GROUPS
+from assessment.scoring.types import SPECIAL_CATEGORIES
+from cases.models import AssignedCase
+from cases.models import BacklogCase
+from cases.models import BacklogRelapse
+from cases.models import CaseReview
 from core.periods import month_end
-from governance.models import (
-    AdjustmentEvent,
-    CentreInspection,
-    LeadershipGroup,
-    MeetingAttendance,
-    Patrol,
-    SpecialPerson,
-    Survey,
-    TownshipMeeting,
-    VillageMeeting,
-    ZeroReport,
-)
-from petitions.models import (
-    BaobaoEntry,
-    Dispute,
-    DisputeReport,
-    Dossier,
-    Petition,
-    Petitioner,
-)
-from villages.models import Area, Person, Township, Village
-
-from .scoring.rules import week_bounds, weeks_of_month
-from .scoring.types import GROUP_RAILWAY, GROUPS, SPECIAL_CATEGORIES
+from core.records import attribute
+from governance.models import AdjustmentEvent
+from governance.models import CentreInspection
+from governance.models import LeadershipGroup
+from governance.models import MeetingAttendance
+from governance.models import Patrol
+from governance.models import SpecialPerson
+from governance.models import Survey
+from governance.models import TownshipMeeting
+from governance.models import VillageMeeting
+from governance.models import ZeroReport
+from petitions.models import BaobaoEntry
+from petitions.models import Dispute
+from petitions.models import DisputeReport
+from petitions.models import Dossier
+from petitions.models import Petition
+from petitions.models import Petitioner
+from villages.models import Area
+from villages.models import Person
+from villages.models import Township
+from villages.models import Village
+from workdays.calendar import WorkCalendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SEAL = "synthetic/seal.png"
@@ -94,7 +106,6 @@ class Author:
 
     def save(self, obj):
         """One object through save(), its history row attributed (as core.records does)."""
-        from core.records import attribute
 
         attribute(obj, self.user, self.reason)
         obj.save()
@@ -318,7 +329,6 @@ def make_county(
     The township's first history row is dated 1 January of the year before: its records (the
     standing registers begin the year before) then lie inside the date windows the pages
     enforce (core.dates.township_began), as a township's own entries would."""
-    from workdays.calendar import WorkCalendar
 
     until = until or min(date(year, 12, 31), timezone.localdate())
     rng = random.Random(seed)
@@ -403,8 +413,11 @@ def _standing(batch: Batch, rng: random.Random, v: Village, year: int) -> None:
         )
 
 
-def _month(batch, rng, v, year, month, cal, leader, until: date | None = None) -> None:
-    """One month of a village's records; nothing dated after `until` (the demo's today)."""
+def _month(
+    batch, rng, v, year, month, cal, leader, until: date | None = None, backlog: float = 0.1
+) -> None:
+    """One month of a village's records; nothing dated after `until` (the demo's today).
+    `backlog` is the chance that January lists a 积案 for the village."""
     last = month_end(year, month).day
     if until is not None and (year, month) == (until.year, until.month):
         last = until.day
@@ -509,7 +522,7 @@ def _month(batch, rng, v, year, month, cal, leader, until: date | None = None) -
                 concluded_date=concluded,
             )
         )
-    if month == 1 and rng.random() < 0.1:
+    if month == 1 and rng.random() < backlog:
         resolved = date(year, rng.randint(2, 12), 10) if rng.random() < 0.5 else None
         if until is not None and resolved is not None and resolved > until:
             resolved = None
@@ -629,12 +642,18 @@ def _township_meetings(rng, township, villages, year, author: Author, until=None
 
 
 @transaction.atomic
+def _stream(seed: int, v: Village, year: int, month: int) -> random.Random:
+    """The random draws of one village-month of the demo, apart from every other: a new month
+    adds its records without redrawing the months before it, so the demo a newcomer opens in
+    December holds the same January as in February (and the crawl finds the same kinds)."""
+    return random.Random(zlib.crc32(f"{seed}|{v.name}|{year}|{month}".encode()))
+
+
 def fill_demo_township(
     township: Township, *, year: int, until: date, seed: int = 7, by=None, reason=DATA_REASON
 ) -> bool:
     """A year of records up to `until` for the demo township's villages, their history
     attributed to `by` for `reason`; once only."""
-    from workdays.calendar import WorkCalendar
 
     villages = list(township.villages.order_by("pk"))
     if Patrol.objects.filter(village__in=villages).exists():
@@ -645,10 +664,13 @@ def fill_demo_township(
         Person(township=township, name="包案领导")
     )
     batch, cal = Batch(author=author), WorkCalendar()
-    for v in villages:
-        _standing(batch, rng, v, year)
+    for i, v in enumerate(villages):
+        _standing(batch, _stream(seed, v, year, 0), v, year)
+        # The demo always shows 积案: its first three villages list one each in January.
+        backlog = 1.0 if i < 3 else 0.1
         for month in range(1, until.month + 1):
-            _month(batch, rng, v, year, month, cal, leader, until=until)
+            rng_month = _stream(seed, v, year, month)
+            _month(batch, rng_month, v, year, month, cal, leader, until=until, backlog=backlog)
     batch.save()
     _children(rng, township, year, author, until=until)
     _township_meetings(rng, township, villages, year, author, until=until)

@@ -10,15 +10,20 @@ from datetime import date
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection
+from django.db import transaction
 
-from assessment import rubrics, services
-from assessment.models import ScoreLine, ScoreSheet
+from assessment import rubrics
+from assessment import services
+from assessment.models import ScoreLine
+from assessment.models import ScoreSheet
 from assessment.scoring import engine
-from assessment.scoring.facts import collect, window_for
+from assessment.scoring.facts import collect
+from assessment.scoring.facts import window_for
 from assessment.sheets import store_sheets
 from core.records import record_save
 from governance.models import Patrol
+from sampledata import excel_bench as excel
 from villages.models import Township
 
 # The rows the collectors read, as one plain SQL pass per table (the floor of any collect).
@@ -195,11 +200,6 @@ class Command(BaseCommand):
             self._excel(township, year)
 
     def _excel(self, township, year):
-        try:
-            from exports import bench as excel
-        except ImportError:
-            self.stdout.write("excel: exports.bench not installed")
-            return
         seconds = excel.bench_export_year(township.pk, year)
         self.stdout.write(f"export all villages' 评分表 for {year}: {seconds:.2f} s")
         seconds = excel.bench_import_petitions(n=10000, township=township)
