@@ -5,7 +5,6 @@ RUBRIC.md "Evidence": a rejected result counts on the day of the rejection, an o
 in the month of its due date, a relapse on its date, a resolution on the day of resolution.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Versioned
+from core.models import acting_user
 
 from .choices import CaseState
 from .choices import ExtensionState
@@ -152,14 +152,7 @@ class CaseReview(Versioned, models.Model):
     review_date = models.DateField(_("审核日期"))
     result = models.TextField(_("所审核的办理结果"), blank=True)
     result_reported_date = models.DateField(_("结果上报日期"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("审核人"),
-    )
+    reviewed_by = acting_user(_("审核人"))
     history = HistoricalRecords()
 
     PERIOD_DATE_FIELD = "review_date"
@@ -196,28 +189,14 @@ class CaseExtension(Versioned, models.Model):
     )
     reason = models.TextField(_("延期理由"))
     requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("申请人"),
-    )
+    requested_by = acting_user(_("申请人"))
     state = models.CharField(
         _("审批状态"),
         max_length=20,
         choices=ExtensionState.choices,
         default=ExtensionState.PENDING,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("审批人"),
-    )
+    decided_by = acting_user(_("审批人"))
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_reason = models.TextField(_("审批意见"), blank=True)
     history = HistoricalRecords()

@@ -23,6 +23,21 @@ def stored_version(instance, *, lock: bool = True) -> int | None:
     return rows.values_list("version", flat=True).first()
 
 
+def acting_user(verbose_name, **options) -> models.ForeignKey:
+    """The user who took a step on a record (reviewed, requested, decided it): optional, kept
+    while the record is (a user with such steps cannot be deleted), and with no reverse accessor
+    on the user, who takes steps on every kind of record."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        **options,
+    )
+
+
 class Versioned(models.Model):
     """A record's version: 1 when created, one more on every save, whichever path saves it (the
     forms, the API, services, the admin, imports). simple-history copies it into each history

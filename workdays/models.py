@@ -7,10 +7,11 @@ declares the year complete with a CalendarYear. Until then that year is counted 
 and every date counted in it is provisional (暂定). An override also corrects the library.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.models import acting_user
 
 
 class CalendarDay(models.Model):
@@ -39,14 +40,7 @@ class CalendarYear(models.Model):
     """An admin's declaration that a year's holidays and make-up days are all entered."""
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("录入人"),
-    )
+    entered_by = acting_user(_("录入人"))
     entered_at = models.DateTimeField(_("确认录入时间"))
     note = models.CharField(
         _("说明"), max_length=200, blank=True, help_text=_("如:依据国务院办公厅通知。")
