@@ -177,10 +177,11 @@ class ItemSpec:
 
 
 @dataclass(frozen=True)
-class AdjustmentSpec:
-    """One 加减分 line outside the 100; params state signed amounts ("-5" for a sanction)."""
+class RuleSpec:
+    """What an adjustment and a veto are made of: ``kind`` names the rule in rules.py, ``params``
+    its figures."""
 
-    code: str  # "adj.dossier", ...
+    code: str  # "adj.dossier", "veto.beijing", ...
     title: str
     kind: str
     params: Mapping[str, Any] = field(default_factory=dict)
@@ -190,16 +191,13 @@ class AdjustmentSpec:
 
 
 @dataclass(frozen=True)
-class VetoSpec:
+class AdjustmentSpec(RuleSpec):
+    """One 加减分 line outside the 100; params state signed amounts ("-5" for a sanction)."""
+
+
+@dataclass(frozen=True)
+class VetoSpec(RuleSpec):
     """A cause of 一票否决 found in a period's records (the last-place veto is a setting)."""
-
-    code: str
-    title: str
-    kind: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "params", freeze(self.params))
 
 
 @dataclass(frozen=True)
@@ -460,8 +458,18 @@ class SectionScore:
     score: Decimal
 
 
+class Provisional:
+    """A score that may still change: 暂定 while any of its ``provisional_reasons`` stands."""
+
+    provisional_reasons: tuple[str, ...]
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_reasons)
+
+
 @dataclass(frozen=True)
-class Sheet:
+class Sheet(Provisional):
     """One village's score sheet for one period."""
 
     village_id: int
@@ -474,10 +482,6 @@ class Sheet:
     lines: tuple[Line, ...]
     vetoes: tuple[Veto, ...] = ()
     provisional_reasons: tuple[str, ...] = ()
-
-    @property
-    def provisional(self) -> bool:
-        return bool(self.provisional_reasons)
 
     @property
     def adjustments_total(self) -> Decimal:
@@ -497,7 +501,7 @@ class Sheet:
 
 
 @dataclass(frozen=True)
-class PeriodScore:
+class PeriodScore(Provisional):
     """A quarter's or a year's score for one village, built from sheets."""
 
     village_id: int
@@ -508,10 +512,6 @@ class PeriodScore:
     months: tuple[date, ...]  # first day of each month whose sheet was used
     vetoes: tuple[Veto, ...] = ()
     provisional_reasons: tuple[str, ...] = ()
-
-    @property
-    def provisional(self) -> bool:
-        return bool(self.provisional_reasons)
 
     @property
     def vetoed(self) -> bool:
