@@ -145,16 +145,15 @@ class PetitionSerializer(VillageRecordSerializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         rows = attrs.get("petitioners")
-        if rows is None and self.instance is None:
-            raise serializers.ValidationError({"petitioners": [_("请至少登记一名信访人。")]})
-        if rows is not None and not rows:
-            raise serializers.ValidationError({"petitioners": [_("请至少登记一名信访人。")]})
-        count = len(rows) if rows is not None else self.instance.petitioners.count()
+        if rows is not None:
+            named = len(rows)
+        else:  # not given: a new petition has none, an edited one keeps its own
+            named = self.instance.petitioners.count() if self.instance is not None else 0
         people = attrs.get("person_count", getattr(self.instance, "person_count", None))
-        if people and count > people:
-            raise serializers.ValidationError(
-                {"person_count": [_("登记了 %(n)s 名信访人,人次不能少于登记人数。") % {"n": count}]}
-            )
+        try:
+            rules.check_petitioner_count(named, people)
+        except DjangoValidationError as exc:
+            raise validation_error(exc) from exc
         return attrs
 
     def save_nested(self, instance, nested, *, reason):

@@ -408,13 +408,12 @@ class PetitionResource(RecordResource):
     def check_row(self, instance, row):
         people, errors = self._people(instance, row)
         instance._import_people = people
-        if not split_names(text_of(row.get("信访人"))):
-            errors.setdefault("petitioners", []).append(_("请至少登记一名信访人。"))
-        count = instance.person_count
-        if people and count and len(people) > count:
-            errors.setdefault("person_count", []).append(
-                _("登记了 %(n)s 名信访人,人次不能少于登记人数。") % {"n": len(people)}
-            )
+        named = len(split_names(text_of(row.get("信访人"))))
+        try:
+            petition_rules.check_petitioner_count(named, instance.person_count)
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                errors.setdefault(key, []).extend(messages)
         return errors
 
     @staticmethod

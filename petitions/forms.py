@@ -170,15 +170,14 @@ class PetitionForm(RecordForm):
     def clean(self):
         cleaned = super().clean()
         if self.petitioners.is_valid():
-            count = len(self.petitioners.filled_forms())
-            if count == 0:
-                raise ValidationError(_("请至少登记一名信访人。"), code="no_petitioner")
-            people = cleaned.get("person_count")
-            if people and count > people:
-                self.add_error(
-                    "person_count",
-                    _("登记了 %(n)s 名信访人,人次不能少于登记人数。") % {"n": count},
+            try:
+                rules.check_petitioner_count(
+                    len(self.petitioners.filled_forms()), cleaned.get("person_count")
                 )
+            except ValidationError as exc:
+                # The petitioners are the formset's rows, not a field of this form.
+                for name, errors in exc.error_dict.items():
+                    self.add_error(None if name == "petitioners" else name, errors)
         return cleaned
 
     def is_valid(self):

@@ -12,7 +12,9 @@ from datetime import date
 from datetime import datetime
 from difflib import SequenceMatcher
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # --- Twice-monthly screening reports (评分表 一.4) ------------------------------------------
 
@@ -99,6 +101,19 @@ def opinion_duty_applies(level: str, channel: str) -> bool:
     """评分表 一.2 / 实施方案 一.3: a visit to the township must carry the village's handling
     opinion (处理意见书). Elsewhere the duty does not apply and the flag stays empty."""
     return level == "township" and channel == "visit"
+
+
+def check_petitioner_count(named: int, person_count: int | None) -> None:
+    """A petition names at least one petitioner, and its 人次 (评分表 二 counts people) is never
+    below the number named. The form, the API and the import all ask this; the error is keyed
+    `petitioners` (the list of people) or `person_count`."""
+    if named == 0:
+        raise ValidationError(
+            {"petitioners": ValidationError(_("请至少登记一名信访人。"), code="no_petitioner")}
+        )
+    if person_count and named > person_count:
+        message = _("登记了 %(n)s 名信访人,人次不能少于登记人数。") % {"n": named}
+        raise ValidationError({"person_count": ValidationError(message, code="fewer_than_named")})
 
 
 def petitioner_key(identities: list[str], matter: str) -> str:
