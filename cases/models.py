@@ -18,6 +18,7 @@ from core.models import acting_user
 from .choices import CaseState
 from .choices import ExtensionState
 from .choices import ReviewDecision
+from .rules import relapsed_after_resolution
 
 
 class AssignedCase(Versioned, models.Model):
@@ -327,6 +328,12 @@ class BacklogRelapse(Versioned, models.Model):
     @property
     def village(self):
         return self.case.village
+
+    @property
+    def resolved_date(self):
+        return self.case.resolved_date
+
+    after_resolution = property(relapsed_after_resolution)
 
     def clean(self):
         if self.case_id and self.date and self.date < self.case.listed_date:

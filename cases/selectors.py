@@ -23,6 +23,7 @@ from .models import AssignedCase
 from .models import BacklogCase
 from .models import BacklogRelapse
 from .models import CaseReview
+from .rules import relapsed_after_resolution
 
 
 def _township_id(township) -> int:
@@ -55,10 +56,7 @@ class RelapseRow:
     resolved_date: date | None
     resolver_ids: tuple[int, ...]
 
-    @property
-    def after_resolution(self) -> bool:
-        """A relapse after the case was resolved fines each resolver (奖惩)."""
-        return self.resolved_date is not None and self.date >= self.resolved_date
+    after_resolution = property(relapsed_after_resolution)
 
 
 @dataclass(frozen=True)
