@@ -1,4 +1,4 @@
-"""Collect: database rows -> the plain facts of rules.py, for all villages of a township at once.
+"""Collect: database rows -> the plain facts of rewards/scheme/types.py, for a township at once.
 
 Each function costs a fixed number of queries whatever the number of villages or records.
 Who held a role on a day is read from one query of the responsibilities (``Roster``), with the
@@ -32,8 +32,9 @@ from petitions.models import Petitioner
 from villages.models import Responsibility
 from villages.models import Village
 
-from . import rules
 from .models import Deposit
+from .models import PriorYearStatus
+from .scheme import types
 
 
 @dataclass(frozen=True)
@@ -103,12 +104,12 @@ def roster(township_id: int, start: date, end: date, village_map: dict[int, Vill
     return Roster(tuple(rows), {pk: v.area_id for pk, v in village_map.items()})
 
 
-def deposits(township_id: int, year: int) -> dict[int, rules.DepositRef]:
+def deposits(township_id: int, year: int) -> dict[int, types.DepositRef]:
     """The year's deposits by person."""
     rows = Deposit.objects.filter(township_id=township_id, year=year).values_list(
         "person_id", "pk", "amount"
     )
-    return {person: rules.DepositRef(person, pk, amount) for person, pk, amount in rows}
+    return {person: types.DepositRef(person, pk, amount) for person, pk, amount in rows}
 
 
 def _responsible(petition_rows: list[tuple]) -> dict[int, tuple[int, ...]]:
@@ -143,8 +144,8 @@ def petitions(
     end: date,
     *,
     roster: Roster | None = None,
-    deposits: dict[int, rules.DepositRef] | None = None,
-) -> list[rules.Petition]:
+    deposits: dict[int, types.DepositRef] | None = None,
+) -> list[types.Petition]:
     """The petitions dated in [start, end]; with a roster, the people of each one's day (three
     queries with a roster, one without)."""
     rows = list(
@@ -161,7 +162,7 @@ def petitions(
         holders = roster.holders(village_id, day) if roster and pk in responsible else {}
         people = {p for ids in holders.values() for p in ids}
         found.append(
-            rules.Petition(
+            types.Petition(
                 id=pk,
                 village_id=village_id,
                 date=day,
@@ -179,8 +180,6 @@ def petitions(
 
 def prior_year_statuses(township_id: int, year: int) -> dict[int, bool]:
     """What admins stated about the year's zero petitions, by village (one query)."""
-    from .models import PriorYearStatus
-
     return dict(
         PriorYearStatus.objects.filter(village__township_id=township_id, year=year).values_list(
             "village_id", "zero_petition"
@@ -204,7 +203,7 @@ def annual(township_id: int, year: int, village_map: dict[int, Village]) -> dict
     found = {}
     for pk, village in village_map.items():
         s = scores.get(pk)
-        found[pk] = rules.VillageYear(
+        found[pk] = types.VillageYear(
             village_id=pk,
             name=village.name,
             score=s.score if s else None,
@@ -215,8 +214,8 @@ def annual(township_id: int, year: int, village_map: dict[int, Village]) -> dict
 
 
 def depositors(
-    township_id: int, year: int, scheme: rules.Scheme, roster: Roster, annual_by_village: dict
-) -> list[rules.Depositor]:
+    township_id: int, year: int, scheme: types.Scheme, roster: Roster, annual_by_village: dict
+) -> list[types.Depositor]:
     """Every deposit of the year with the villages its person answered for in the year."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     roles = set(scheme.deposits)
@@ -228,7 +227,7 @@ def depositors(
     ):
         village_ids = roster.villages_of(deposit.person_id, roles | {deposit.role}, start, end)
         found.append(
-            rules.Depositor(
+            types.Depositor(
                 person_id=deposit.person_id,
                 name=deposit.person.name,
                 deposit_id=deposit.pk,
@@ -242,11 +241,11 @@ def depositors(
 
 def backlog(township_id: int, start: date, end: date):
     resolutions = [
-        rules.BacklogResolution(r.case_id, r.village_id, r.resolved_date, r.resolver_ids)
+        types.BacklogResolution(r.case_id, r.village_id, r.resolved_date, r.resolver_ids)
         for r in case_selectors.backlog_resolutions(township_id, start, end)
     ]
     relapses = [
-        rules.BacklogRelapse(
+        types.BacklogRelapse(
             r.relapse_id, r.case_id, r.village_id, r.date, r.resolved_date, r.resolver_ids
         )
         for r in case_selectors.backlog_relapses(township_id, start, end)
@@ -254,7 +253,7 @@ def backlog(township_id: int, start: date, end: date):
     return resolutions, relapses
 
 
-def accepted_dossiers(township_id: int, start: date, end: date) -> list[rules.Dated]:
+def accepted_dossiers(township_id: int, start: date, end: date) -> list[types.Dated]:
     """Dossiers accepted by both the centre and the judicial office in [start, end]."""
     rows = (
         Dossier.objects.filter(
@@ -273,23 +272,23 @@ def accepted_dossiers(township_id: int, start: date, end: date) -> list[rules.Da
     for pk, village_id, c_result, c_date, j_result, j_date in rows:
         day = petition_rules.accepted_date(c_result, c_date, j_result, j_date)
         if day is not None and start <= day <= end:
-            found.append(rules.Dated(pk, village_id, day))
+            found.append(types.Dated(pk, village_id, day))
     return sorted(found, key=lambda d: (d.date, d.id))
 
 
-def staff_commendations(township_id: int, start: date, end: date) -> list[rules.Dated]:
+def staff_commendations(township_id: int, start: date, end: date) -> list[types.Dated]:
     rows = AdjustmentEvent.objects.filter(
         village__township_id=township_id,
         kind=AdjustmentKind.STAFF_COMMENDED,
         date__range=(start, end),
     ).values_list("pk", "village_id", "date")
-    return [rules.Dated(*row) for row in rows]
+    return [types.Dated(*row) for row in rows]
 
 
-def periods_ending(township_id: int, start: date, end: date) -> list[rules.SensitivePeriod]:
+def periods_ending(township_id: int, start: date, end: date) -> list[types.SensitivePeriod]:
     """Sensitive periods that end in [start, end] (a period is settled with its last day)."""
     return [
-        rules.SensitivePeriod(p.id, p.name, p.start, p.end, Decimal(p.award_amount))
+        types.SensitivePeriod(p.id, p.name, p.start, p.end, Decimal(p.award_amount))
         for p in sensitive_periods(township=township_id, start=start, end=end)
         if start <= p.end <= end
     ]

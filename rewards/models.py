@@ -2,7 +2,8 @@
 people pay, and the ledger where every amount is a line with its cause, its rule and its
 approval trail.
 
-Computing lines is services.py's work (through the pure rules.py); nothing here decides money.
+Computing lines is services.py's work (through the pure rewards/scheme/); nothing here decides
+money.
 """
 
 from decimal import Decimal
@@ -21,10 +22,10 @@ from core.vocabulary import CHANNELS
 from core.vocabulary import LEVELS
 from villages.choices import ResponsibilityRole
 
-from . import rules
 from .choices import EntryKind
 from .choices import EntryStatus
 from .choices import RuleCode
+from .scheme import types
 
 
 def _money(verbose, default, help_text=""):
@@ -189,7 +190,7 @@ class RewardScheme(Versioned, models.Model):
         owner = self.township.name if self.township_id else _("默认")
         return f"{self.year} {owner} · {self.name}"
 
-    def figures(self) -> rules.Scheme:
+    def figures(self) -> types.Scheme:
         """The pure scheme the rules read; raises ValidationError on malformed figures."""
         errors: list = []
         scheme = self._figures(errors)
@@ -197,7 +198,7 @@ class RewardScheme(Versioned, models.Model):
             raise ValidationError(errors)
         return scheme
 
-    def _figures(self, errors: list) -> rules.Scheme | None:
+    def _figures(self, errors: list) -> types.Scheme | None:
         top = []
         if not isinstance(self.top_awards, list):
             errors.append(_("年终前三名奖励须为列表。"))
@@ -209,7 +210,7 @@ class RewardScheme(Versioned, models.Model):
                     continue
                 village = _decimal(entry["village"], where, errors)
                 shares = _role_amounts(entry.get("shares", {}), where, errors)
-                top.append(rules.Award(village or Decimal(0), shares))
+                top.append(types.Award(village or Decimal(0), shares))
         deposits = _role_amounts(self.deposits, _("责任金"), errors)
         beijing_roles = _role_amounts(self.beijing_fine_roles, _("进京上访罚款"), errors)
         quarter_shares = _role_amounts(self.zero_quarter_shares, _("季度零上访"), errors)
@@ -224,7 +225,7 @@ class RewardScheme(Versioned, models.Model):
             errors.append(_("返还本金分数线不能高于双倍返还分数线。"))
         if errors:
             return None
-        return rules.Scheme(
+        return types.Scheme(
             deposits=deposits,
             double_return_from=Decimal(self.double_return_from),
             return_from=Decimal(self.return_from),
@@ -236,8 +237,8 @@ class RewardScheme(Versioned, models.Model):
             backlog_resolved_award=Decimal(self.backlog_resolved_award),
             dossier_award=Decimal(self.dossier_award),
             staff_commended_award=Decimal(self.staff_commended_award),
-            zero_quarter=rules.Award(Decimal(self.zero_quarter_award), quarter_shares),
-            zero_year=rules.Award(Decimal(self.zero_year_award), year_shares),
+            zero_quarter=types.Award(Decimal(self.zero_quarter_award), quarter_shares),
+            zero_year=types.Award(Decimal(self.zero_year_award), year_shares),
             zero_year_consecutive_multiplier=Decimal(self.zero_year_consecutive_multiplier),
             sensitive_period_shares=sensitive,
             top_min_score=Decimal(self.top_min_score),
@@ -462,8 +463,8 @@ class LedgerEntry(Versioned, models.Model):
     def period_label(self) -> str:
         return f"{self.year}年第{self.quarter}季度" if self.quarter else f"{self.year}年终"
 
-    def as_line(self) -> rules.Line:
-        return rules.Line(
+    def as_line(self) -> types.Line:
+        return types.Line(
             key=self.key,
             rule=self.rule,
             kind=self.kind,

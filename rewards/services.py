@@ -21,12 +21,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment.models import EntryCategory
+from assessment.rubrics import version_for_year
 from assessment.scoring.rules import months_in
 from core import periods
 from villages.models import Responsibility
 
 from . import collect
-from . import rules
 from .choices import DEPOSIT_RULES
 from .choices import QUARTER_RULES
 from .choices import YEAR_RULES
@@ -35,6 +36,9 @@ from .models import Deposit
 from .models import LedgerEntry
 from .models import PriorYearStatus
 from .models import RewardScheme
+from .scheme import ledger
+from .scheme import rules
+from .scheme import types
 
 MANAGE = "kaohe.manage_assessment"
 
@@ -97,6 +101,25 @@ def risk_line(township_id: int, year: int) -> Decimal:
     return Decimal(line)
 
 
+# The rubric item kind of 评分表 二 (assessment.scoring.rules.ITEM_RULES): its params name the
+# natures a petition is aggravated for (非正常、重复上访).
+PETITIONS_BY_LEVEL = "petitions_by_level"
+
+
+def aggravated_natures(township_id: int, year: int) -> frozenset[str]:
+    """二.1 非正常、重复上访加倍: the natures the year's rubric version aggravates (its 评分表 二
+    item's ``aggravated_natures``, the very param the score reads), so that an admin who edits
+    the rubric changes the fine with the score. A version without that item doubles nothing."""
+    params = (
+        version_for_year(township_id, year)
+        .entries.filter(category=EntryCategory.ITEM, kind=PETITIONS_BY_LEVEL)
+        .order_by("order", "pk")
+        .values_list("params", flat=True)
+        .first()
+    )
+    return frozenset((params or {}).get("aggravated_natures", ()))
+
+
 SCHEME_FIELDS = [
     f.name
     for f in RewardScheme._meta.concrete_fields
@@ -123,7 +146,7 @@ def scheme_copy(*, source: RewardScheme, township, year: int, by, name: str = ""
 # --- Writing a plan ---------------------------------------------------------------------------
 
 
-def _fields(line: rules.Line, adjusts_id) -> dict:
+def _fields(line: types.Line, adjusts_id) -> dict:
     return {
         "key": line.key,
         "rule": line.rule,
@@ -144,8 +167,8 @@ def _reconcile(*, township, year, quarter, rule_codes, desired, scheme, by, reas
         township=township, year=year, quarter=quarter, rule__in=list(rule_codes)
     )
     existing = {e.pk: e for e in scope.select_for_update(of=("self",)).order_by("pk")}
-    stored = [rules.Stored(e.pk, e.as_line(), e.status, e.adjusts_id) for e in existing.values()]
-    plan = rules.reconcile(stored, desired)
+    stored = [types.Stored(e.pk, e.as_line(), e.status, e.adjusts_id) for e in existing.values()]
+    plan = ledger.reconcile(stored, desired)
     now = timezone.now()
     for line, adjusts_id in plan.create:
         entry = LedgerEntry(
@@ -283,7 +306,7 @@ def _sheet_months(township_id: int):
     return months_of
 
 
-def quarter_lines(*, township, year: int, quarter: int, today: date) -> list[rules.Line]:
+def quarter_lines(*, township, year: int, quarter: int, today: date) -> list[types.Line]:
     """Everything 季兑现 pays or charges for the quarter (nothing is written)."""
     scheme = scheme_for(township=township, year=year).figures()
     start, end = quarter_bounds(year, quarter)
@@ -294,7 +317,7 @@ def quarter_lines(*, township, year: int, quarter: int, today: date) -> list[rul
         tid, start, end, roster=roster, deposits=collect.deposits(tid, year)
     )
     lines = rules.beijing_forfeit_lines(petitions)
-    lines += rules.petition_fine_lines(scheme, petitions)
+    lines += rules.petition_fine_lines(scheme, petitions, aggravated=aggravated_natures(tid, year))
     lines += rules.backlog_lines(scheme, *collect.backlog(tid, start, end))
     lines += rules.dossier_lines(scheme, collect.accepted_dossiers(tid, start, end))
     lines += rules.staff_commended_lines(
@@ -305,7 +328,7 @@ def quarter_lines(*, township, year: int, quarter: int, today: date) -> list[rul
     zero = rules.zero_quarter_lines(
         scheme,
         [
-            rules.VillagePeriod(
+            types.VillagePeriod(
                 village_id=pk,
                 name=village.name,
                 petitions=tuple(by_village[pk]),
@@ -328,7 +351,7 @@ def quarter_lines(*, township, year: int, quarter: int, today: date) -> list[rul
             scheme,
             period,
             [
-                rules.VillagePeriod(
+                types.VillagePeriod(
                     village_id=pk,
                     name=village.name,
                     petitions=tuple(p for p in during if p.village_id == pk),
@@ -363,7 +386,7 @@ def settle_quarter(*, township, year: int, quarter: int, by, today: date | None 
     )
 
 
-def _breaks(scheme: rules.Scheme, petitions: Iterable[rules.Petition]) -> bool:
+def _breaks(scheme: types.Scheme, petitions: Iterable[types.Petition]) -> bool:
     return any(rules.breaks_zero_petition(scheme, p) for p in petitions)
 
 
@@ -378,7 +401,7 @@ def _previous_zero(scheme, before, *, kept: bool, stated: bool | None) -> bool |
     return stated and not _breaks(scheme, before)
 
 
-def year_lines(*, township, year: int, today: date) -> list[rules.Line]:
+def year_lines(*, township, year: int, today: date) -> list[types.Line]:
     """年终综合考核: deposit settlements, the zero-petition year and the top three."""
     scheme = scheme_for(township=township, year=year).figures()
     start, end = date(year, 1, 1), date(year, 12, 31)
@@ -399,7 +422,7 @@ def year_lines(*, township, year: int, today: date) -> list[rules.Line]:
             continue
         before = [p for p in previous if p.village_id == pk]
         zero.append(
-            rules.VillagePeriod(
+            types.VillagePeriod(
                 village_id=pk,
                 name=village.name,
                 petitions=tuple(p for p in petitions if p.village_id == pk),

@@ -14,29 +14,38 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rewards import rules
+from assessment.scoring.rubric_defaults import DEFAULT_RUBRIC
 from rewards.models import RewardScheme
+from rewards.scheme import ledger
+from rewards.scheme import rules
+from rewards.scheme import types
 
 DATA = Path(__file__).resolve().parents[2] / "rewards" / "data" / "scheme_2026.json"
 
 
-def shipped_scheme() -> rules.Scheme:
+def shipped_scheme() -> types.Scheme:
     data = json.loads(DATA.read_text(encoding="utf-8"))
     data.pop("year")
     return RewardScheme(year=2026, **data).figures()
 
 
 SCHEME = shipped_scheme()
+# The natures the shipped rubric aggravates (评分表 二), which double a Beijing fine.
+AGGRAVATED = frozenset(
+    next(i for i in DEFAULT_RUBRIC.items if i.kind == "petitions_by_level").params[
+        "aggravated_natures"
+    ]
+)
 A, B, C, E = 1, 2, 3, 4  # village ids
 DAY = date(2026, 4, 10)
 
 
 def village(score, vid=A, name="甲村", vetoes=(), provisional=()):
-    return rules.VillageYear(vid, name, None if score is None else D(score), vetoes, provisional)
+    return types.VillageYear(vid, name, None if score is None else D(score), vetoes, provisional)
 
 
 def depositor(*villages, amount="1000", role="secretary", deposit_id=7, person_id=70):
-    return rules.Depositor(person_id, "张三", deposit_id, role, D(amount), tuple(villages))
+    return types.Depositor(person_id, "张三", deposit_id, role, D(amount), tuple(villages))
 
 
 def amounts(lines):
@@ -82,7 +91,7 @@ def test_deposit_by_role_is_owed_by_the_person(role, amount):
     line = rules.deposit_line(
         person_id=70, deposit_id=7, role=role, amount=SCHEME.deposits[role], village_id=A
     )
-    assert (line.kind, line.amount, line.person_id) == (rules.DEPOSIT, -D(amount), 70)
+    assert (line.kind, line.amount, line.person_id) == (types.DEPOSIT, -D(amount), 70)
     assert f"缴纳责任金{amount}元" in line.cause
 
 
@@ -92,14 +101,14 @@ def test_deposit_by_role_is_owed_by_the_person(role, amount):
 @pytest.mark.parametrize(
     ("score", "kind", "amount"),
     [
-        ("0", rules.FORFEIT, "0"),
-        ("79.99", rules.FORFEIT, "0"),
-        ("80", rules.SETTLEMENT_RETURN, "1000"),
-        ("84.99", rules.SETTLEMENT_RETURN, "1000"),
-        ("85", rules.DOUBLE_RETURN, "2000"),
-        ("97.99", rules.DOUBLE_RETURN, "2000"),
-        ("98", rules.DOUBLE_RETURN, "2000"),
-        ("104", rules.DOUBLE_RETURN, "2000"),
+        ("0", types.FORFEIT, "0"),
+        ("79.99", types.FORFEIT, "0"),
+        ("80", types.SETTLEMENT_RETURN, "1000"),
+        ("84.99", types.SETTLEMENT_RETURN, "1000"),
+        ("85", types.DOUBLE_RETURN, "2000"),
+        ("97.99", types.DOUBLE_RETURN, "2000"),
+        ("98", types.DOUBLE_RETURN, "2000"),
+        ("104", types.DOUBLE_RETURN, "2000"),
     ],
 )
 def test_settlement_by_annual_score(score, kind, amount):
@@ -125,10 +134,10 @@ def test_town_leader_deposit_of_2000_comes_back_twice():
 @pytest.mark.parametrize(
     ("scores", "kind", "amount"),
     [
-        (("86", "84"), rules.DOUBLE_RETURN, "2000"),  # mean 85
-        (("85", "84.99"), rules.SETTLEMENT_RETURN, "1000"),  # mean 84.995, not rounded up
-        (("90", "69.99"), rules.FORFEIT, "0"),  # mean 79.995 is below 80
-        (("90", "70"), rules.SETTLEMENT_RETURN, "1000"),  # mean 80
+        (("86", "84"), types.DOUBLE_RETURN, "2000"),  # mean 85
+        (("85", "84.99"), types.SETTLEMENT_RETURN, "1000"),  # mean 84.995, not rounded up
+        (("90", "69.99"), types.FORFEIT, "0"),  # mean 79.995 is below 80
+        (("90", "70"), types.SETTLEMENT_RETURN, "1000"),  # mean 80
     ],
 )
 def test_person_over_two_villages_takes_the_mean(scores, kind, amount):
@@ -142,14 +151,14 @@ def test_person_over_two_villages_takes_the_mean(scores, kind, amount):
 def test_a_veto_in_any_of_the_persons_villages_forfeits():
     vetoed = village("0", B, "乙村", vetoes=(("last_place", "年度综合排名最后一名"),))
     (line,) = rules.settlement_lines(SCHEME, [depositor(village("99", A), vetoed)])
-    assert (line.kind, line.amount) == (rules.FORFEIT, D(0))
+    assert (line.kind, line.amount) == (types.FORFEIT, D(0))
     assert "一票否决" in line.cause and "乙村" in line.cause
 
 
 def test_veto_forfeits_even_a_high_computed_score():
     vetoed = village("99", vetoes=(("beijing_new_problem", "进京上访"),))
     (line,) = rules.settlement_lines(SCHEME, [depositor(vetoed)])
-    assert line.kind == rules.FORFEIT
+    assert line.kind == types.FORFEIT
 
 
 def test_no_annual_score_leaves_the_deposit_unsettled():
@@ -165,23 +174,23 @@ def test_a_provisional_score_makes_the_settlement_provisional():
 
 
 def beijing(pid=1, nature="normal", new_problem=False, **kw):
-    return rules.Petition(pid, A, DAY, "beijing", "visit", nature, new_problem, **kw)
+    return types.Petition(pid, A, DAY, "beijing", "visit", nature, new_problem, **kw)
 
 
 def test_beijing_new_problem_forfeits_the_deposit_which_must_be_paid_again():
-    deposits = (rules.DepositRef(70, 7, D(1000)), rules.DepositRef(80, 8, D(2000)))
+    deposits = (types.DepositRef(70, 7, D(1000)), types.DepositRef(80, 8, D(2000)))
     lines = rules.beijing_forfeit_lines([beijing(new_problem=True, deposits=deposits)])
     assert [(x.person_id, x.kind, x.amount) for x in lines] == [
-        (70, rules.FORFEIT, D(0)),
-        (70, rules.DEPOSIT, D(-1000)),
-        (80, rules.FORFEIT, D(0)),
-        (80, rules.DEPOSIT, D(-2000)),
+        (70, types.FORFEIT, D(0)),
+        (70, types.DEPOSIT, D(-1000)),
+        (80, types.FORFEIT, D(0)),
+        (80, types.DEPOSIT, D(-2000)),
     ]
     assert "全部扣除" in lines[0].cause and "补交" in lines[1].cause
 
 
 def test_beijing_petition_without_new_problem_forfeits_nothing():
-    deposits = (rules.DepositRef(70, 7, D(1000)),)
+    deposits = (types.DepositRef(70, 7, D(1000)),)
     assert rules.beijing_forfeit_lines([beijing(deposits=deposits)]) == []
 
 
@@ -216,18 +225,19 @@ HOLDERS = {"area_leader": (10,), "point_leader": (11,), "secretary": (12,), "dir
     ],
 )
 def test_petition_fines(level, nature, expected):
-    p = rules.Petition(1, A, DAY, level, "visit", nature, responsible_ids=(20,), holders=HOLDERS)
-    lines = rules.petition_fine_lines(SCHEME, [p])
+    p = types.Petition(1, A, DAY, level, "visit", nature, responsible_ids=(20,), holders=HOLDERS)
+    lines = rules.petition_fine_lines(SCHEME, [p], aggravated=AGGRAVATED)
     got = {line.key.split(":")[3]: int(line.amount) for line in lines}
     assert got == expected
-    assert all(line.kind == rules.FINE for line in lines)
+    assert all(line.kind == types.FINE for line in lines)
     people = {line.key.split(":")[3]: line.person_id for line in lines}
     assert people.get("responsible", 20) == 20 and people.get("secretary", 12) == 12
 
 
 def test_fine_with_nobody_to_pay_it_stays_provisional():
-    p = rules.Petition(1, A, DAY, "beijing", "visit", holders={"secretary": (12,)})
-    lines = {line.key.split(":")[3]: line for line in rules.petition_fine_lines(SCHEME, [p])}
+    p = types.Petition(1, A, DAY, "beijing", "visit", holders={"secretary": (12,)})
+    fines = rules.petition_fine_lines(SCHEME, [p], aggravated=AGGRAVATED)
+    lines = {line.key.split(":")[3]: line for line in fines}
     assert (
         lines["responsible"].person_id is None and "包保" in lines["responsible"].provisional_reason
     )
@@ -236,8 +246,9 @@ def test_fine_with_nobody_to_pay_it_stays_provisional():
 
 
 def test_beijing_fine_reaches_every_holder_of_a_role():
-    p = rules.Petition(1, A, DAY, "beijing", "visit", holders={"point_leader": (11, 14)})
-    lines = [x for x in rules.petition_fine_lines(SCHEME, [p]) if "point_leader" in x.key]
+    p = types.Petition(1, A, DAY, "beijing", "visit", holders={"point_leader": (11, 14)})
+    fines = rules.petition_fine_lines(SCHEME, [p], aggravated=AGGRAVATED)
+    lines = [x for x in fines if "point_leader" in x.key]
     assert sorted(x.person_id for x in lines) == [11, 14]
 
 
@@ -245,26 +256,26 @@ def test_beijing_fine_reaches_every_holder_of_a_role():
 
 
 def test_backlog_resolved_pays_each_resolver_and_a_relapse_fines_each():
-    resolved = rules.BacklogResolution(5, A, DAY, (31, 32))
-    after = rules.BacklogRelapse(9, 5, A, date(2026, 5, 1), DAY, (31, 32))
-    before = rules.BacklogRelapse(8, 5, A, date(2026, 3, 1), DAY, (31, 32))
-    open_case = rules.BacklogRelapse(7, 6, A, DAY, None, (31,))
+    resolved = types.BacklogResolution(5, A, DAY, (31, 32))
+    after = types.BacklogRelapse(9, 5, A, date(2026, 5, 1), DAY, (31, 32))
+    before = types.BacklogRelapse(8, 5, A, date(2026, 3, 1), DAY, (31, 32))
+    open_case = types.BacklogRelapse(7, 6, A, DAY, None, (31,))
     lines = rules.backlog_lines(SCHEME, [resolved], [after, before, open_case])
     assert [(x.rule, x.person_id, x.amount) for x in lines] == [
-        (rules.RULE_AWARD_BACKLOG_RESOLVED, 31, D(2000)),
-        (rules.RULE_AWARD_BACKLOG_RESOLVED, 32, D(2000)),
-        (rules.RULE_FINE_BACKLOG_RELAPSE, 31, D(-3000)),
-        (rules.RULE_FINE_BACKLOG_RELAPSE, 32, D(-3000)),
+        (types.RULE_AWARD_BACKLOG_RESOLVED, 31, D(2000)),
+        (types.RULE_AWARD_BACKLOG_RESOLVED, 32, D(2000)),
+        (types.RULE_FINE_BACKLOG_RELAPSE, 31, D(-3000)),
+        (types.RULE_FINE_BACKLOG_RELAPSE, 32, D(-3000)),
     ]
 
 
 def test_accepted_dossier_pays_the_village_200():
-    (line,) = rules.dossier_lines(SCHEME, [rules.Dated(3, A, DAY)])
+    (line,) = rules.dossier_lines(SCHEME, [types.Dated(3, A, DAY)])
     assert (line.village_id, line.person_id, line.amount) == (A, None, D(200))
 
 
 def test_staff_commended_pays_2000_once_a_year():
-    events = [rules.Dated(1, A, date(2026, 2, 1)), rules.Dated(2, A, date(2026, 5, 1))]
+    events = [types.Dated(1, A, date(2026, 2, 1)), types.Dated(2, A, date(2026, 5, 1))]
     q1 = rules.staff_commended_lines(SCHEME, events, date(2026, 1, 1), date(2026, 3, 31))
     q2 = rules.staff_commended_lines(SCHEME, events, date(2026, 4, 1), date(2026, 6, 30))
     assert amounts(q1) == {"staff_commended:village:1": D(2000)} and q2 == []
@@ -276,7 +287,7 @@ Q2 = (date(2026, 4, 1), date(2026, 6, 30))
 
 
 def quarter_village(*petitions, holders=None, assessed=True):
-    return rules.VillagePeriod(A, "甲村", tuple(petitions), holders or {}, assessed)
+    return types.VillagePeriod(A, "甲村", tuple(petitions), holders or {}, assessed)
 
 
 @pytest.mark.parametrize(
@@ -295,13 +306,13 @@ def quarter_village(*petitions, holders=None, assessed=True):
     ],
 )
 def test_zero_petition_quarter(level, channel, zero):
-    p = rules.Petition(1, A, date(2026, 5, 5), level, channel)
+    p = types.Petition(1, A, date(2026, 5, 5), level, channel)
     lines = rules.zero_quarter_lines(SCHEME, [quarter_village(p)], *Q2, "2026年第2季度")
     assert amounts(lines) == ({"zero_quarter:village:1:village": D(20000)} if zero else {})
 
 
 def test_zero_quarter_ignores_petitions_outside_the_quarter():
-    p = rules.Petition(1, A, date(2026, 3, 31), "beijing", "visit")
+    p = types.Petition(1, A, date(2026, 3, 31), "beijing", "visit")
     lines = rules.zero_quarter_lines(SCHEME, [quarter_village(p)], *Q2, "Q2")
     assert sum(x.amount for x in lines) == D(20000)
 
@@ -312,7 +323,7 @@ def test_zero_quarter_not_assessed_is_provisional():
 
 
 def test_zero_quarter_shares_go_to_the_quarter_end_holders():
-    scheme = replace(SCHEME, zero_quarter=rules.Award(D(20000), {"secretary": D(1000)}))
+    scheme = replace(SCHEME, zero_quarter=types.Award(D(20000), {"secretary": D(1000)}))
     lines = rules.zero_quarter_lines(
         scheme, [quarter_village(holders={"secretary": (12,)})], *Q2, "Q2"
     )
@@ -329,7 +340,7 @@ def year_village(*petitions, previous_zero=False, vetoes=(), assessed=True):
         "security_director": (14,),
         "point_leader": (11,),
     }
-    return rules.VillagePeriod(
+    return types.VillagePeriod(
         A, "甲村", tuple(petitions), holders, assessed, vetoes, previous_zero
     )
 
@@ -353,7 +364,7 @@ def test_zero_petition_year_and_the_second_consecutive_year_doubles(
 
 
 def test_zero_petition_year_broken_by_one_district_petition_or_barred_by_a_veto():
-    p = rules.Petition(1, A, date(2026, 11, 5), "district", "visit")
+    p = types.Petition(1, A, date(2026, 11, 5), "district", "visit")
     assert rules.zero_year_lines(SCHEME, [year_village(p)], 2026) == []
     vetoed = year_village(vetoes=(("last_place", "最后一名"),))
     assert rules.zero_year_lines(SCHEME, [vetoed], 2026) == []
@@ -363,12 +374,12 @@ def test_zero_petition_year_broken_by_one_district_petition_or_barred_by_a_veto(
 
 
 def test_sensitive_period_award_as_configured_for_the_period():
-    period = rules.SensitivePeriod(4, "国庆", date(2026, 9, 30), date(2026, 10, 8), D(3000))
-    inside = rules.Petition(1, B, date(2026, 10, 2), "city", "visit")
-    outside = rules.Petition(2, A, date(2026, 10, 9), "city", "visit")
+    period = types.SensitivePeriod(4, "国庆", date(2026, 9, 30), date(2026, 10, 8), D(3000))
+    inside = types.Petition(1, B, date(2026, 10, 2), "city", "visit")
+    outside = types.Petition(2, A, date(2026, 10, 9), "city", "visit")
     villages = [
-        rules.VillagePeriod(A, "甲村", (outside,)),
-        rules.VillagePeriod(B, "乙村", (inside,)),
+        types.VillagePeriod(A, "甲村", (outside,)),
+        types.VillagePeriod(B, "乙村", (inside,)),
     ]
     lines = rules.sensitive_period_lines(SCHEME, period, villages)
     assert amounts(lines) == {"sensitive:4:village:1:village": D(3000)}
@@ -480,29 +491,29 @@ def test_split_never_exceeds_the_ceiling_and_loses_nothing(village_amount, share
 
 
 def line(key="k", amount="1000", **kw):
-    return rules.Line(key, rules.RULE_SETTLEMENT, rules.SETTLEMENT_RETURN, D(amount), "原因", **kw)
+    return types.Line(key, types.RULE_SETTLEMENT, types.SETTLEMENT_RETURN, D(amount), "原因", **kw)
 
 
 def stored(pk, status, amount="1000", adjusts=None, key="k"):
-    return rules.Stored(pk, line(key, amount), status, adjusts)
+    return types.Stored(pk, line(key, amount), status, adjusts)
 
 
 def test_reconcile_creates_what_is_new_and_nothing_twice():
-    plan = rules.reconcile([], [line()])
+    plan = ledger.reconcile([], [line()])
     assert plan.create == ((line(), None),)
-    assert rules.reconcile([stored(1, rules.COMPUTED)], [line()]).empty
-    assert rules.reconcile([stored(1, rules.APPROVED)], [line()]).empty
+    assert ledger.reconcile([stored(1, types.COMPUTED)], [line()]).empty
+    assert ledger.reconcile([stored(1, types.APPROVED)], [line()]).empty
 
 
 def test_reconcile_changes_a_computed_line_in_place_and_drops_one_no_longer_due():
-    plan = rules.reconcile([stored(1, rules.COMPUTED)], [line(amount="2000")])
+    plan = ledger.reconcile([stored(1, types.COMPUTED)], [line(amount="2000")])
     assert plan.update == ((1, line(amount="2000"), None),) and not plan.create
-    assert rules.reconcile([stored(1, rules.COMPUTED)], []).delete == (1,)
+    assert ledger.reconcile([stored(1, types.COMPUTED)], []).delete == (1,)
 
 
-@pytest.mark.parametrize("status", [rules.APPROVED, rules.PAID])
+@pytest.mark.parametrize("status", [types.APPROVED, types.PAID])
 def test_reconcile_puts_a_difference_beside_an_approved_or_paid_line(status):
-    plan = rules.reconcile([stored(1, status)], [line(amount="2000")])
+    plan = ledger.reconcile([stored(1, status)], [line(amount="2000")])
     ((diff, adjusts),) = plan.create
     assert adjusts == 1 and diff.amount == D(1000)
     assert diff.cause.startswith("差额待审批:已审批1000元,重算为2000元")
@@ -510,26 +521,26 @@ def test_reconcile_puts_a_difference_beside_an_approved_or_paid_line(status):
 
 
 def test_reconcile_follows_with_the_pending_difference_until_it_is_approved():
-    rows = [stored(1, rules.APPROVED), stored(2, rules.COMPUTED, "1000", adjusts=1)]
-    plan = rules.reconcile(rows, [line(amount="1500")])
+    rows = [stored(1, types.APPROVED), stored(2, types.COMPUTED, "1000", adjusts=1)]
+    plan = ledger.reconcile(rows, [line(amount="1500")])
     assert [(pk, x.amount, a) for pk, x, a in plan.update] == [(2, D(500), 1)]
-    back = rules.reconcile(rows, [line(amount="1000")])
+    back = ledger.reconcile(rows, [line(amount="1000")])
     assert back.delete == (2,) and not back.create
-    approved = [stored(1, rules.APPROVED), stored(2, rules.APPROVED, "1000", adjusts=1)]
-    assert rules.reconcile(approved, [line(amount="2000")]).empty
-    ((diff, adjusts),) = rules.reconcile(approved, [line(amount="0")]).create
+    approved = [stored(1, types.APPROVED), stored(2, types.APPROVED, "1000", adjusts=1)]
+    assert ledger.reconcile(approved, [line(amount="2000")]).empty
+    ((diff, adjusts),) = ledger.reconcile(approved, [line(amount="0")]).create
     assert (diff.amount, adjusts) == (D(-2000), 1)
 
 
 def test_reconcile_reverses_an_approved_line_no_longer_due():
-    ((diff, adjusts),) = rules.reconcile([stored(1, rules.APPROVED)], []).create
+    ((diff, adjusts),) = ledger.reconcile([stored(1, types.APPROVED)], []).create
     assert (diff.amount, adjusts) == (D(-1000), 1)
     assert "不再适用" in diff.cause
 
 
 def test_reconcile_refuses_two_lines_for_one_key():
     with pytest.raises(ValueError, match="two lines"):
-        rules.reconcile([], [line(), line()])
+        ledger.reconcile([], [line(), line()])
 
 
 def test_period_not_over_marks_lines_provisional():

@@ -7,6 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 
+from assessment.rubrics import assign_year
+from assessment.rubrics import version_copy
+from assessment.rubrics import version_for_year
 from cases.models import BacklogCase
 from governance.models import AdjustmentEvent
 from petitions.models import BaobaoEntry
@@ -344,6 +347,31 @@ def test_beijing_petition_fines_and_new_problem_forfeiture(township, people, vil
     }
     assert {e.amount for e in lines(rule=RuleCode.BEIJING_FORFEIT)} == {D(0)}
     assert len(lines(rule=RuleCode.BEIJING_FORFEIT)) == 5
+
+
+def test_the_beijing_fine_doubles_for_the_natures_the_years_rubric_aggravates(
+    township, people, village_a, admin_user
+):
+    """Issue 15: the doubling is read from the year's rubric version (评分表 二's
+    aggravated_natures), not a copy: edit the version and the fine follows."""
+    petition(village_a, date(2026, 4, 10), nature="repeat")
+
+    def secretarys_fine():
+        services.settle_quarter(
+            township=township, year=2026, quarter=2, by=admin_user, today=AFTER_2026
+        )
+        return line_of(people["secretary_a"], rule=RuleCode.FINE_BEIJING).amount
+
+    assert secretarys_fine() == D(-2000)  # the shipped rubric aggravates 重复上访
+    version = version_copy(
+        version=version_for_year(township.pk, 2026), code="own-2026", name="本镇", by=admin_user
+    )
+    entry = version.entries.get(kind="petitions_by_level")
+    entry.params = {**entry.params, "aggravated_natures": ["abnormal"]}
+    entry.save()
+    assign_year(township=township, year=2026, version=version, by=admin_user)
+    assert services.aggravated_natures(township.pk, 2026) == {"abnormal"}
+    assert secretarys_fine() == D(-1000)
 
 
 def test_provincial_petition_without_a_registered_responsible_person_stays_provisional(

@@ -1,10 +1,10 @@
 """The money rules of 实施方案 "二、考核奖惩" as pure functions: plain facts in, ledger lines out.
 
-Nothing here knows Django. collect.py turns database rows into the frozen dataclasses below;
+Nothing here knows Django: facts come in as types.py's dataclasses (built by collect.py), and
 each rule returns ``Line``s (positive amount = paid to the village or person, negative = owed
-by them); ``reconcile`` decides how stored lines follow a recompute without ever changing an
-approved or paid one. Every figure comes from the ``Scheme`` (a ``RewardScheme`` row), none
-from this file.
+by them); ledger.py decides how stored lines follow a recompute. Every figure comes from the
+``Scheme`` (a ``RewardScheme`` row), or from the year's rubric (the natures a Beijing fine
+doubles for), none from this file.
 
 Decisions where the document is silent (also in the report of the rewards issue):
 - A person answering for several villages takes the exact mean of their annual scores (not
@@ -30,76 +30,54 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import dataclass
-from dataclasses import field
 from dataclasses import replace
 from datetime import date
 from decimal import ROUND_DOWN
 from decimal import Decimal
 
 from assessment.scoring.engine import rank
-from assessment.scoring.types import freeze
 from core.vocabulary import LEVEL_BEIJING
 from core.vocabulary import LEVEL_LABELS
 from core.vocabulary import LEVEL_PROVINCE
-from core.vocabulary import NATURE_ABNORMAL
 from core.vocabulary import NATURE_LABELS
 from core.vocabulary import NATURE_NORMAL
-from core.vocabulary import NATURE_REPEAT
 
-ZERO = Decimal(0)
-CENT = Decimal("0.01")
-MAX_TEXT = 500
-
-# Roles (villages.choices.ResponsibilityRole values).
-AREA_LEADER = "area_leader"
-POINT_LEADER = "point_leader"
-CENTRE_STAFF = "centre_staff"
-SECRETARY = "secretary"
-DIRECTOR = "director"
-SECURITY_DIRECTOR = "security_director"
-ROLE_LABELS = {
-    AREA_LEADER: "片长",
-    POINT_LEADER: "驻村点长",
-    CENTRE_STAFF: "综治中心包村人员",
-    SECRETARY: "村(居)书记",
-    DIRECTOR: "村(居)主任",
-    SECURITY_DIRECTOR: "治保主任",
-}
-
-# Ledger kinds (choices.EntryKind values).
-DEPOSIT = "deposit"
-SETTLEMENT_RETURN = "settlement_return"
-DOUBLE_RETURN = "double_return"
-FORFEIT = "forfeit"
-FINE = "fine"
-AWARD = "award"
-
-# Rule codes (choices.RuleCode values).
-RULE_DEPOSIT = "deposit"
-RULE_SETTLEMENT = "settlement"
-RULE_BEIJING_FORFEIT = "beijing_forfeit"
-RULE_BEIJING_REPAY = "beijing_repay"
-RULE_FINE_BEIJING = "fine_beijing"
-RULE_FINE_PROVINCE = "fine_province"
-RULE_FINE_BACKLOG_RELAPSE = "fine_backlog_relapse"
-RULE_AWARD_DOSSIER = "award_dossier"
-RULE_AWARD_BACKLOG_RESOLVED = "award_backlog_resolved"
-RULE_AWARD_STAFF_COMMENDED = "award_staff_commended"
-RULE_AWARD_ZERO_QUARTER = "award_zero_quarter"
-RULE_AWARD_SENSITIVE_PERIOD = "award_sensitive_period"
-RULE_AWARD_ZERO_YEAR = "award_zero_year"
-RULE_AWARD_TOP_THREE = "award_top_three"
-
-# Petition vocabulary: core/vocabulary.py (the same as the choices and the scoring core).
-# 二.1: a Beijing fine doubles for 非正常、重复上访, the natures the rubric aggravates.
-DOUBLED_NATURES = frozenset({NATURE_ABNORMAL, NATURE_REPEAT})
-
-# Statuses (choices.EntryStatus values).
-COMPUTED = "computed"
-APPROVED = "approved"
-PAID = "paid"
-FIXED_STATUSES = frozenset({APPROVED, PAID})
+from .types import AWARD
+from .types import CENT
+from .types import DEPOSIT
+from .types import DOUBLE_RETURN
+from .types import FINE
+from .types import FORFEIT
+from .types import ROLE_LABELS
+from .types import RULE_AWARD_BACKLOG_RESOLVED
+from .types import RULE_AWARD_DOSSIER
+from .types import RULE_AWARD_SENSITIVE_PERIOD
+from .types import RULE_AWARD_STAFF_COMMENDED
+from .types import RULE_AWARD_TOP_THREE
+from .types import RULE_AWARD_ZERO_QUARTER
+from .types import RULE_AWARD_ZERO_YEAR
+from .types import RULE_BEIJING_FORFEIT
+from .types import RULE_BEIJING_REPAY
+from .types import RULE_DEPOSIT
+from .types import RULE_FINE_BACKLOG_RELAPSE
+from .types import RULE_FINE_BEIJING
+from .types import RULE_FINE_PROVINCE
+from .types import RULE_SETTLEMENT
+from .types import SETTLEMENT_RETURN
+from .types import ZERO
+from .types import Award
+from .types import BacklogRelapse
+from .types import BacklogResolution
+from .types import Dated
+from .types import Depositor
+from .types import Holders
+from .types import Line
+from .types import Petition
+from .types import Scheme
+from .types import SensitivePeriod
+from .types import Split
+from .types import VillagePeriod
+from .types import VillageYear
 
 
 def yuan(amount: Decimal) -> str:
@@ -115,203 +93,6 @@ def score_text(score: Decimal) -> str:
 
 def _day(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-# --- The scheme: figures as data ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Award:
-    """An award to a village, plus an amount for each holder of the listed roles."""
-
-    village: Decimal
-    shares: Mapping[str, Decimal] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "shares", freeze(dict(self.shares)))
-
-
-@dataclass(frozen=True)
-class Scheme:
-    """A RewardScheme's figures (实施方案 二、考核奖惩 1-5 and 一.2/三.2/三.3)."""
-
-    deposits: Mapping[str, Decimal]
-    double_return_from: Decimal
-    return_from: Decimal
-    beijing_fine_responsible: Decimal
-    beijing_fine_roles: Mapping[str, Decimal]
-    beijing_fine_multiplier: Decimal
-    province_fine_responsible: Decimal
-    backlog_relapse_fine: Decimal
-    backlog_resolved_award: Decimal
-    dossier_award: Decimal
-    staff_commended_award: Decimal
-    zero_quarter: Award
-    zero_year: Award
-    zero_year_consecutive_multiplier: Decimal
-    sensitive_period_shares: Mapping[str, Decimal]
-    top_min_score: Decimal
-    top_awards: tuple[Award, ...]
-    individual_share_cap: Decimal  # a fraction: 0.60
-    zero_levels: frozenset[str]
-    complaint_channels: frozenset[str]
-    complaint_levels: frozenset[str]
-    opinion_channels: frozenset[str]
-
-    def __post_init__(self) -> None:
-        for name in ("deposits", "beijing_fine_roles", "sensitive_period_shares"):
-            object.__setattr__(self, name, freeze(dict(getattr(self, name))))
-
-
-# --- Facts -------------------------------------------------------------------------------------
-
-Holders = Mapping[str, tuple[int, ...]]  # role -> ids of the people holding it that day
-
-
-@dataclass(frozen=True)
-class DepositRef:
-    """A deposit paid for the year by a person answering for a village."""
-
-    person_id: int
-    deposit_id: int
-    amount: Decimal
-
-
-@dataclass(frozen=True)
-class Petition:
-    id: int
-    village_id: int
-    date: date
-    level: str
-    channel: str
-    nature: str = "normal"
-    new_problem_unresolved: bool = False
-    # The 包保责任人 of its petitioners on its date (相关责任人), when the register names them.
-    responsible_ids: tuple[int, ...] = ()
-    # The roles of the village on the petition's date.
-    holders: Holders = field(default_factory=dict)
-    # The deposits of the year held by people answering for the village on its date.
-    deposits: tuple[DepositRef, ...] = ()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "holders", freeze(dict(self.holders)))
-
-
-@dataclass(frozen=True)
-class VillageYear:
-    """A village's annual score (assessment.selectors.annual_scores), after vetoes."""
-
-    village_id: int
-    name: str
-    score: Decimal | None
-    vetoes: tuple[tuple[str, str], ...] = ()  # (cause, reason)
-    provisional_reasons: tuple[str, ...] = ()
-
-    @property
-    def vetoed(self) -> bool:
-        return bool(self.vetoes)
-
-
-@dataclass(frozen=True)
-class Depositor:
-    """A person's deposit for the year and every village they answered for in it."""
-
-    person_id: int
-    name: str
-    deposit_id: int
-    role: str
-    amount: Decimal
-    villages: tuple[VillageYear, ...]
-
-
-@dataclass(frozen=True)
-class BacklogResolution:
-    case_id: int
-    village_id: int
-    date: date
-    resolver_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class BacklogRelapse:
-    relapse_id: int
-    case_id: int
-    village_id: int
-    date: date
-    resolved_date: date | None
-    resolver_ids: tuple[int, ...]
-
-    @property
-    def after_resolution(self) -> bool:
-        return self.resolved_date is not None and self.date >= self.resolved_date
-
-
-@dataclass(frozen=True)
-class Dated:
-    """A record that counts on one day for one village (an accepted dossier, a commendation)."""
-
-    id: int
-    village_id: int
-    date: date
-
-
-@dataclass(frozen=True)
-class VillagePeriod:
-    """A village over a quarter, a sensitive period or a year: its petitions and its people."""
-
-    village_id: int
-    name: str
-    petitions: tuple[Petition, ...] = ()
-    holders: Holders = field(default_factory=dict)  # on the period's last day
-    # Whether the period was assessed (score sheets for its months); absence of petitions in a
-    # period nobody assessed proves nothing, so its award stays provisional.
-    assessed: bool = True
-    vetoes: tuple[tuple[str, str], ...] = ()  # for a year: its vetoes bar the award
-    # For a year: True / False when the previous year was assessed, None when it was not.
-    previous_zero: bool | None = None
-    # The previous year's status comes from an admin's statement (PriorYearStatus), not records.
-    previous_stated: bool = False
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "holders", freeze(dict(self.holders)))
-
-
-@dataclass(frozen=True)
-class SensitivePeriod:
-    id: int
-    name: str
-    start: date
-    end: date
-    award_amount: Decimal
-
-
-# --- Result ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Line:
-    """One amount of the ledger. ``key`` names what it pays for, stable across recomputes."""
-
-    key: str
-    rule: str
-    kind: str
-    amount: Decimal
-    cause: str
-    village_id: int | None = None
-    person_id: int | None = None
-    refs: tuple[tuple[str, int], ...] = ()
-    provisional_reason: str = ""
-
-    def __post_init__(self) -> None:
-        # A ledger line holds at most MAX_TEXT characters of cause and reason (its column).
-        object.__setattr__(self, "cause", self.cause[:MAX_TEXT])
-        object.__setattr__(self, "provisional_reason", self.provisional_reason[:MAX_TEXT])
-        object.__setattr__(self, "amount", Decimal(self.amount).quantize(CENT))
-        object.__setattr__(self, "refs", tuple((str(k), int(i)) for k, i in self.refs))
-
-    @property
-    def provisional(self) -> bool:
-        return bool(self.provisional_reason)
 
 
 def with_provisional(lines: Iterable[Line], reason: str) -> list[Line]:
@@ -488,13 +269,19 @@ def _fine(p: Petition, rule: str, slot: str, person_id, amount: Decimal, who: st
 NO_RESPONSIBLE = "包保登记中没有该信访人当日的包保责任人,请补录后重新结算"
 
 
-def petition_fine_lines(scheme: Scheme, petitions: Iterable[Petition]) -> list[Line]:
+def petition_fine_lines(
+    scheme: Scheme, petitions: Iterable[Petition], *, aggravated: frozenset[str]
+) -> list[Line]:
     """二.1: 到京上访处罚相关责任人2000元, 片、点长、书记各1000元, 非正常、重复上访加倍;
-    二.2: 到省上访处罚相关人员500元. The people are those of the petition's date."""
+    二.2: 到省上访处罚相关人员500元. The people are those of the petition's date.
+
+    ``aggravated`` are the natures the year's rubric aggravates (评分表 二's
+    ``aggravated_natures``, read by rewards.services.aggravated_natures): the fine doubles for
+    the same petitions the score treats as 非正常、重复."""
     lines = []
     for p in petitions:
         if p.level == LEVEL_BEIJING:
-            times = scheme.beijing_fine_multiplier if p.nature in DOUBLED_NATURES else Decimal(1)
+            times = scheme.beijing_fine_multiplier if p.nature in aggravated else Decimal(1)
             amount = scheme.beijing_fine_responsible * times
             for person_id in p.responsible_ids or (None,):
                 lines.append(
@@ -626,24 +413,6 @@ def staff_commended_lines(
         for e in first.values()
         if start <= e.date <= end and scheme.staff_commended_award
     ]
-
-
-@dataclass(frozen=True)
-class Split:
-    """An award shared between a village and people, after the ceiling on individual shares."""
-
-    total: Decimal
-    village: Decimal
-    shares: tuple[tuple[str, int, Decimal, Decimal], ...]  # (role, person, planned, paid)
-    limit: Decimal
-
-    @property
-    def scaled(self) -> bool:
-        return any(planned != paid for _r, _p, planned, paid in self.shares)
-
-    @property
-    def individuals(self) -> Decimal:
-        return sum((paid for *_rest, paid in self.shares), ZERO)
 
 
 def split_award(
@@ -844,86 +613,3 @@ def top_three_lines(
             provisional_reason=";".join(v.provisional_reasons),
         )
     return lines
-
-
-# --- Reconciling a recompute with the stored ledger --------------------------------------------
-
-
-@dataclass(frozen=True)
-class Stored:
-    """A stored ledger line as the reconciliation sees it."""
-
-    id: int
-    line: Line
-    status: str
-    adjusts_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What to write: new lines (with the approved line they adjust), changes, deletions."""
-
-    create: tuple[tuple[Line, int | None], ...] = ()
-    update: tuple[tuple[int, Line, int | None], ...] = ()
-    delete: tuple[int, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return not (self.create or self.update or self.delete)
-
-
-def _difference(fixed_sum: Decimal, target: Line | None, original: Line) -> Line:
-    basis = target or original
-    now = yuan(target.amount) if target else "0"
-    why = target.cause if target else "重算后不再适用"
-    return replace(
-        basis,
-        amount=(target.amount if target else ZERO) - fixed_sum,
-        cause=f"差额待审批:已审批{yuan(fixed_sum)}元,重算为{now}元({why})",
-    )
-
-
-def reconcile(stored: Iterable[Stored], desired: Iterable[Line]) -> Plan:
-    """Bring the stored lines of one scope in line with a recompute.
-
-    A computed line follows the recompute (changed in place, or deleted when no longer due).
-    An approved or paid line never changes: when the recompute disagrees with the sum of a
-    key's approved and paid lines, one computed line holds the difference, marked as adjusting
-    the original approved line, and awaits approval in turn. Settling twice with the same
-    facts plans nothing.
-    """
-    by_key: dict[str, list[Stored]] = {}
-    for s in stored:
-        by_key.setdefault(s.line.key, []).append(s)
-    wanted: dict[str, Line] = {}
-    for line in desired:
-        if line.key in wanted:
-            raise ValueError(f"two lines for key {line.key}")
-        wanted[line.key] = line
-    create, update, delete = [], [], []
-    for key in list(wanted) + [k for k in by_key if k not in wanted]:
-        target = wanted.get(key)
-        rows = sorted(by_key.get(key, []), key=lambda s: s.id)
-        fixed = [s for s in rows if s.status in FIXED_STATUSES]
-        pending = [s for s in rows if s.status not in FIXED_STATUSES]
-        if fixed:
-            original = next((s for s in fixed if s.adjusts_id is None), fixed[0])
-            fixed_sum = sum((s.line.amount for s in fixed), ZERO)
-            goal = target.amount if target else ZERO
-            if goal == fixed_sum:
-                delete += [s.id for s in pending]
-                continue
-            line, adjusts = _difference(fixed_sum, target, original.line), original.id
-        elif target is None:
-            delete += [s.id for s in pending]
-            continue
-        else:
-            line, adjusts = target, None
-        if pending:
-            keep, *extra = pending
-            delete += [s.id for s in extra]
-            if keep.line != line or keep.adjusts_id != adjusts:
-                update.append((keep.id, line, adjusts))
-        else:
-            create.append((line, adjusts))
-    return Plan(create=tuple(create), update=tuple(update), delete=tuple(delete))
