@@ -4,6 +4,8 @@ from django.urls import include
 from django.urls import path
 
 from core.views_home import home
+from exports import rewards_book
+from rewards import urls as rewards_urls
 
 admin.site.site_header = "综治及信访工作考核 · 管理后台"
 admin.site.site_title = "kaohe"
@@ -22,7 +24,8 @@ urlpatterns = [
     path("governance/", include("governance.urls")),
     path("workdays/", include("workdays.urls")),
     path("assessment/", include("assessment.urls")),
-    path("rewards/", include("rewards.urls")),
+    # The settlement workbook is built in exports (above rewards) and keeps its rewards address.
+    path("rewards/", include((rewards_urls.urlpatterns + rewards_book.urlpatterns, "rewards"))),
     path("jobs/", include("jobs.urls")),
     path("exports/", include("exports.urls")),
     path("dashboard/", include("dashboard.urls")),

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 
+# The settlement workbook (export.xlsx) is exports.rewards_book's, mounted here by config/urls.
 app_name = "rewards"
 
 urlpatterns = [
@@ -13,5 +14,4 @@ urlpatterns = [
     path("lines/<int:pk>/", views.entry_detail, name="entry"),
     path("settle/", views.settle, name="settle"),
     path("prior-years/", views.prior_years, name="prior_years"),
-    path("export.xlsx", views.export, name="export"),
 ]

@@ -1,5 +1,6 @@
 """Pages of 奖惩兑现: the township's statement, a village's, a person's, the lines with bulk
-approval and payment, one line with its history, and the settlement workbook.
+approval and payment, one line with its history. The settlement workbook is
+exports.rewards_book's (Excel lives in exports, above rewards).
 
 Access goes through the project's one gate (accounts/rules.py): reading the township's ledger
 needs `kaohe.view_dashboard` (admins, staff, leaders); settling, approving and paying need
@@ -7,14 +8,11 @@ needs `kaohe.view_dashboard` (admins, staff, leaders); settling, approving and p
 village's statement only (another village answers 404). Every number comes from selectors.
 """
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.http import Http404
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -28,8 +26,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import visible_villages
 from assessment.links import record_url
-from exports.styles import workbook_bytes
-from exports.tables import write_table
 from villages.models import Person
 from villages.models import Township
 
@@ -43,7 +39,6 @@ from .models import PriorYearStatus
 
 VIEW = "kaohe.view_dashboard"
 MANAGE = "kaohe.manage_assessment"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def township_of(user) -> Township:
@@ -312,30 +307,6 @@ def entry_detail(request, pk: int):
             "can_manage": request.user.has_perm(MANAGE, entry.township),
         },
     )
-
-
-@login_required
-def export(request):
-    """The year's ledger as a print-ready workbook (exports.tables.write_table)."""
-    township = township_of(request.user)
-    _require(request.user, VIEW, township)
-    year = _int(request.GET.get("year"), timezone.localdate().year, 2000, 2100)
-    rows = selectors.settlement_rows(township, year)
-    workbook = write_table(
-        f"{township.name}{year}年度综治及信访工作奖惩兑现台账",
-        selectors.SETTLEMENT_HEADERS,
-        rows,
-        subtitle=_("金额:正数为发放给村(居)或个人,负数为其缴纳或被罚。"),
-        notes=[_("状态:已计算(待审批)→ 已审批 → 已兑现;“差额调整”为重算后与已审批金额的差额。")],
-        sheet_title=_("奖惩台账"),
-    )
-    response = FileResponse(
-        BytesIO(workbook_bytes(workbook)),
-        as_attachment=True,
-        filename=f"奖惩兑现台账-{year}.xlsx",
-    )
-    response["Content-Type"] = XLSX
-    return response
 
 
 @login_required
