@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from villages.models import Township
+
 from .models import Role
 
 
@@ -41,6 +43,17 @@ def get_for_user(queryset: QuerySet, user, village_path: str = "village", **look
         return scope(queryset, user, village_path).get(**lookup)
     except queryset.model.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def township_of(user) -> Township:
+    """The township whose pages the user reads: their own; a superuser, who has none, reads the
+    first one (404 while there is none)."""
+    if user.township_id:
+        return user.township
+    township = Township.objects.order_by("pk").first()
+    if township is None:
+        raise Http404
+    return township
 
 
 def require(user, perm: str, obj=None) -> None:

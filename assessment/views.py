@@ -18,13 +18,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user
 from accounts.access import scope
+from accounts.access import township_of
 from accounts.access import visible_villages
+from core.params import int_param
 from core.periods import quarter_of
 from dashboard.selectors import Span
 from dashboard.selectors import default_month
 from dashboard.selectors import latest_scored_month
 from dashboard.selectors import ranking as dashboard_ranking
-from villages.models import Township
 
 from . import periods
 from . import rubrics
@@ -41,23 +42,6 @@ from .models import RubricAssignment
 from .models import RubricVersion
 from .models import ScoreLine
 from .scoring import engine
-
-
-def township_of(user) -> Township:
-    if user.township_id:
-        return user.township
-    township = Township.objects.order_by("pk").first()
-    if township is None:
-        raise Http404
-    return township
-
-
-def _int(value, default, low, high):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    return number if low <= number <= high else default
 
 
 def _require(user, perm, obj=None):
@@ -104,7 +88,7 @@ def _month_rows(township, year: int, today: date) -> list[dict]:
 def periods_page(request):
     township = township_of(request.user)
     _require(request.user, "kaohe.manage_assessment", township)
-    year = _int(request.GET.get("year"), timezone.localdate().year, 2000, 2100)
+    year = int_param(request.GET.get("year"), timezone.localdate().year, 2000, 2100)
     return render(
         request,
         "assessment/periods.html",
@@ -197,10 +181,10 @@ def ranking(request):
     today = timezone.localdate()
     kind = request.GET.get("kind", "month")
     # The same default as the dashboard's: the latest month that has ended.
-    year = _int(request.GET.get("year"), default_month(today)[0], 2000, 2100)
+    year = int_param(request.GET.get("year"), default_month(today)[0], 2000, 2100)
     _year, default = default_month(today, year, latest_scored_month(township.pk, year))
-    month = _int(request.GET.get("month"), default, 1, 12)
-    quarter = _int(request.GET.get("quarter"), quarter_of(month), 1, 4)
+    month = int_param(request.GET.get("month"), default, 1, 12)
+    quarter = int_param(request.GET.get("quarter"), quarter_of(month), 1, 4)
     kind = kind if kind in ("month", "quarter", "year") else "month"
     span = Span(kind, year, {"month": month, "quarter": quarter, "year": 0}[kind])
     # The dashboard's rows: the same scores to two places, vetoes and 暂定/确定 as there.
@@ -237,7 +221,7 @@ def village_scores(request, village_id: int):
     if village is None:
         raise Http404
     today = timezone.localdate()
-    year = _int(request.GET.get("year"), today.year, 2000, 2100)
+    year = int_param(request.GET.get("year"), today.year, 2000, 2100)
     shown = visibility.score_months_shown(request.user, village.township_id, year)
     trend = [
         (m, total)
@@ -245,7 +229,7 @@ def village_scores(request, village_id: int):
         if visibility.month_shown(shown, year, m)
     ]
     default_month = trend[-1][0] if trend else today.month
-    month = _int(request.GET.get("month"), default_month, 1, 12)
+    month = int_param(request.GET.get("month"), default_month, 1, 12)
     period = Period.objects.filter(township_id=village.township_id, year=year, month=month).first()
     hidden = not visibility.month_shown(shown, year, month)
     sheet = None if hidden else selectors.sheet_for(village, year, month)
@@ -378,8 +362,8 @@ def compare(request):
     _require(request.user, "kaohe.view_dashboard", township)
     versions = _titled(RubricVersion.objects.order_by("code"), township)
     today = timezone.localdate()
-    year = _int(request.GET.get("year"), today.year, 2000, 2100)
-    month = _int(request.GET.get("month"), today.month, 1, 12)
+    year = int_param(request.GET.get("year"), today.year, 2000, 2100)
+    month = int_param(request.GET.get("month"), today.month, 1, 12)
     by_code = {v.code: v for v in versions}
     a = by_code.get(request.GET.get("a", rubrics.DEFAULT_CODE))
     b = by_code.get(request.GET.get("b", "xx-2024-plan"))
@@ -420,7 +404,7 @@ def versions(request):
                 messages.success(request, _("已复制考核细则版本。"))
             elif request.POST.get("action") == "assign":
                 version = get_object_or_404(RubricVersion, pk=request.POST.get("version"))
-                year = _int(request.POST.get("year"), 0, 2000, 2100)
+                year = int_param(request.POST.get("year"), 0, 2000, 2100)
                 if not year:
                     raise ValidationError(_("请填写年度。"))
                 rubrics.assign_year(township=township, year=year, version=version, by=request.user)

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import township_of
 from accounts.access import visible_villages
 from core.periods import quarter_of
-from villages.models import Township
 
 from .access import secretary_may_see
 from .jobs import start_sheets_export
@@ -37,15 +37,6 @@ from .styles import workbook_bytes
 from .tables import ranking_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def township_of(user) -> Township:
-    if user.township_id:
-        return user.township
-    township = Township.objects.order_by("pk").first()
-    if township is None:
-        raise Http404
-    return township
 
 
 def xlsx_response(data: bytes, filename: str) -> FileResponse:

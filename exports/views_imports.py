@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import township_of
+
 from .forms import UploadForm
 from .importing import STATUS_LABELS
 from .importing import Outcome
@@ -27,7 +29,6 @@ from .record_files import records_workbook
 from .record_files import template_workbook
 from .resources import RESOURCES
 from .styles import workbook_bytes
-from .views import township_of
 from .views import xlsx_response
 
 SHOWN_ROWS = 300  # rows listed besides the errors; the counts cover them all

@@ -24,10 +24,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import township_of
 from accounts.access import visible_villages
 from assessment.links import record_url
+from core.params import int_param
 from villages.models import Person
-from villages.models import Township
 
 from . import selectors
 from . import services
@@ -41,26 +42,9 @@ VIEW = "kaohe.view_dashboard"
 MANAGE = "kaohe.manage_assessment"
 
 
-def township_of(user) -> Township:
-    if user.township_id:
-        return user.township
-    township = Township.objects.order_by("pk").first()
-    if township is None:
-        raise Http404
-    return township
-
-
 def _require(user, perm, obj=None) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def _int(value, default, low, high):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    return number if low <= number <= high else default
 
 
 def _filters(request) -> dict:
@@ -70,7 +54,7 @@ def _filters(request) -> dict:
     status = params.get("status", "")
     kind = params.get("kind", "")
     return {
-        "year": _int(params.get("year"), timezone.localdate().year, 2000, 2100),
+        "year": int_param(params.get("year"), timezone.localdate().year, 2000, 2100),
         "quarter": quarter if quarter in ("1", "2", "3", "4", selectors.YEAR_END) else "",
         "status": status if status in EntryStatus.values else "",
         "kind": kind if kind in EntryKind.values else "",
@@ -227,7 +211,7 @@ def settle(request):
     """Run a settlement: the year's deposits, a quarter, or the year end."""
     township = township_of(request.user)
     _require(request.user, MANAGE, township)
-    year = _int(request.POST.get("year"), None, 2000, 2100)
+    year = int_param(request.POST.get("year"), None, 2000, 2100)
     what = request.POST.get("what")
     if year is None:
         raise Http404
@@ -237,7 +221,7 @@ def settle(request):
         elif what == "year":
             result = services.settle_year(township=township, year=year, by=request.user)
         elif what == "quarter":
-            quarter = _int(request.POST.get("quarter"), None, 1, 4)
+            quarter = int_param(request.POST.get("quarter"), None, 1, 4)
             if quarter is None:
                 raise Http404
             result = services.settle_quarter(
