@@ -23,6 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from jobs.services import job_create
+from jobs.services import job_failed
+from jobs.services import notify
 from villages.models import Township
 
 from . import periods
@@ -56,14 +59,17 @@ def _rule_reason(stored_reason: str) -> str:
     return stored_reason.split(",扣完为止")[0].split(engine.WAIVED_NOTE)[0]
 
 
-def waivers_for(township_id: int, year: int, months) -> dict:
+def waivers_for(township_id: int, year: int, months, village_ids=None) -> dict:
     """{(month, village): waivers} of accepted contests: their lines count 0 on every recompute."""
     rows = Contest.objects.filter(
         village__township_id=township_id,
         year=year,
         month__in=list(months),
         state=ContestState.ACCEPTED,
-    ).values_list("month", "village_id", "item_code", "refs", "line_reason")
+    )
+    if village_ids is not None:
+        rows = rows.filter(village_id__in=list(village_ids))
+    rows = rows.values_list("month", "village_id", "item_code", "refs", "line_reason")
     found: dict = defaultdict(set)
     for month, village_id, code, refs, reason in rows:
         refs = tuple((kind, int(pk)) for kind, pk in refs)
@@ -73,12 +79,21 @@ def waivers_for(township_id: int, year: int, months) -> dict:
 
 
 def compute_months(
-    *, township_id: int, year: int, months, version: RubricVersion | None = None, today=None
+    *,
+    township_id: int,
+    year: int,
+    months,
+    version: RubricVersion | None = None,
+    today=None,
+    village_ids=None,
 ) -> dict[int, list[Sheet]]:
-    """Score every village of the township for the months, without storing anything.
+    """Score every village of the township for the months (only `village_ids` when given),
+    without storing anything.
 
     One read per record kind for all the months together (scoring/facts.py). An open month is
     scored as known today (deadlines not yet passed make it provisional); a closed one is final.
+    A village's sheet depends on its own records only (ranks are read from the stored totals),
+    so scoring some villages gives them the sheets scoring all of them would.
     """
     months = sorted(months)
     version = version or rubrics.version_for_year(township_id, year)
@@ -90,8 +105,10 @@ def compute_months(
     )
     known = today or timezone.localdate()
     as_of = {m: None if m in closed else known for m in months}
-    facts = collect_months(township_id=township_id, year=year, months=months, as_of=as_of)
-    waived = waivers_for(township_id, year, months)
+    facts = collect_months(
+        township_id=township_id, year=year, months=months, as_of=as_of, village_ids=village_ids
+    )
+    waived = waivers_for(township_id, year, months, village_ids)
     return {
         month: [
             engine.score_village(rubric, f, waived=waived.get((month, f.village_id), frozenset()))
@@ -126,21 +143,22 @@ def gc_paused():
 
 
 @transaction.atomic
-def score_months(*, township_id: int, year: int, months, today=None) -> int:
+def score_months(*, township_id: int, year: int, months, today=None, village_ids=None) -> int:
     """Recompute and store the months' sheets; a closed month's sheets stay as they were closed.
+    With `village_ids`, only those villages' sheets (the stale ones); the others stay stored.
 
     The months are locked first (sheets.lock_months) and their state read under the lock."""
     return sum(
         len(sheets)
         for sheets in score_months_computed(
-            township_id=township_id, year=year, months=months, today=today
+            township_id=township_id, year=year, months=months, today=today, village_ids=village_ids
         ).values()
     )
 
 
 @transaction.atomic
 def score_months_computed(
-    *, township_id: int, year: int, months, today=None
+    *, township_id: int, year: int, months, today=None, village_ids=None
 ) -> dict[int, list[Sheet]]:
     """score_months, handing back the sheets it stored ({month: sheets}, open months only)."""
     lock_months(township_id, year, months)
@@ -155,11 +173,21 @@ def score_months_computed(
     version = rubrics.version_for_year(township_id, year)
     with gc_paused():
         computed = compute_months(
-            township_id=township_id, year=year, months=open_months, version=version, today=today
+            township_id=township_id,
+            year=year,
+            months=open_months,
+            version=version,
+            today=today,
+            village_ids=village_ids,
         )
         for month, sheets in computed.items():
             store_sheets(
-                township_id=township_id, year=year, month=month, version=version, sheets=sheets
+                township_id=township_id,
+                year=year,
+                month=month,
+                version=version,
+                sheets=sheets,
+                village_ids=village_ids,
             )
     return computed
 
@@ -190,21 +218,30 @@ def score_month_now(*, township_id: int, year: int, month: int) -> int:
 
 
 def recompute_stale_village_months(today=None, budget_seconds: float | None = None):
-    """Rebuild every township-month holding a stale village-month; idempotent.
+    """Rebuild the sheets of every stale village-month, and only those; idempotent.
 
-    Each township-month in its own transaction: one that raises (a record the rules cannot
-    score) keeps its marks with the reason, is reported once (record_recompute_failure) and
-    blocks neither the save that marked it nor any other month. A mark touched again while its
-    month was being rebuilt stays for the next run. Returns (sheets rebuilt, whether months are
-    left because the time budget ran out)."""
+    The stale villages of a township-month are scored together, in their own transaction: one
+    that raises (a record the rules cannot score) keeps its marks with the reason, is reported
+    once (record_recompute_failure) and blocks neither the save that marked it nor any other
+    month. A mark touched again while its month was being rebuilt stays for the next run.
+    Returns (sheets rebuilt, whether months are left because the time budget ran out)."""
     started = time.monotonic()
     now = timezone.now()
     marks = StaleVillageMonth.objects.values_list(
-        "pk", "village__township_id", "year", "month", "marked_at", "attempts", "failed_at"
+        "pk",
+        "village_id",
+        "village__township_id",
+        "year",
+        "month",
+        "marked_at",
+        "attempts",
+        "failed_at",
     )
     groups: dict[tuple[int, int, int], list] = defaultdict(list)
-    for pk, township_id, year, month, marked_at, attempts, failed_at in marks:
+    villages: dict[tuple[int, int, int], set[int]] = defaultdict(set)
+    for pk, village_id, township_id, year, month, marked_at, attempts, failed_at in marks:
         groups[(township_id, year, month)].append((pk, marked_at, attempts, failed_at))
+        villages[(township_id, year, month)].add(village_id)
     rebuilt = 0
     for (township_id, year, month), group in sorted(groups.items()):
         if _waiting_after_failure(group, now):
@@ -214,7 +251,11 @@ def recompute_stale_village_months(today=None, budget_seconds: float | None = No
         try:
             with transaction.atomic():
                 rebuilt += score_months(
-                    township_id=township_id, year=year, months=[month], today=today
+                    township_id=township_id,
+                    year=year,
+                    months=[month],
+                    today=today,
+                    village_ids=sorted(villages[(township_id, year, month)]),
                 )
                 for pk, marked_at, _attempts, _failed in group:
                     StaleVillageMonth.objects.filter(pk=pk, marked_at=marked_at).delete()
@@ -246,9 +287,6 @@ def record_recompute_failure(*, township_id: int, year: int, month: int, group, 
     /jobs/ and a notification to the township's admins (once: the job's key)."""
     from accounts.models import Role
     from accounts.models import User
-    from jobs.services import job_create
-    from jobs.services import job_failed
-    from jobs.services import notify
 
     reason = f"{type(error).__name__}: {error}"[:2000]
     with transaction.atomic():
@@ -451,7 +489,6 @@ def _notify_contest_filed(contest: Contest) -> None:
     """The township's admins (but the one who filed it) learn of a new contest to decide."""
     from accounts.models import Role
     from accounts.models import User
-    from jobs.services import notify
 
     admins = User.objects.filter(
         township_id=contest.village.township_id, role=Role.ADMIN, is_active=True
@@ -472,7 +509,6 @@ def _notify_contest_decided(contest: Contest) -> None:
     its reason; only users who may see that month's scores are told (assessment.visibility)."""
     from accounts.models import Role
     from accounts.models import User
-    from jobs.services import notify
 
     from .visibility import month_shown
     from .visibility import score_months_shown

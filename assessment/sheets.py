@@ -118,21 +118,33 @@ def _prepared(s: Sheet, version_id: int) -> tuple:
 
 @transaction.atomic
 def store_sheets(
-    *, township_id: int, year: int, month: int, version: RubricVersion, sheets: list[Sheet]
+    *,
+    township_id: int,
+    year: int,
+    month: int,
+    version: RubricVersion,
+    sheets: list[Sheet],
+    village_ids: Iterable[int] | None = None,
 ) -> int:
     """Make the township's stored sheets for the month these, writing only what changed.
 
     Each stored sheet keeps a digest of its content and lines (`digest`): a sheet whose digest
     is unchanged is not touched; a changed one is deleted with its lines and inserted anew; the
-    sheet of a village no longer scored for the month (villages/rules.py) is deleted. A fixed
-    number of queries whatever the number of villages, and no row written when nothing
-    changed. Returns the number of sheets the month now has."""
+    sheet of a village no longer scored for the month (villages/rules.py) is deleted. With
+    `village_ids` (the stale villages), `sheets` are theirs and only their stored sheets are
+    read, replaced or deleted; the others' stay as they are. A fixed number of queries whatever
+    the number of villages, and no row written when nothing changed. Returns the number of
+    sheets given."""
     lock_months(township_id, year, [month])
+    rows = ScoreSheet.objects.filter(village__township_id=township_id, year=year, month=month)
+    if village_ids is not None:
+        village_ids = set(village_ids)
+        if any(s.village_id not in village_ids for s in sheets):
+            raise ValueError("a sheet of a village not named in village_ids")
+        rows = rows.filter(village_id__in=sorted(village_ids))
     stored = {
         village_id: (pk, old)
-        for village_id, pk, old in ScoreSheet.objects.filter(
-            village__township_id=township_id, year=year, month=month
-        ).values_list("village_id", "pk", "digest")
+        for village_id, pk, old in rows.values_list("village_id", "pk", "digest")
     }
     fresh = []
     for s in sheets:

@@ -113,6 +113,8 @@ def waive(lines: Iterable[Line], waived: frozenset[Waiver]) -> list[Line]:
     Decision: lines are matched on (item, records); lines that cite no record on (item, reason),
     so contesting one missing group does not waive the others.
     """
+    if not waived:  # nearly every sheet: no line to match
+        return list(lines)
     return [
         dataclasses.replace(
             line,
@@ -155,13 +157,13 @@ def score_village(
         raw = -sum((line.uncapped for line in kept if not line.waived), ZERO)
         items.append(ItemScore(item.code, item.section, item.title, item.points, score, raw))
         lines += kept
+    # Each section's items summed in one pass over the items, in their order.
+    by_section = {section.code: ZERO for section in rubric.sections}
+    for i in items:
+        if i.section in by_section:
+            by_section[i.section] += i.score
     sections = tuple(
-        SectionScore(
-            section.code,
-            section.title,
-            section.points,
-            sum((i.score for i in items if i.section == section.code), ZERO),
-        )
+        SectionScore(section.code, section.title, section.points, by_section[section.code])
         for section in rubric.sections
     )
     adjustments = waive(

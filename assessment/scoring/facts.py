@@ -77,12 +77,20 @@ def merge(*parts: dict) -> dict:
 
 
 def window_for(
-    township_id: int, year: int, months: Iterable[int], as_of: dict[int, date | None]
+    township_id: int,
+    year: int,
+    months: Iterable[int],
+    as_of: dict[int, date | None],
+    village_ids: Iterable[int] | None = None,
 ) -> Window:
+    """The township's villages assessed in the months; only `village_ids` of them when given
+    (the stale ones: a village's sheet depends on its own records only)."""
     keys = tuple((year, m) for m in sorted(months))
+    villages = Village.objects.filter(township_id=township_id)
+    if village_ids is not None:
+        villages = villages.filter(pk__in=list(village_ids))
     ids = tuple(
-        Village.objects.filter(township_id=township_id)
-        .assessed_between(month_end(*keys[0]), month_end(*keys[-1]))
+        villages.assessed_between(month_end(*keys[0]), month_end(*keys[-1]))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -129,6 +137,11 @@ def collect_month(
 
 
 def collect_months(
-    *, township_id: int, year: int, months: Iterable[int], as_of: dict[int, date | None]
+    *,
+    township_id: int,
+    year: int,
+    months: Iterable[int],
+    as_of: dict[int, date | None],
+    village_ids: Iterable[int] | None = None,
 ) -> dict[Month, dict[int, VillageFacts]]:
-    return collect(window_for(township_id, year, months, as_of))
+    return collect(window_for(township_id, year, months, as_of, village_ids))

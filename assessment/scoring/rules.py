@@ -16,6 +16,7 @@ Django collect step.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -60,8 +61,12 @@ from core.vocabulary import UNIT_PERSON_TIME
 from villages import rules as village_rules
 
 # --- Calendar helpers -------------------------------------------------------------------------
+# Pure functions of their dates, returning immutable values, called for every village of every
+# month: memoized (a year's recompute asks the same few dozen questions tens of thousands of
+# times).
 
 
+@functools.lru_cache(maxsize=4096)
 def months_in(start: date, end: date) -> tuple[tuple[int, int], ...]:
     """(year, month) of every month that overlaps [start, end]."""
     months = []
@@ -72,6 +77,7 @@ def months_in(start: date, end: date) -> tuple[tuple[int, int], ...]:
     return tuple(months)
 
 
+@functools.lru_cache(maxsize=4096)
 def weeks_of_period(start: date, end: date) -> tuple[tuple[int, int], ...]:
     """ISO (year, week) of every week whose Thursday lies in [start, end] (评分表 四.4)."""
     thursday = start + timedelta(days=(3 - start.weekday()) % 7)
@@ -88,6 +94,7 @@ def weeks_of_month(year: int, month: int) -> tuple[tuple[int, int], ...]:
     return weeks_of_period(date(year, month, 1), month_end(year, month))
 
 
+@functools.lru_cache(maxsize=4096)
 def week_bounds(iso_year: int, iso_week: int) -> tuple[date, date]:
     """Monday and Sunday of an ISO week."""
     monday = date.fromisocalendar(iso_year, iso_week, 1)
@@ -246,11 +253,15 @@ def _report_halves(item: ItemSpec, facts: VillageFacts) -> list[tuple[int, int, 
     (villages.rules.owes_report: the 1st or the 15th before facts.active_from)."""
     days = periods.ReportDays.from_params(item.params)
     return [
-        (year, month, half, periods.report_due_date(year, month, half, days))
+        (year, month, half, _report_due(year, month, half, days))
         for year, month in months_in(facts.period_start, facts.period_end)
         for half in days.halves
         if village_rules.owes_report(facts.active_from, None, year, month, half)
     ]
+
+
+# The same due day for every village of a month (ReportDays is frozen, so it keys the cache).
+_report_due = functools.lru_cache(maxsize=4096)(periods.report_due_date)
 
 
 def _is_complete(report: DisputeReport) -> bool:
