@@ -32,6 +32,7 @@ from exports.score_sheets import village_workbook
 from exports.styles import workbook_bytes
 from exports.tables import ranking_workbook
 from jobs.access import job_for_user
+from jobs.files import result_download
 from jobs.models import JobState
 
 from .assessment import KINDS
@@ -198,12 +199,4 @@ class JobDownload(APIView):
         responses={(200, XLSX): OpenApiTypes.BINARY},
     )
     def get(self, request, job_id: int):
-        job = job_for_user(request.user, job_id)
-        if not job.result_file:
-            raise Http404
-        return FileResponse(
-            job.result_file.open("rb"),
-            as_attachment=True,
-            filename=job.result_file.name.rsplit("/", 1)[-1],
-            content_type=XLSX,
-        )
+        return result_download(job_for_user(request.user, job_id), content_type=XLSX)

@@ -3,8 +3,6 @@ job. Which jobs a user may read is decided in jobs/access.py; everything else an
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
-from django.http import Http404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from .access import job_for_user
 from .access import visible_jobs
+from .files import result_download
 from .models import Notification
 from .services import job_rerun
 from .services import mark_read
@@ -30,14 +29,7 @@ def job_status(request, pk: int):
 
 @login_required
 def job_download(request, pk: int):
-    job = job_for_user(request.user, pk)
-    if not job.result_file:
-        raise Http404
-    return FileResponse(
-        job.result_file.open("rb"),
-        as_attachment=True,
-        filename=job.result_file.name.rsplit("/", 1)[-1],
-    )
+    return result_download(job_for_user(request.user, pk))
 
 
 @login_required
