@@ -7,6 +7,7 @@ from jobs.registry import DEFERRED
 from jobs.registry import runner
 
 from . import services
+from .tasks import recompute_job_month
 
 
 @runner("recompute_year")
@@ -14,8 +15,6 @@ def recompute_year(job, progress):
     """A year is one task per month (assessment.tasks.recompute_job_month), each far shorter
     than the broker's visibility timeout: a step lost with its worker is redelivered within
     minutes and repeats one month, not the year. The last step finishes the job."""
-    from .tasks import recompute_job_month
-
     year = job.params["year"]
     months = job.params.get("months") or services.months_to_score(year, timezone.localdate())
     if not months:

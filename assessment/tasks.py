@@ -11,6 +11,15 @@ import logging
 from celery import shared_task
 from django.core.cache import cache
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
+
+from jobs.models import Job
+from jobs.services import job_done
+from jobs.services import job_failed
+from jobs.services import job_progress
+
+from .services import recompute_stale_village_months
+from .services import score_month
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +44,6 @@ RETRY = {
 
 @shared_task(**RETRY)
 def recompute_stale(self):
-    from .services import recompute_stale_village_months
-
     try:
         cache.delete(PENDING_KEY)
     except Exception:  # the cache is Redis too; the database marks are what counts
@@ -75,8 +82,6 @@ def sweep_now() -> None:
 @shared_task(**RETRY)
 def recompute_month(self, township_id: int, year: int, month: int):
     """One township-month (the nightly recompute queues one per open month)."""
-    from .services import score_month
-
     return score_month(township_id=township_id, year=year, month=month)
 
 
@@ -84,15 +89,6 @@ def recompute_month(self, township_id: int, year: int, month: int):
 def recompute_job_month(self, job_id: int, months: list[int], index: int, rebuilt: int = 0):
     """One month of a year-recompute job, then the next: each step is short, the job's progress
     is the share of months done, and a step delivered twice rebuilds the same sheets."""
-    from django.utils.translation import gettext as _
-
-    from jobs.models import Job
-    from jobs.services import job_done
-    from jobs.services import job_failed
-    from jobs.services import job_progress
-
-    from .services import score_month
-
     job = Job.objects.filter(pk=job_id).first()
     if job is None or job.finished:
         return "skipped"

@@ -26,6 +26,7 @@ from dashboard.selectors import Span
 from dashboard.selectors import default_month
 from dashboard.selectors import latest_scored_month
 from dashboard.selectors import ranking as dashboard_ranking
+from jobs.tasks import start_job
 
 from . import periods
 from . import rubrics
@@ -432,8 +433,6 @@ def versions(request):
 @require_POST
 def recompute_year(request, year: int):
     """A whole year's recompute runs in the background; the page follows its progress."""
-    from jobs.tasks import start_job
-
     township = township_of(request.user)
     _require(request.user, "kaohe.manage_assessment", township)
     job = start_job(

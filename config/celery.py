@@ -11,6 +11,9 @@ log = logging.getLogger(__name__)
 app = Celery("kaohe")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Each app's scheduled work (the tasks beat runs: reminders, the nightly recompute) lives in
+# the app that owns it, as `<app>/scheduled.py`; the beat rows name them by task name.
+app.autodiscover_tasks(related_name="scheduled")
 
 
 class SweepOnConnect(bootsteps.StartStopStep):
@@ -23,6 +26,8 @@ class SweepOnConnect(bootsteps.StartStopStep):
 
     def start(self, c):
         try:
+            # Not at the top: config.celery is imported with config (config/__init__.py), before
+            # Django's app registry is ready, and assessment.tasks imports models.
             from assessment.tasks import sweep_now
 
             sweep_now()

@@ -1,9 +1,6 @@
-from importlib import import_module
-
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
-
-JOB_MODULES = ["assessment.jobs", "exports.jobs"]
 
 
 class JobsConfig(AppConfig):
@@ -11,9 +8,7 @@ class JobsConfig(AppConfig):
     verbose_name = _("后台任务与通知")
 
     def ready(self):
-        for name in JOB_MODULES:
-            try:
-                import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name.split(".")[0] and exc.name != name:
-                    raise
+        # Each app registers its job kinds with `@runner` in its own `<app>/jobs.py`
+        # (assessment, exports); importing every installed app's, as the admin does for
+        # admin.py, fills jobs.registry without jobs naming, or importing, any app above it.
+        autodiscover_modules("jobs")

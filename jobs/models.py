@@ -9,14 +9,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class JobState(models.TextChoices):
-    QUEUED = "queued", _("排队中")
-    RUNNING = "running", _("进行中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("失败")
-    # No worker is running it any more (jobs/rules.py is_stalled); it may be run again.
-    STALLED = "stalled", _("已停滞")
+from . import rules
+from .choices import JobState
+from .registry import RUNNERS
 
 
 class Job(models.Model):
@@ -62,26 +57,19 @@ class Job(models.Model):
     # What the pages show is decided by jobs/rules.py; these only feed it the job's values.
     @property
     def current_state(self) -> str:
-        from .rules import current_state
-
-        return current_state(self.state, self.heartbeat_at or self.created_at, timezone.now())
+        return rules.current_state(self.state, self.heartbeat_at or self.created_at, timezone.now())
 
     def get_current_state_display(self) -> str:
         return JobState(self.current_state).label
 
     @property
     def poll_seconds(self) -> int | None:
-        from .rules import poll_seconds
-
         now = timezone.now()
-        return poll_seconds(self.current_state, self.started_at or self.created_at, now)
+        return rules.poll_seconds(self.current_state, self.started_at or self.created_at, now)
 
     @property
     def may_rerun(self) -> bool:
-        from .registry import RUNNERS
-        from .rules import may_rerun
-
-        return may_rerun(self.current_state, self.kind in RUNNERS)
+        return rules.may_rerun(self.current_state, self.kind in RUNNERS)
 
 
 class Notification(models.Model):

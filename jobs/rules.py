@@ -16,7 +16,7 @@ are idempotent, so both happening at once only repeats work).
 from datetime import datetime
 from datetime import timedelta
 
-from .models import JobState
+from .choices import JobState
 
 STALL_AFTER = timedelta(minutes=3)
 

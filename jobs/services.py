@@ -1,4 +1,8 @@
-"""Jobs and notifications: the writes, one function each."""
+"""Jobs and notifications: the writes, one function each.
+
+What hands a job to Celery (start_job, job_rerun) is in jobs/tasks.py, beside the task it queues:
+the task calls these writes, so they cannot import it back.
+"""
 
 import logging
 from collections.abc import Iterable
@@ -71,29 +75,6 @@ def job_failed(job: Job, error: str) -> None:
     Job.objects.filter(pk=job.pk).update(
         state=JobState.FAILED, error=error[:5000], finished_at=timezone.now()
     )
-
-
-@transaction.atomic
-def job_rerun(*, job: Job, by) -> bool:
-    """Queue a stalled or failed job again, as the same job: its runner rebuilds what it makes,
-    so running it twice changes nothing more; job_start counts the attempt. False when the job
-    is no longer one to rerun (someone else did, or its worker came back)."""
-    from .tasks import enqueue
-
-    job = Job.objects.select_for_update().get(pk=job.pk)
-    if not job.may_rerun:
-        return False
-    Job.objects.filter(pk=job.pk).update(
-        state=JobState.QUEUED,
-        progress=0,
-        message="",
-        error="",
-        finished_at=None,
-        heartbeat_at=timezone.now(),
-    )
-    log.info("job %s rerun by %s (after %s attempts)", job.pk, by, job.attempts)
-    enqueue(job.pk)
-    return True
 
 
 def jobs_mark_stalled(now=None) -> int:

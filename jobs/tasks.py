@@ -2,6 +2,11 @@
 
 Running a job twice changes nothing more: a finished job is not run again, and runners rebuild
 derived data (sheets, files) rather than adding to it.
+
+jobs sits in the bottom layer and knows no domain app: run_job finds a job's runner in
+jobs.registry, which each app fills with `@runner` in its `<app>/jobs.py` (imported when Django
+starts, jobs/apps.py). The scheduled work of an app (reminders, the nightly recompute) lives in
+that app's `scheduled.py`, found by Celery's autodiscovery (config/celery.py), and uses RETRY.
 """
 
 import logging
@@ -9,17 +14,32 @@ import logging
 from celery import shared_task
 from django.db import DatabaseError
 from django.db import transaction
+from django.utils import timezone
+
+from core.submissions import prune
 
 from .models import Job
 from .models import JobState
 from .registry import DEFERRED
 from .registry import RUNNERS
+from .services import job_create
 from .services import job_done
 from .services import job_failed
 from .services import job_progress
 from .services import job_start
+from .services import jobs_mark_stalled
 
 log = logging.getLogger(__name__)
+
+# The retry policy of every scheduled task (beat), here and in the apps' scheduled.py.
+RETRY = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
 
 
 @shared_task(
@@ -55,13 +75,32 @@ def run_job(self, job_id: int):
 
 def start_job(*, kind: str, title: str, params: dict, by=None, township=None) -> Job:
     """Create the job and hand it to Celery once the transaction commits."""
-    from .services import job_create
-
     if kind not in RUNNERS:
         raise KeyError(kind)
     job = job_create(kind=kind, title=title, params=params, by=by, township=township)
     enqueue(job.pk)
     return job
+
+
+@transaction.atomic
+def job_rerun(*, job: Job, by) -> bool:
+    """Queue a stalled or failed job again, as the same job: its runner rebuilds what it makes,
+    so running it twice changes nothing more; job_start counts the attempt. False when the job
+    is no longer one to rerun (someone else did, or its worker came back)."""
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if not job.may_rerun:
+        return False
+    Job.objects.filter(pk=job.pk).update(
+        state=JobState.QUEUED,
+        progress=0,
+        message="",
+        error="",
+        finished_at=None,
+        heartbeat_at=timezone.now(),
+    )
+    log.info("job %s rerun by %s (after %s attempts)", job.pk, by, job.attempts)
+    enqueue(job.pk)
+    return True
 
 
 def enqueue(job_id: int) -> None:
@@ -78,61 +117,13 @@ def enqueue(job_id: int) -> None:
     transaction.on_commit(send)
 
 
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
-
-
-RETRY = {
-    "bind": True,
-    "acks_late": True,
-    "autoretry_for": (DatabaseError,),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 5,
-}
-
-
-@shared_task(**RETRY)
-def report_reminders(self):
-    from .scheduled import send_report_reminders
-
-    return send_report_reminders(_today())
-
-
-@shared_task(**RETRY)
-def case_alerts(self):
-    from .scheduled import send_case_alerts
-
-    return send_case_alerts(_today())
-
-
-@shared_task(**RETRY)
-def close_reminders(self):
-    from .scheduled import send_close_reminders
-
-    return send_close_reminders(_today())
-
-
-@shared_task(**RETRY)
-def nightly_recompute(self):
-    from .scheduled import recompute_open_periods
-
-    return recompute_open_periods(_today())
-
-
 @shared_task(**RETRY)
 def mark_stalled_jobs(self):
     """Every few minutes (beat): store 已停滞 on jobs whose worker is gone."""
-    from .services import jobs_mark_stalled
-
     return jobs_mark_stalled()
 
 
 @shared_task(**RETRY)
 def prune_submission_tokens(self):
     """Daily (beat): forget create tokens and Idempotency-Keys past their keep."""
-    from core.submissions import prune
-
     return prune()

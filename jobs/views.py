@@ -12,8 +12,8 @@ from .access import job_for_user
 from .access import visible_jobs
 from .files import result_download
 from .models import Notification
-from .services import job_rerun
 from .services import mark_read
+from .tasks import job_rerun
 
 
 def _panel(request, job):

@@ -265,7 +265,7 @@ def test_a_year_recompute_is_one_task_per_month(
 def test_the_nightly_recompute_queues_one_task_per_open_township_month(
     monkeypatch, township, admin_user, other_village
 ):
-    from jobs.scheduled import recompute_open_periods
+    from assessment.scheduled import recompute_open_periods
 
     close_month(services.period_for(township.pk, 2026, 2), admin_user)
     queued = []

@@ -6,14 +6,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django_celery_beat.models import PeriodicTask
 
+from assessment.scheduled import close_reminders
+from cases.scheduled import case_alerts
+from config.celery import app as celery_app
 from core.periods import ReportDays
-from jobs import reminders
 from jobs.models import Notification
-from jobs.tasks import case_alerts
-from jobs.tasks import close_reminders
-from jobs.tasks import report_reminders
+from petitions import scheduled as reminders
 from petitions.models import DisputeReport
+from petitions.scheduled import report_reminders
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -113,9 +115,17 @@ def test_default_schedules_are_installed_and_editable(db):
 
     tasks = set(PeriodicTask.objects.values_list("task", flat=True))
     assert {
-        "jobs.tasks.report_reminders",
-        "jobs.tasks.case_alerts",
-        "jobs.tasks.close_reminders",
-        "jobs.tasks.nightly_recompute",
+        "petitions.scheduled.report_reminders",
+        "cases.scheduled.case_alerts",
+        "assessment.scheduled.close_reminders",
+        "assessment.scheduled.nightly_recompute",
         "assessment.tasks.recompute_stale",
     } <= tasks
+
+
+def test_every_beat_row_names_a_task_the_worker_knows(db):
+    """Beat sends a row's task by name: each default row's name must be one that Celery's
+    autodiscovery (config/celery.py) registers, wherever the task has moved."""
+    celery_app.loader.import_default_modules()  # what a worker and beat do when they start
+    unknown = set(PeriodicTask.objects.values_list("task", flat=True)) - set(celery_app.tasks)
+    assert unknown == set()

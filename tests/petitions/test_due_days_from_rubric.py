@@ -15,7 +15,7 @@ from assessment.models import RubricVersion
 from assessment.models import ScoreLine
 from core.periods import ReportDays
 from jobs.models import Notification
-from jobs.tasks import report_reminders
+from petitions.scheduled import report_reminders
 from tests.petitions.factories import SHANGHAI
 from tests.petitions.factories import DisputeReportFactory
 

@@ -123,7 +123,7 @@ def test_the_portal_lists_no_overdue_half_from_before_the_village_was_set_up(vil
 
 def test_reminders_go_only_to_villages_that_owe_the_report(secretary_a, secretary_b):
     from jobs.models import Notification
-    from jobs.scheduled import send_report_reminders
+    from petitions.scheduled import send_report_reminders
 
     village_b = secretary_b.village
     village_b.active_from = date(2026, 12, 20)
