@@ -1,13 +1,14 @@
 """Background exports: every village's 评分表 of a period as one workbook (the job's result file).
 
-Registered when Django starts (jobs/apps.py imports this module). The runner rebuilds the file
-from the stored sheets each time, so running a job twice changes nothing more.
+Registered when Django starts (jobs/apps.py autodiscovers every app's jobs.py). The runner
+rebuilds the file from the stored sheets each time, so running a job twice changes nothing more.
 """
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from jobs.registry import runner
+from jobs.tasks import start_job
 from villages.models import Township
 
 from .periods import MONTH
@@ -41,8 +42,6 @@ def export_sheets(job, progress):
 
 def start_sheets_export(*, township: Township, span, by):
     """Queue every village's 评分表 of a period as a background job (pages and API alike)."""
-    from jobs.tasks import start_job
-
     params = {"township_id": township.pk, "year": span.year}
     if span.kind == MONTH:
         params["month"] = span.month
