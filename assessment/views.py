@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
@@ -21,12 +22,11 @@ from accounts.access import scope
 from accounts.access import township_of
 from accounts.access import visible_villages
 from core.params import int_param
+from core.periods import KINDS
+from core.periods import Span
 from core.periods import quarter_of
-from dashboard.selectors import Span
-from dashboard.selectors import default_month
-from dashboard.selectors import latest_scored_month
-from dashboard.selectors import ranking as dashboard_ranking
 from jobs.tasks import start_job
+from workdays.calendar import add_working_days
 
 from . import periods
 from . import rubrics
@@ -144,8 +144,6 @@ def period_action(request, year: int, month: int):
             return redirect(back)
         deadline = None
         if action == periods.PUBLISH:
-            from workdays.calendar import add_working_days
-
             deadline = add_working_days(today, services.CONTEST_WORKING_DAYS).date
         return render(
             request,
@@ -175,27 +173,48 @@ def period_action(request, year: int, month: int):
     return redirect(back)
 
 
+# Rows a ranking page shows at once: a township of up to this many villages fits on one page
+# (and prints on one A4 sheet); a county of 1,000 pages through it instead of sending it whole.
+RANKING_PAGE_SIZE = 100
+
+
+def span_asked(params, township_id: int, today: date) -> tuple[Span, int, int]:
+    """The span a ranking or dashboard request asks for (kind, year, month, quarter), with the
+    month and quarter its form keeps selected. The default is the latest month that has ended,
+    never later than the year's last scored month (selectors.default_month)."""
+    kind = params.get("kind")
+    kind = kind if kind in KINDS else "month"
+    year = int_param(params.get("year"), selectors.default_month(today)[0], 2000, 2100)
+    latest = selectors.latest_scored_month(township_id, year)
+    _year, default = selectors.default_month(today, year, latest)
+    month = int_param(params.get("month"), default, 1, 12)
+    quarter = int_param(params.get("quarter"), quarter_of(month), 1, 4)
+    number = {"month": month, "quarter": quarter, "year": 0}[kind]
+    return Span.of(kind, year, number), month, quarter
+
+
 @login_required
 def ranking(request):
     township = township_of(request.user)
     _require(request.user, "kaohe.view_dashboard", township)
-    today = timezone.localdate()
-    kind = request.GET.get("kind", "month")
-    # The same default as the dashboard's: the latest month that has ended.
-    year = int_param(request.GET.get("year"), default_month(today)[0], 2000, 2100)
-    _year, default = default_month(today, year, latest_scored_month(township.pk, year))
-    month = int_param(request.GET.get("month"), default, 1, 12)
-    quarter = int_param(request.GET.get("quarter"), quarter_of(month), 1, 4)
-    kind = kind if kind in ("month", "quarter", "year") else "month"
-    span = Span(kind, year, {"month": month, "quarter": quarter, "year": 0}[kind])
+    span, month, quarter = span_asked(request.GET, township.pk, timezone.localdate())
+    kind, year = span.kind, span.year
     # The dashboard's rows: the same scores to two places, vetoes and 暂定/确定 as there.
-    rows, title = dashboard_ranking(township.pk, span), span.title
+    rows = selectors.ranking(township.pk, span)
+    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "assessment/ranking.html",
         {
-            "rows": rows,
-            "title": title,
+            "rows": page.object_list,
+            # What core/pagination.html reads.
+            "page_obj": page,
+            "paginator": page.paginator,
+            "is_paginated": page.paginator.num_pages > 1,
+            "query_string": query.urlencode(),
+            "title": selectors.span_title(span),
             "kind": kind,
             "year": year,
             "month": month,

@@ -59,6 +59,85 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     return date(year, months[0], 1), month_end(year, months[-1])
 
 
+MONTH, QUARTER, YEAR = "month", "quarter", "year"
+KINDS = (MONTH, QUARTER, YEAR)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A month, a quarter or a year of assessment (月考核、季兑现、年终综合考核): the one period
+    type of the pages, the rankings and the exports. `Span(2026, month=4)`, `Span(2026,
+    quarter=2)`, `Span(2026)`; `Span.of(kind, year, number)` from a page's kind and number."""
+
+    year: int
+    month: int | None = None
+    quarter: int | None = None
+
+    @classmethod
+    def of(cls, kind: str, year: int, number: int = 0) -> Span:
+        if kind == MONTH:
+            return cls(year, month=number)
+        if kind == QUARTER:
+            return cls(year, quarter=number)
+        return cls(year)
+
+    @property
+    def kind(self) -> str:
+        if self.month:
+            return MONTH
+        return QUARTER if self.quarter else YEAR
+
+    @property
+    def number(self) -> int:
+        """The month (1-12) or the quarter (1-4); 0 for a year."""
+        return self.month or self.quarter or 0
+
+    @property
+    def months(self) -> tuple[int, ...]:
+        if self.month:
+            return (self.month,)
+        if self.quarter:
+            return quarter_months(self.quarter)
+        return tuple(range(1, 13))
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.months[0], 1)
+
+    @property
+    def end(self) -> date:
+        return month_end(self.year, self.months[-1])
+
+    def previous(self) -> Span:
+        """The span of the same kind just before (the one a ranking's change counts from)."""
+        if self.kind == YEAR:
+            return Span(self.year - 1)
+        last = 12 if self.kind == MONTH else 4
+        number = self.number - 1 if self.number > 1 else last
+        return Span.of(self.kind, self.year if self.number > 1 else self.year - 1, number)
+
+    @property
+    def label(self) -> str:
+        """The span in the township's words, as file names and 评分表 headings print it (the
+        pages show the translated title, assessment.selectors.span_title)."""
+        if self.month:
+            return f"{self.year}年{self.month}月"
+        if self.quarter:
+            return f"{self.year}年第{self.quarter}季度"
+        return f"{self.year}年度"
+
+    @property
+    def slug(self) -> str:
+        if self.month:
+            return f"{self.year}-{self.month:02d}"
+        if self.quarter:
+            return f"{self.year}-Q{self.quarter}"
+        return f"{self.year}"
+
+    def as_params(self) -> dict:
+        return {"year": self.year, "month": self.month, "quarter": self.quarter}
+
+
 # --- Half-months and their report deadlines --------------------------------------------------
 
 
@@ -125,3 +204,10 @@ def halves_due(
                 found.append((year, month, half, due))
         year, month = next_month(year, month)
     return found
+
+
+def holds_on(first: date | None, last: date | None, day: date) -> bool:
+    """Whether a dated entry from `first` to `last` holds on `day`: both days included, no last
+    day means it still holds, no first day means it never held (core/spans.py: the one
+    convention of every register)."""
+    return first is not None and first <= day and (last is None or day <= last)

@@ -18,16 +18,13 @@ from decimal import ROUND_HALF_UP
 from decimal import Decimal
 
 from django.db.models import Count
-from django.db.models import Max
 from django.db.models import Prefetch
 from django.db.models import Q
-from django.db.models import Sum
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessment import selectors as scores
 from assessment.links import record_url
 from assessment.models import Contest
 from assessment.models import ContestState
@@ -35,13 +32,17 @@ from assessment.models import Period
 from assessment.models import PeriodState
 from assessment.models import ScoreLine
 from assessment.models import ScoreSheet
-from assessment.scoring.engine import rank
+from assessment.selectors import RankingRow
+from assessment.selectors import ranking
+from assessment.visibility import month_shown
+from assessment.visibility import score_months_shown
 from cases.choices import AlertTier
 from cases.models import AssignedCase
 from cases.tiers import TIER_BADGE
 from cases.tiers import bounds_for
 from cases.tiers import tier_for_dates
 from core import periods
+from core.periods import Span
 from jobs.models import Job
 from jobs.models import JobState
 from petitions import deadlines
@@ -56,7 +57,6 @@ from petitions.selectors import portal_status
 from rewards.services import risk_line
 from villages.models import Village
 
-KINDS = ("month", "quarter", "year")
 # The at-risk list (decision of the issue "The browser experience"): a year-to-date mean under
 # the reward scheme's 返还本金分数线 (80 in the document; rewards.services.risk_line) forfeits
 # the deposit; within WATCH_MARGIN above it and lower than three months earlier is "falling
@@ -65,7 +65,6 @@ WATCH_MARGIN = Decimal(2)
 LOOKBACK_MONTHS = 3
 # How many villages at each end of the ranking the trend chart shows at first.
 HIGHLIGHTED = 3
-PER = 1000  # residents
 TWO_PLACES = Decimal("0.01")
 
 
@@ -87,214 +86,6 @@ def _plain(number) -> Decimal:
 def _villages(township_id: int) -> dict[int, Village]:
     qs = Village.objects.filter(township_id=township_id, is_active=True).select_related("area")
     return {v.pk: v for v in qs.order_by("area__name", "name")}
-
-
-# --- The period a page shows -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Span:
-    """A month, a quarter or a year of assessment (月考核、季兑现、年终综合考核)."""
-
-    kind: str
-    year: int
-    number: int = 0  # the month (1-12) or the quarter (1-4); 0 for a year
-
-    @property
-    def months(self) -> tuple[int, ...]:
-        if self.kind == "month":
-            return (self.number,)
-        if self.kind == "quarter":
-            return tuple(3 * (self.number - 1) + i for i in (1, 2, 3))
-        return tuple(range(1, 13))
-
-    @property
-    def start(self) -> date:
-        return date(self.year, self.months[0], 1)
-
-    @property
-    def end(self) -> date:
-        return periods.month_end(self.year, self.months[-1])
-
-    @property
-    def title(self) -> str:
-        if self.kind == "month":
-            return _("%(y)d年%(m)d月") % {"y": self.year, "m": self.number}
-        if self.kind == "quarter":
-            return _("%(y)d年第%(q)d季度") % {"y": self.year, "q": self.number}
-        return _("%(y)d年度") % {"y": self.year}
-
-    def previous(self) -> Span:
-        if self.kind == "year":
-            return Span("year", self.year - 1)
-        last = 12 if self.kind == "month" else 4
-        if self.number > 1:
-            return Span(self.kind, self.year, self.number - 1)
-        return Span(self.kind, self.year - 1, last)
-
-
-def default_month(
-    today: date, year: int | None = None, latest_scored: int | None = None
-) -> tuple[int, int]:
-    """(year, month) a page shows when none is asked for (the dashboard and the ranking page).
-
-    The latest month that has ended, its last day before today: a month still running is a day
-    or a few weeks old, its scores near 100 and provisional, and tells a leader nothing yet.
-    For a year asked for that ended before it, that year's December; for a later year, its
-    January. Never later than the year's last scored month (`latest_scored`), so a township
-    whose scoring lags lands on its last scores rather than on an empty table.
-    """
-    ended = today.replace(day=1) - timedelta(days=1)
-    year = ended.year if year is None else year
-    if year < ended.year:
-        month = 12
-    elif year > ended.year:
-        month = 1
-    else:
-        month = ended.month
-    if latest_scored and latest_scored < month:
-        month = latest_scored
-    return year, month
-
-
-def latest_scored_month(township_id: int, year: int) -> int | None:
-    """The last month of the year that has sheets (one query)."""
-    return ScoreSheet.objects.filter(village__township_id=township_id, year=year).aggregate(
-        m=Max("month")
-    )["m"]
-
-
-# --- The ranking, with the change and the per-capita view -------------------------------------
-
-
-@dataclass(frozen=True)
-class RankingRow:
-    rank: int
-    village: Village
-    score: Decimal  # always to two places: 0.00 for a vetoed year, 95.50
-    change: int | None  # places gained since the previous period; negative: places lost
-    vetoes: tuple[tuple[str, str], ...]
-    provisional_reasons: tuple[str, ...]
-    petitions: int = 0
-    person_times: int = 0
-    disputes: int = 0
-    person_times_per_k: Decimal | None = None
-    disputes_per_k: Decimal | None = None
-    per_capita_rank: int | None = None
-    veto_refs: tuple = ()  # the records behind each veto, in the vetoes' order
-    unclosed: tuple[int, ...] = ()  # the span's months not closed yet
-
-    @property
-    def change_abs(self) -> int:
-        return abs(self.change or 0)
-
-    @property
-    def provisional(self) -> bool:
-        """暂定 until every month of the span is closed and no record is still missing; 确定
-        once they are (RUBRIC.md "Periods": a closed month is frozen)."""
-        return bool(self.unclosed or self.provisional_reasons)
-
-    @property
-    def status_reasons(self) -> tuple[str, ...]:
-        months = "、".join(_("%(m)d月") % {"m": m} for m in self.unclosed)
-        not_closed = (_("尚未关闭:%(months)s") % {"months": months},) if self.unclosed else ()
-        return not_closed + self.provisional_reasons
-
-
-def _rank_rows(township_id: int, span: Span):
-    if span.kind == "year":
-        return scores.year_ranking(township_id, span.year)
-    if span.kind == "quarter":
-        return scores.quarter_ranking(township_id, span.year, span.number)
-    return scores.month_ranking(township_id, span.year, span.number)
-
-
-def _per_k(count: int, population: int) -> Decimal | None:
-    if not population:
-        return None
-    return (Decimal(count * PER) / population).quantize(TWO_PLACES, ROUND_HALF_UP)
-
-
-def activity_counts(township_id: int, start: date, end: date) -> dict[int, tuple[int, int, int]]:
-    """(petitions, person-times, disputes found) per village in [start, end]: two queries."""
-    found: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    petitions = (
-        Petition.objects.filter(village__township_id=township_id, date__range=(start, end))
-        .order_by()
-        .values("village_id")
-        .annotate(n=Count("id"), people=Sum("person_count"))
-    )
-    for row in petitions:
-        found[row["village_id"]][0] = row["n"]
-        found[row["village_id"]][1] = row["people"] or 0
-    disputes = (
-        Dispute.objects.filter(village__township_id=township_id, found_date__range=(start, end))
-        .order_by()
-        .values("village_id")
-        .annotate(n=Count("id"))
-    )
-    for row in disputes:
-        found[row["village_id"]][2] = row["n"]
-    return {pk: tuple(v) for pk, v in found.items()}
-
-
-def ranking(township_id: int, span: Span) -> list[RankingRow]:
-    """The rubric's ranking for the span, its change since the previous span, and beside it the
-    petitions and disputes per 1,000 residents (Village.population).
-
-    Decision: the per-capita rank orders villages by petition person-times per 1,000 residents,
-    fewest first: petitions are what the rubric prices per person-time; disputes are shown but
-    not ranked, since a village that screens well finds more of them.
-    """
-    rows = _rank_rows(township_id, span)
-    if span.kind == "month":
-        changes = {r.village.pk: r.change for r in rows}
-    else:
-        before = {r.village.pk: r.rank for r in _rank_rows(township_id, span.previous())}
-        changes = {
-            r.village.pk: (before[r.village.pk] - r.rank if r.village.pk in before else None)
-            for r in rows
-        }
-    counts = activity_counts(township_id, span.start, span.end)
-    closed = set(
-        Period.objects.filter(
-            township_id=township_id,
-            year=span.year,
-            month__in=span.months,
-            state=PeriodState.CLOSED,
-        ).values_list("month", flat=True)
-    )
-    unclosed = tuple(m for m in span.months if m not in closed)
-    per_k = {}
-    for r in rows:
-        petitions, people, disputes = counts.get(r.village.pk, (0, 0, 0))
-        per_k[r.village.pk] = (
-            petitions,
-            people,
-            disputes,
-            _per_k(people, r.village.population),
-            _per_k(disputes, r.village.population),
-        )
-    per_capita_ranks = rank({pk: -v[3] for pk, v in per_k.items() if v[3] is not None})
-    return [
-        RankingRow(
-            rank=r.rank,
-            village=r.village,
-            score=Decimal(r.score).quantize(TWO_PLACES, ROUND_HALF_UP),
-            change=changes.get(r.village.pk),
-            vetoes=tuple(r.vetoes),
-            provisional_reasons=tuple(r.provisional_reasons),
-            veto_refs=tuple(r.veto_refs),
-            unclosed=unclosed,
-            petitions=per_k[r.village.pk][0],
-            person_times=per_k[r.village.pk][1],
-            disputes=per_k[r.village.pk][2],
-            person_times_per_k=per_k[r.village.pk][3],
-            disputes_per_k=per_k[r.village.pk][4],
-            per_capita_rank=per_capita_ranks.get(r.village.pk),
-        )
-        for r in rows
-    ]
 
 
 # --- Chart data (passed to the page with json_script) -----------------------------------------
@@ -621,10 +412,41 @@ def running_recompute(township_id: int) -> Job | None:
     )
 
 
+# The dashboard's ranking table (issue 14: 1,000 rows made a 726 KB page). A township of up to
+# FULL_TABLE villages sees all of them. A larger one sees what a leader acts on: the first and
+# the last TABLE_ENDS, and between them every vetoed and at-risk village, in ranking order; the
+# whole ranking is one link away (assessment:ranking, which pages).
+FULL_TABLE = 40
+TABLE_ENDS = 10
+
+
+@dataclass(frozen=True)
+class TableRow:
+    row: RankingRow
+    skipped: int = 0  # ranked villages left out just before this row
+
+
+def table_rows(rows: list[RankingRow], at_risk: list[AtRisk]) -> list[TableRow]:
+    """The rows the dashboard's ranking table shows (see FULL_TABLE), each with how many
+    ranked villages were left out before it."""
+    if len(rows) <= FULL_TABLE:
+        return [TableRow(r) for r in rows]
+    risky = {a.village.pk for a in at_risk}
+    shown, skipped = [], 0
+    for i, r in enumerate(rows):
+        if i < TABLE_ENDS or i >= len(rows) - TABLE_ENDS or r.vetoes or r.village.pk in risky:
+            shown.append(TableRow(r, skipped))
+            skipped = 0
+        else:
+            skipped += 1
+    return shown
+
+
 @dataclass(frozen=True)
 class Dashboard:
     span: Span
     rows: list[RankingRow]
+    table: list[TableRow]  # the rows the ranking table shows (table_rows)
     line: Decimal  # the risk line (rewards.services.risk_line)
     charts: dict
     at_risk: list[AtRisk]
@@ -636,6 +458,12 @@ class Dashboard:
     def watch(self) -> Decimal:
         return self.line + WATCH_MARGIN
 
+    ends = TABLE_ENDS
+
+    @property
+    def table_complete(self) -> bool:
+        return len(self.table) == len(self.rows)
+
 
 def dashboard(township_id: int, span: Span, today: date) -> Dashboard:
     """Everything the leaders' dashboard shows, for all villages, in a fixed number of queries."""
@@ -645,12 +473,14 @@ def dashboard(township_id: int, span: Span, today: date) -> Dashboard:
     scored = [m for by_month in sheets.values() for m in by_month if m <= span.months[-1]]
     line = risk_line(township_id, span.year)
     through = max(scored, default=None)
+    risky = at_risk(township_id, span.year, through, sheets, villages, line)
     return Dashboard(
         span=span,
         rows=rows,
+        table=table_rows(rows, risky),
         line=line,
         charts=chart_data(township_id, span, rows, sheets, line),
-        at_risk=at_risk(township_id, span.year, through, sheets, villages, line),
+        at_risk=risky,
         vetoes=veto_causes(rows),
         deadlines=deadline_board(township_id, today, villages),
         contests=pending_contests(township_id),
@@ -719,9 +549,6 @@ def village_year(village: Village, year: int, *, user) -> VillageYear:
     `user` sees only the months whose scores it may see (assessment.visibility: a secretary,
     once published or closed), as on assessment:village_scores.
     """
-    from assessment.visibility import month_shown
-    from assessment.visibility import score_months_shown
-
     visible = score_months_shown(user, village.township_id, year)
     lines = Prefetch("lines", queryset=ScoreLine.objects.order_by("position"))
     sheets = list(

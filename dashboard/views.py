@@ -13,38 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import require
+from accounts.access import township_of
 from accounts.access import visible_villages
-from assessment.views import township_of
-from core.periods import quarter_of
+from assessment.selectors import span_title
+from assessment.views import span_asked
+from core.params import int_param
+from jobs.tasks import start_job
 from villages.models import Responsibility
 
 from . import selectors
-from .selectors import KINDS
-from .selectors import Span
-
-
-def _int(value, default, low, high):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    return number if low <= number <= high else default
-
-
-def _span(request, township_id: int, today) -> tuple[Span, int, int]:
-    """The period asked for, with the month and quarter the form keeps selected."""
-    kind = request.GET.get("kind")
-    kind = kind if kind in KINDS else "month"
-    year = _int(request.GET.get("year"), selectors.default_month(today)[0], 2000, 2100)
-    latest = selectors.latest_scored_month(township_id, year)
-    _year, default = selectors.default_month(today, year, latest)
-    month = _int(request.GET.get("month"), default, 1, 12)
-    quarter = _int(request.GET.get("quarter"), quarter_of(month), 1, 4)
-    if kind == "year":
-        return Span("year", year), month, quarter
-    if kind == "quarter":
-        return Span("quarter", year, quarter), month, quarter
-    return Span("month", year, month), month, quarter
 
 
 @login_required
@@ -52,7 +29,7 @@ def index(request):
     township = township_of(request.user)
     require(request.user, "kaohe.view_dashboard", township)
     today = timezone.localdate()
-    span, month, quarter = _span(request, township.pk, today)
+    span, month, quarter = span_asked(request.GET, township.pk, today)
     board = selectors.dashboard(township.pk, span, today)
     can_manage = request.user.has_perm("kaohe.manage_assessment", township)
     return render(
@@ -62,6 +39,7 @@ def index(request):
             "township": township,
             "board": board,
             "span": span,
+            "title": span_title(span),
             "month": month,
             "quarter": quarter,
             "months": range(1, 13),
@@ -77,8 +55,6 @@ def index(request):
 @require_POST
 def recompute(request):
     """重新计算本年: starts the background recompute and answers with its progress panel."""
-    from jobs.tasks import start_job
-
     township = township_of(request.user)
     require(request.user, "kaohe.manage_assessment", township)
     # This year up to the current month: scoring months still to come would only store sheets
@@ -108,7 +84,7 @@ def village(request, pk: int):
     if village is None:
         raise Http404
     today = timezone.localdate()
-    year = _int(request.GET.get("year"), today.year, 2000, 2100)
+    year = int_param(request.GET.get("year"), today.year, 2000, 2100)
     people = (
         Responsibility.objects.on(today)
         .for_village(village)

@@ -2,53 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-MONTH, QUARTER, YEAR = "month", "quarter", "year"
+from core.periods import MONTH
+from core.periods import QUARTER
+from core.periods import YEAR
+from core.periods import Span
 
-
-@dataclass(frozen=True)
-class Span:
-    year: int
-    month: int | None = None
-    quarter: int | None = None
-
-    @property
-    def kind(self) -> str:
-        if self.month:
-            return MONTH
-        return QUARTER if self.quarter else YEAR
-
-    @property
-    def months(self) -> tuple[int, ...]:
-        if self.month:
-            return (self.month,)
-        if self.quarter:
-            first = 3 * (self.quarter - 1) + 1
-            return (first, first + 1, first + 2)
-        return tuple(range(1, 13))
-
-    @property
-    def label(self) -> str:
-        if self.month:
-            return f"{self.year}年{self.month}月"
-        if self.quarter:
-            return f"{self.year}年第{self.quarter}季度"
-        return f"{self.year}年度"
-
-    @property
-    def slug(self) -> str:
-        if self.month:
-            return f"{self.year}-{self.month:02d}"
-        if self.quarter:
-            return f"{self.year}-Q{self.quarter}"
-        return f"{self.year}"
-
-    def as_params(self) -> dict:
-        return {"year": self.year, "month": self.month, "quarter": self.quarter}
+__all__ = ["MONTH", "QUARTER", "YEAR", "Span", "span_from"]
 
 
 def span_from(year, month=None, quarter=None, period=None) -> Span:

@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from assessment import selectors as scores
 from assessment.links import record_url
 from assessment.models import Contest
 from assessment.models import Period
 from assessment.models import PeriodState
 from cases.models import AssignedCase
+from core.periods import Span
 from dashboard import selectors
-from dashboard.selectors import Span
 from petitions.models import Dispute
 from petitions.models import DisputeReport
 from petitions.models import Petition
@@ -38,11 +39,11 @@ def petition(village, day, **kw):
 @pytest.mark.parametrize(
     ("span", "previous", "months"),
     [
-        (Span("month", 2026, 4), Span("month", 2026, 3), (4,)),
-        (Span("month", 2026, 1), Span("month", 2025, 12), (1,)),
-        (Span("quarter", 2026, 2), Span("quarter", 2026, 1), (4, 5, 6)),
-        (Span("quarter", 2026, 1), Span("quarter", 2025, 4), (1, 2, 3)),
-        (Span("year", 2026), Span("year", 2025), tuple(range(1, 13))),
+        (Span.of("month", 2026, 4), Span.of("month", 2026, 3), (4,)),
+        (Span.of("month", 2026, 1), Span.of("month", 2025, 12), (1,)),
+        (Span.of("quarter", 2026, 2), Span.of("quarter", 2026, 1), (4, 5, 6)),
+        (Span.of("quarter", 2026, 1), Span.of("quarter", 2025, 4), (1, 2, 3)),
+        (Span.of("year", 2026), Span.of("year", 2025), tuple(range(1, 13))),
     ],
 )
 def test_span_months_and_previous(span, previous, months):
@@ -52,10 +53,10 @@ def test_span_months_and_previous(span, previous, months):
 
 
 def test_span_titles():
-    assert Span("month", 2026, 4).title == "2026年4月"
-    assert Span("quarter", 2026, 2).title == "2026年第2季度"
-    assert Span("year", 2026).title == "2026年度"
-    assert Span("quarter", 2026, 1).end == date(2026, 3, 31)
+    assert scores.span_title(Span.of("month", 2026, 4)) == "2026年4月"
+    assert scores.span_title(Span.of("quarter", 2026, 2)) == "2026年第2季度"
+    assert scores.span_title(Span.of("year", 2026)) == "2026年度"
+    assert Span.of("quarter", 2026, 1).end == date(2026, 3, 31)
 
 
 # --- Ranking -------------------------------------------------------------------------------------
@@ -86,7 +87,7 @@ def april(township, area, village_a, village_b):
 
 
 def test_month_ranking_change_vetoes_and_per_capita(township, village_a, village_b, april):
-    rows = selectors.ranking(township.pk, Span("month", 2026, 4))
+    rows = selectors.ranking(township.pk, Span.of("month", 2026, 4))
     by_name = {r.village.name: r for r in rows}
     assert [r.village.name for r in rows] == ["乙村", "甲村", "丙村"]
     assert by_name["乙村"].change == 1 and by_name["甲村"].change == -1
@@ -110,9 +111,9 @@ def test_quarter_ranking_compares_with_the_previous_quarter(township, village_a,
     for month in (4, 5, 6):
         rows += [sheet_row(village_a, 2026, month, 85), sheet_row(village_b, 2026, month, 91)]
     sheets(rows)
-    ranked = selectors.ranking(township.pk, Span("quarter", 2026, 2))
+    ranked = selectors.ranking(township.pk, Span.of("quarter", 2026, 2))
     assert [(r.village.name, r.rank, r.change) for r in ranked] == [("乙村", 1, 1), ("甲村", 2, -1)]
-    first = selectors.ranking(township.pk, Span("quarter", 2026, 1))
+    first = selectors.ranking(township.pk, Span.of("quarter", 2026, 1))
     assert [r.change for r in first] == [None, None]  # no sheets in 2025's fourth quarter
 
 
@@ -125,7 +126,7 @@ def test_year_ranking_marks_the_last_place_veto(township, village_a, village_b):
             sheet_row(village_b, 2026, 6, 93),
         ]
     )
-    ranked = selectors.ranking(township.pk, Span("year", 2026))
+    ranked = selectors.ranking(township.pk, Span.of("year", 2026))
     assert ranked[0].village == village_a and ranked[0].change == 1
     last = ranked[-1]
     assert last.village == village_b and last.score == 0
@@ -137,17 +138,17 @@ def test_year_ranking_marks_the_last_place_veto(township, village_a, village_b):
 
 
 def test_latest_scored_month(township, village_a):
-    assert selectors.latest_scored_month(township.pk, 2026) is None
+    assert scores.latest_scored_month(township.pk, 2026) is None
     sheet(village_a, 2026, 3, 90)
     sheet(village_a, 2026, 5, 90)
-    assert selectors.latest_scored_month(township.pk, 2026) == 5
+    assert scores.latest_scored_month(township.pk, 2026) == 5
 
 
 # --- Charts --------------------------------------------------------------------------------------
 
 
 def test_chart_data(township, village_a, village_b, april):
-    span = Span("month", 2026, 4)
+    span = Span.of("month", 2026, 4)
     rows = selectors.ranking(township.pk, span)
     petition(village_a, date(2026, 4, 20), level="beijing")
     data = selectors.chart_data(township.pk, span, rows)
@@ -169,7 +170,7 @@ def test_chart_data(township, village_a, village_b, april):
 def test_trend_shows_the_top_and_bottom_three_at_first(township, area):
     villages = [VillageFactory(area=area, name=f"村{i}") for i in range(8)]
     sheets([sheet_row(v, 2026, 1, 100 - i) for i, v in enumerate(villages)])
-    span = Span("month", 2026, 1)
+    span = Span.of("month", 2026, 1)
     data = selectors.chart_data(township.pk, span, selectors.ranking(township.pk, span))
     shown = [s["name"] for s in data["trend"]["series"] if s["shown"]]
     assert shown == ["村0", "村1", "村2", "村5", "村6", "村7"]
@@ -182,7 +183,7 @@ def test_lost_points_are_averaged_over_a_quarter(township, village_a):
             sheet_row(village_a, 2026, 2, 98, lost={"4": 2}),
         ]
     )
-    span = Span("quarter", 2026, 1)
+    span = Span.of("quarter", 2026, 1)
     data = selectors.chart_data(township.pk, span, selectors.ranking(township.pk, span))
     assert data["lost"]["averaged"] is True
     assert {s["code"]: s["data"] for s in data["lost"]["series"]}["4"] == [3.0]
@@ -237,7 +238,7 @@ def test_veto_causes_come_from_the_ranking_rows_the_last_place_included(
             sheet_row(third, 2026, 3, 95),
         ]
     )
-    rows = selectors.ranking(township.pk, Span("year", 2026))
+    rows = selectors.ranking(township.pk, Span.of("year", 2026))
     found = selectors.veto_causes(rows)
     vetoed = [(r.village.name, cause) for r in rows for cause, _reason in r.vetoes]
     assert [(v.village.name, v.cause) for v in found] == vetoed
@@ -246,15 +247,15 @@ def test_veto_causes_come_from_the_ranking_rows_the_last_place_included(
     assert found[0].records == ((f"信访事件#{beijing.pk}", record_url("petition", beijing.pk)),)
     assert found[1].records == () and "最后一名" in found[1].reason
     # The month shows the month's causes only: the last place is a year's.
-    month = selectors.veto_causes(selectors.ranking(township.pk, Span("month", 2026, 3)))
+    month = selectors.veto_causes(selectors.ranking(township.pk, Span.of("month", 2026, 3)))
     assert [(v.village.name, v.cause) for v in month] == [("甲村", "beijing_new_problem")]
 
 
 def test_ranking_scores_have_two_places(township, village_a, village_b):
     sheets([sheet_row(village_a, 2026, 3, 95), sheet_row(village_b, 2026, 3, "90.5")])
-    month = selectors.ranking(township.pk, Span("month", 2026, 3))
+    month = selectors.ranking(township.pk, Span.of("month", 2026, 3))
     assert [str(r.score) for r in month] == ["95.00", "90.50"]
-    year = selectors.ranking(township.pk, Span("year", 2026))
+    year = selectors.ranking(township.pk, Span.of("year", 2026))
     assert [str(r.score) for r in year] == ["95.00", "0.00"]  # the last place's veto
 
 
@@ -262,12 +263,12 @@ def test_status_is_provisional_until_the_month_is_closed(township, village_a):
     sheets(
         [sheet_row(village_a, 2026, 3, 95), sheet_row(village_a, 2026, 4, 95, provisional=["x"])]
     )
-    (march,) = selectors.ranking(township.pk, Span("month", 2026, 3))
+    (march,) = selectors.ranking(township.pk, Span.of("month", 2026, 3))
     assert march.provisional and march.status_reasons == ("尚未关闭:3月",)
     Period.objects.create(township=township, year=2026, month=3, state=PeriodState.CLOSED)
-    (march,) = selectors.ranking(township.pk, Span("month", 2026, 3))
+    (march,) = selectors.ranking(township.pk, Span.of("month", 2026, 3))
     assert not march.provisional and march.status_reasons == ()
-    (april,) = selectors.ranking(township.pk, Span("month", 2026, 4))
+    (april,) = selectors.ranking(township.pk, Span.of("month", 2026, 4))
     assert april.provisional and april.status_reasons == ("尚未关闭:4月", "x")
 
 
@@ -284,7 +285,7 @@ def test_status_is_provisional_until_the_month_is_closed(township, village_a):
     ],
 )
 def test_default_month_is_the_latest_that_has_ended(today, year, latest, expected):
-    assert selectors.default_month(today, year, latest) == expected
+    assert scores.default_month(today, year, latest) == expected
 
 
 # --- Deadlines and contests ----------------------------------------------------------------------

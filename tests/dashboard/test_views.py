@@ -12,7 +12,7 @@ from django.urls import reverse
 from assessment.models import Period
 from assessment.models import PeriodState
 from assessment.models import ScoreSheet
-from dashboard.selectors import Span
+from core.periods import Span
 from jobs.models import Job
 from petitions.models import Petition
 from tests.dashboard.factories import line
@@ -160,7 +160,7 @@ def test_the_default_month_is_the_latest_that_has_ended(client_for, cast, scored
 def test_on_the_first_of_a_month_the_month_before_is_shown(client_for, cast, scored):
     with time_machine.travel(datetime(2026, 5, 1, 9, tzinfo=SHANGHAI), tick=False):
         response = client_for(cast["leader"]).get(DASHBOARD)
-    assert response.context["span"] == Span("month", 2026, 4)
+    assert response.context["span"] == Span.of("month", 2026, 4)
     assert response.context["quarter"] == 2
 
 
