@@ -1,22 +1,24 @@
-"""Collect: database rows -> the plain facts of rewards/scheme/types.py, for a township at once.
+"""Collect: the facts rewards/scheme/rules.py reads, for all villages of a township at once.
 
-Each function costs a fixed number of queries whatever the number of villages or records.
-Who held a role on a day is read from one query of the responsibilities (``Roster``), with the
-same answer as villages.selectors.holders_on (a 片长 through the village's area, earliest start
-first).
+Rewards read no record a second way. Petitions (with their 包保责任人) and accepted dossiers come
+from the scoring collect step (assessment/scoring/collect/petitions.py, the same collectors
+and rows that score the months); who held a role on a day from the villages' roster
+(villages/roster.py); backlog cases from the cases' selectors; commendations and sensitive
+periods from governance; annual scores and sheets from assessment. What is rewards' own (the
+deposits, the admins' statements about years before kaohe) is read here. Each function costs a
+fixed number of queries whatever the number of villages or records.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
-
-from django.db.models import Q
 
 from assessment.models import ScoreSheet
+from assessment.scoring.collect import petitions as petition_facts
+from assessment.scoring.facts import Window
+from assessment.scoring.rules import months_in
 from assessment.selectors import annual_scores
 from cases import selectors as case_selectors
 from core.vocabulary import LEVEL_BEIJING
@@ -24,66 +26,16 @@ from core.vocabulary import LEVEL_PROVINCE
 from governance.choices import AdjustmentKind
 from governance.models import AdjustmentEvent
 from governance.selectors import sensitive_periods
-from petitions import rules as petition_rules
-from petitions.models import BaobaoEntry
-from petitions.models import Dossier
-from petitions.models import Petition
-from petitions.models import Petitioner
-from villages.models import Responsibility
 from villages.models import Village
+from villages.roster import Roster
+from villages.roster import roster as township_roster
 
 from .models import Deposit
 from .models import PriorYearStatus
 from .scheme import types
 
-
-@dataclass(frozen=True)
-class Roster:
-    """Every responsibility of a township overlapping a span, to answer holders_on in memory."""
-
-    rows: tuple[tuple, ...]  # (start, pk, role, village_id, area_id, person_id, end), by start
-    area_of: dict[int, int]  # village -> area
-
-    @cached_property
-    def _rows_by_place(self) -> dict[tuple[str, int], list[tuple]]:
-        found = defaultdict(list)
-        for row in self.rows:
-            place = ("village", row[3]) if row[3] else ("area", row[4])
-            found[place].append(row)
-        return found
-
-    @cached_property
-    def _villages_of_area(self) -> dict[int, list[int]]:
-        found = defaultdict(list)
-        for village_id, area_id in sorted(self.area_of.items()):
-            found[area_id].append(village_id)
-        return found
-
-    def holders(self, village_id: int, day: date) -> dict[str, tuple[int, ...]]:
-        """As villages.selectors.holders_on, for every role at once."""
-        places = self._rows_by_place
-        rows = sorted(
-            places.get(("village", village_id), [])
-            + places.get(("area", self.area_of.get(village_id)), [])
-        )
-        found: dict[str, list[int]] = defaultdict(list)
-        for start, _pk, role, _v, _a, person_id, end in rows:
-            if start <= day and (end is None or end >= day) and person_id not in found[role]:
-                found[role].append(person_id)
-        return {role: tuple(people) for role, people in found.items()}
-
-    def villages_of(self, person_id: int, roles, start: date, end: date) -> list[int]:
-        """The villages a person answered for with one of `roles` at any time in [start, end]."""
-        found: list[int] = []
-        for r_start, _pk, role, v_id, a_id, p_id, r_end in self.rows:
-            if p_id != person_id or role not in roles:
-                continue
-            if r_start > end or (r_end is not None and r_end < start):
-                continue
-            for village_id in [v_id] if v_id else self._villages_of_area.get(a_id, ()):
-                if village_id in self.area_of and village_id not in found:
-                    found.append(village_id)
-        return found
+# The petitions fined (二.1, 二.2) are the ones whose people the settlement looks up.
+FINED_LEVELS = frozenset({LEVEL_BEIJING, LEVEL_PROVINCE})
 
 
 def villages(township_id: int) -> dict[int, Village]:
@@ -92,16 +44,9 @@ def villages(township_id: int) -> dict[int, Village]:
 
 
 def roster(township_id: int, start: date, end: date, village_map: dict[int, Village]) -> Roster:
-    rows = (
-        Responsibility.objects.filter(
-            Q(village__township_id=township_id) | Q(area__township_id=township_id),
-            start__lte=end,
-        )
-        .filter(Q(end__isnull=True) | Q(end__gte=start))
-        .order_by("start", "pk")
-        .values_list("start", "pk", "role", "village_id", "area_id", "person_id", "end")
-    )
-    return Roster(tuple(rows), {pk: v.area_id for pk, v in village_map.items()})
+    """Who answered for the villages of `village_map` over [start, end] (one query)."""
+    area_of = {pk: v.area_id for pk, v in village_map.items()}
+    return township_roster(township_id, start, end, area_of)
 
 
 def deposits(township_id: int, year: int) -> dict[int, types.DepositRef]:
@@ -112,30 +57,25 @@ def deposits(township_id: int, year: int) -> dict[int, types.DepositRef]:
     return {person: types.DepositRef(person, pk, amount) for person, pk, amount in rows}
 
 
-def _responsible(petition_rows: list[tuple]) -> dict[int, tuple[int, ...]]:
-    """相关责任人: the 包保责任人 of each petition's petitioners on its date (by name)."""
-    if not petition_rows:
-        return {}
-    names = defaultdict(set)
-    for petition_id, name in Petitioner.objects.filter(
-        petition_id__in=[row[0] for row in petition_rows]
-    ).values_list("petition_id", "name"):
-        names[petition_id].add(name.strip())
-    village_ids = {row[1] for row in petition_rows}
-    entries = defaultdict(list)
-    for village_id, name, person_id, start, end in BaobaoEntry.objects.filter(
-        village_id__in=village_ids, responsible_person__isnull=False
-    ).values_list("village_id", "petitioner_name", "responsible_person_id", "start", "end"):
-        entries[village_id].append((name.strip(), person_id, start, end))
-    found = {}
-    for petition_id, village_id, day, *_rest in petition_rows:
-        people = []
-        for name, person_id, start, end in entries.get(village_id, ()):
-            active = start <= day and (end is None or end >= day)
-            if active and name in names.get(petition_id, ()) and person_id not in people:
-                people.append(person_id)
-        found[petition_id] = tuple(people)
-    return found
+def _window(township_id: int, start: date, end: date) -> Window:
+    """The scoring collectors' window over the months of [start, end], for every village of the
+    township (a fine is due for a petition of any of them)."""
+    months = months_in(start, end)
+    ids = tuple(
+        Village.objects.filter(township_id=township_id).order_by("pk").values_list("pk", flat=True)
+    )
+    return Window(township_id, ids, months, {m: None for m in months})
+
+
+def _dated(found: dict, field: str, start: date, end: date, when) -> list[tuple[int, object]]:
+    """(village, fact) of a collector's {month: {village: {field: facts}}} dated in [start, end]."""
+    return [
+        (village_id, fact)
+        for by_village in found.values()
+        for village_id, fields in by_village.items()
+        for fact in fields.get(field, ())
+        if start <= when(fact) <= end
+    ]
 
 
 def petitions(
@@ -146,36 +86,35 @@ def petitions(
     roster: Roster | None = None,
     deposits: dict[int, types.DepositRef] | None = None,
 ) -> list[types.Petition]:
-    """The petitions dated in [start, end]; with a roster, the people of each one's day (three
-    queries with a roster, one without)."""
-    rows = list(
-        Petition.objects.filter(village__township_id=township_id, date__range=(start, end))
-        .order_by("date", "pk")
-        .values_list(
-            "pk", "village_id", "date", "level", "channel", "nature", "new_problem_unresolved"
-        )
+    """The petitions dated in [start, end], by date; with a roster, each fined one carries its
+    相关责任人 and the people of its day (four queries)."""
+    found = _dated(
+        petition_facts.petitions(_window(township_id, start, end)),
+        "petitions",
+        start,
+        end,
+        lambda p: p.date,
     )
-    fined = [row for row in rows if row[3] in (LEVEL_BEIJING, LEVEL_PROVINCE)]
-    responsible = _responsible(fined) if roster is not None else {}
-    found = []
-    for pk, village_id, day, level, channel, nature, new_problem in rows:
-        holders = roster.holders(village_id, day) if roster and pk in responsible else {}
-        people = {p for ids in holders.values() for p in ids}
-        found.append(
+    result = []
+    for village_id, p in sorted(found, key=lambda row: (row[1].date, row[1].ref.id)):
+        fined = roster is not None and p.level in FINED_LEVELS
+        holders = roster.holders(village_id, p.date) if fined else {}
+        people = {person for ids in holders.values() for person in ids}
+        result.append(
             types.Petition(
-                id=pk,
+                id=p.ref.id,
                 village_id=village_id,
-                date=day,
-                level=level,
-                channel=channel,
-                nature=nature,
-                new_problem_unresolved=new_problem,
-                responsible_ids=responsible.get(pk, ()),
+                date=p.date,
+                level=p.level,
+                channel=p.channel,
+                nature=p.nature,
+                new_problem_unresolved=p.new_problem_unresolved,
+                responsible_ids=p.responsible_ids if fined else (),
                 holders=holders,
-                deposits=tuple(deposits[p] for p in sorted(people) if deposits and p in deposits),
+                deposits=tuple(deposits[x] for x in sorted(people) if deposits and x in deposits),
             )
         )
-    return found
+    return result
 
 
 def prior_year_statuses(township_id: int, year: int) -> dict[int, bool]:
@@ -254,26 +193,19 @@ def backlog(township_id: int, start: date, end: date):
 
 
 def accepted_dossiers(township_id: int, start: date, end: date) -> list[types.Dated]:
-    """Dossiers accepted by both the centre and the judicial office in [start, end]."""
-    rows = (
-        Dossier.objects.filter(
-            village__township_id=township_id,
-            centre_result="accepted",
-            judicial_result="accepted",
-            centre_date__lte=end,
-            judicial_date__lte=end,
-        )
-        .filter(Q(centre_date__gte=start) | Q(judicial_date__gte=start))
-        .values_list(
-            "pk", "village_id", "centre_result", "centre_date", "judicial_result", "judicial_date"
-        )
+    """Dossiers accepted by both the centre and the judicial office in [start, end] (the scoring
+    collect step's ``dossiers_accepted``)."""
+    found = _dated(
+        petition_facts.dossiers(_window(township_id, start, end)),
+        "dossiers_accepted",
+        start,
+        end,
+        lambda e: e.date,
     )
-    found = []
-    for pk, village_id, c_result, c_date, j_result, j_date in rows:
-        day = petition_rules.accepted_date(c_result, c_date, j_result, j_date)
-        if day is not None and start <= day <= end:
-            found.append(types.Dated(pk, village_id, day))
-    return sorted(found, key=lambda d: (d.date, d.id))
+    return sorted(
+        (types.Dated(e.ref.id, village_id, e.date) for village_id, e in found),
+        key=lambda d: (d.date, d.id),
+    )
 
 
 def staff_commendations(township_id: int, start: date, end: date) -> list[types.Dated]:

@@ -25,7 +25,7 @@ from assessment.models import EntryCategory
 from assessment.rubrics import version_for_year
 from assessment.scoring.rules import months_in
 from core import periods
-from villages.models import Responsibility
+from villages.roster import roster as township_roster
 
 from . import collect
 from .choices import DEPOSIT_RULES
@@ -219,35 +219,30 @@ def create_deposits(*, township, year: int, by, today: date | None = None) -> Re
     scheme_row = scheme_for(township=township, year=year)
     scheme = scheme_row.figures()
     start, end = date(year, 1, 1), min(date(year, 12, 31), max(today, date(year, 1, 1)))
-    rows = (
-        Responsibility.objects.filter(
-            Q(village__township=township) | Q(area__township=township),
-            role__in=list(scheme.deposits),
-            start__lte=end,
-        )
-        .filter(Q(end__isnull=True) | Q(end__gte=start))
-        .order_by("start", "pk")
-    )
-    best: dict[int, Responsibility] = {}
-    for row in rows:
-        current = best.get(row.person_id)
-        if current is None or scheme.deposits[row.role] > scheme.deposits[current.role]:
-            best[row.person_id] = row
+    # The roster's rows, earliest start first: (start, pk, role, village, area, person, end).
+    best: dict[int, tuple] = {}
+    for row in township_roster(township.pk, start, end, {}).rows:
+        role, person_id = row[2], row[5]
+        if role not in scheme.deposits:
+            continue
+        current = best.get(person_id)
+        if current is None or scheme.deposits[role] > scheme.deposits[current[2]]:
+            best[person_id] = row
     have = set(
         Deposit.objects.filter(year=year, person_id__in=best).values_list("person_id", flat=True)
     )
-    for person_id, row in best.items():
+    for person_id, (_start, pk, role, village_id, area_id, _person, _end) in best.items():
         if person_id in have:
             continue
         deposit = Deposit(
             township=township,
             year=year,
             person_id=person_id,
-            role=row.role,
-            responsibility=row,
-            village_id=row.village_id,
-            area_id=row.area_id,
-            amount=scheme.deposits[row.role],
+            role=role,
+            responsibility_id=pk,
+            village_id=village_id,
+            area_id=area_id,
+            amount=scheme.deposits[role],
         )
         deposit.full_clean()
         _attribute(deposit, by, _("按%(year)d年度责任分工生成") % {"year": year})

@@ -268,6 +268,9 @@ class Petition:
     large_impact: bool = False
     # Same person on the same matter (同人同事); empty when unknown.
     petitioner_key: str = ""
+    # The 包保责任人 of its petitioners on its date (相关责任人: the register's entries for their
+    # names), as person ids: whom the rewards fine (rewards/scheme/rules.py); no score reads it.
+    responsible_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The collect step: the same holders as villages.selectors.holders_on, and a flat query count."""
+"""The collect step: the same holders as villages.selectors.holders_on (villages/roster.py), the
+responsible people from the scoring facts, and a flat query count."""
 
 from datetime import date
 
@@ -6,7 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from assessment.scoring.facts import collect_month
+from petitions.models import BaobaoEntry
 from petitions.models import Petition
+from petitions.models import Petitioner
 from rewards import collect
 from rewards import services
 from tests.factories import AreaFactory
@@ -77,3 +81,31 @@ def test_computing_a_settlement_costs_the_same_at_3_and_12_villages(township, ad
     small = _queries(township, admin_user)
     _township_of(township, 9)
     assert _queries(township, admin_user) == small
+
+
+def test_the_scoring_facts_carry_each_petitions_responsible_people(township, village_a):
+    """The rewards' 相关责任人 come from the scoring collect step: the 包保 entries active on the
+    petition's day for one of its petitioners' names."""
+    person = PersonFactory(township=township)
+    BaobaoEntry.objects.create(
+        village=village_a,
+        petitioner_name="张三",
+        matter="土地",
+        responsible_person=person,
+        start=date(2026, 1, 5),
+    )
+    BaobaoEntry.objects.create(
+        village=village_a,
+        petitioner_name="张三",
+        matter="土地",
+        responsible_person=PersonFactory(township=township),
+        start=date(2026, 1, 1),
+        end=date(2026, 3, 31),
+    )
+    p = Petition.objects.create(
+        village=village_a, date=date(2026, 4, 10), level="city", channel="visit", matter="x"
+    )
+    Petitioner.objects.create(petition=p, name=" 张三 ")
+    facts = collect_month(township_id=township.pk, year=2026, month=4, as_of=None)
+    (fact,) = facts[village_a.pk].petitions
+    assert fact.responsible_ids == (person.pk,)

@@ -22,15 +22,45 @@ from ..facts import bucket
 from ..facts import merge
 
 
-def _petitioner_keys(window: Window) -> dict[int, list[str]]:
-    people = defaultdict(list)
+def _petitioner_keys(window: Window) -> tuple[dict[int, list[str]], dict[int, set[str]]]:
+    """Each petition's petitioner keys (id number, else name), and their names."""
+    people, names = defaultdict(list), defaultdict(set)
     rows = Petitioner.objects.filter(
         petition__village_id__in=window.village_ids,
         petition__date__range=(window.start, window.end),
     ).values_list("petition_id", "id_number", "name")
     for petition_id, id_number, name in rows:
         people[petition_id].append(id_number or name)
-    return people
+        names[petition_id].add(name.strip())
+    return people, names
+
+
+def _responsible(window: Window, names: dict[int, set[str]]):
+    """相关责任人 (for the rewards): a function (petition id, village, day) -> the person ids of
+    the 包保 register's entries active that day for one of the petition's petitioners (by name),
+    in the register's order; one query for the window."""
+    entries = defaultdict(list)
+    for village_id, name, person_id, start, end in (
+        BaobaoEntry.objects.filter(
+            village_id__in=window.village_ids,
+            responsible_person__isnull=False,
+            start__lte=window.end,
+        )
+        .order_by("village_id", "-start", "pk")
+        .values_list("village_id", "petitioner_name", "responsible_person_id", "start", "end")
+    ):
+        entries[village_id].append((name.strip(), person_id, start, end))
+
+    def responsible(petition_id: int, village_id: int, day) -> tuple[int, ...]:
+        mine = names.get(petition_id)
+        found: list[int] = []
+        for name, person_id, start, end in entries.get(village_id, ()) if mine else ():
+            active = start <= day and (end is None or end >= day)
+            if active and name in mine and person_id not in found:
+                found.append(person_id)
+        return tuple(found)
+
+    return responsible
 
 
 def petitions(window: Window) -> dict:
@@ -55,7 +85,8 @@ def petitions(window: Window) -> dict:
             "matter",
         )
     )
-    people = _petitioner_keys(window)
+    people, names = _petitioner_keys(window)
+    responsible = _responsible(window, names)
     facts = []
     for pk, village_id, day, level, nature, collective, count, channel, stable, *rest in rows:
         opinion, new_problem, large_impact, matter = rest
@@ -76,6 +107,7 @@ def petitions(window: Window) -> dict:
                     new_problem_unresolved=new_problem,
                     large_impact=large_impact,
                     petitioner_key=petition_rules.petitioner_key(people.get(pk, []), matter),
+                    responsible_ids=responsible(pk, village_id, day),
                 ),
             )
         )
