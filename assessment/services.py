@@ -18,6 +18,7 @@ from django.db import InterfaceError
 from django.db import OperationalError
 from django.db import transaction
 from django.db.models import F
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,7 +89,30 @@ def compute_months(
     village_ids=None,
 ) -> dict[int, list[Sheet]]:
     """Score every village of the township for the months (only `village_ids` when given),
-    without storing anything.
+    without storing anything (see scored_months)."""
+    return dict(
+        scored_months(
+            township_id=township_id,
+            year=year,
+            months=months,
+            version=version,
+            today=today,
+            village_ids=village_ids,
+        )
+    )
+
+
+def scored_months(
+    *,
+    township_id: int,
+    year: int,
+    months,
+    version: RubricVersion | None = None,
+    today=None,
+    village_ids=None,
+):
+    """(month, sheets) of each month in turn, each month's facts let go once it is scored, so
+    a caller that stores a month and drops its sheets holds one month of sheets at a time.
 
     One read per record kind for all the months together (scoring/facts.py). An open month is
     scored as known today (deadlines not yet passed make it provisional); a closed one is final.
@@ -109,13 +133,16 @@ def compute_months(
         township_id=township_id, year=year, months=months, as_of=as_of, village_ids=village_ids
     )
     waived = waivers_for(township_id, year, months, village_ids)
-    return {
-        month: [
-            engine.score_village(rubric, f, waived=waived.get((month, f.village_id), frozenset()))
-            for f in facts[(year, month)].values()
-        ]
-        for month in months
-    }
+    for month in months:
+        yield (
+            month,
+            [
+                engine.score_village(
+                    rubric, f, waived=waived.get((month, f.village_id), frozenset())
+                )
+                for f in facts.pop((year, month)).values()
+            ],
+        )
 
 
 def compute_month(
@@ -146,12 +173,18 @@ def gc_paused():
 def score_months(*, township_id: int, year: int, months, today=None, village_ids=None) -> int:
     """Recompute and store the months' sheets; a closed month's sheets stay as they were closed.
     With `village_ids`, only those villages' sheets (the stale ones); the others stay stored.
+    Each month's sheets are let go once stored: memory holds the township's facts and one
+    month of sheets, not a year of them.
 
     The months are locked first (sheets.lock_months) and their state read under the lock."""
     return sum(
-        len(sheets)
-        for sheets in score_months_computed(
-            township_id=township_id, year=year, months=months, today=today, village_ids=village_ids
+        _score_and_store(
+            township_id=township_id,
+            year=year,
+            months=months,
+            today=today,
+            village_ids=village_ids,
+            keep=False,
         ).values()
     )
 
@@ -161,6 +194,18 @@ def score_months_computed(
     *, township_id: int, year: int, months, today=None, village_ids=None
 ) -> dict[int, list[Sheet]]:
     """score_months, handing back the sheets it stored ({month: sheets}, open months only)."""
+    return _score_and_store(
+        township_id=township_id,
+        year=year,
+        months=months,
+        today=today,
+        village_ids=village_ids,
+        keep=True,
+    )
+
+
+def _score_and_store(*, township_id, year, months, today, village_ids, keep: bool) -> dict:
+    """{month: its sheets if `keep`, else their number} for the open months, stored."""
     lock_months(township_id, year, months)
     closed = set(
         Period.objects.filter(
@@ -171,16 +216,16 @@ def score_months_computed(
     if not open_months:
         return {}
     version = rubrics.version_for_year(township_id, year)
+    computed = {}
     with gc_paused():
-        computed = compute_months(
+        for month, sheets in scored_months(
             township_id=township_id,
             year=year,
             months=open_months,
             version=version,
             today=today,
             village_ids=village_ids,
-        )
-        for month, sheets in computed.items():
+        ):
             store_sheets(
                 township_id=township_id,
                 year=year,
@@ -189,6 +234,7 @@ def score_months_computed(
                 sheets=sheets,
                 village_ids=village_ids,
             )
+            computed[month] = sheets if keep else len(sheets)
     return computed
 
 
@@ -257,8 +303,11 @@ def recompute_stale_village_months(today=None, budget_seconds: float | None = No
                     today=today,
                     village_ids=sorted(villages[(township_id, year, month)]),
                 )
+                # One statement for the group's marks, each only if not marked again since.
+                done = Q()
                 for pk, marked_at, _attempts, _failed in group:
-                    StaleVillageMonth.objects.filter(pk=pk, marked_at=marked_at).delete()
+                    done |= Q(pk=pk, marked_at=marked_at)
+                StaleVillageMonth.objects.filter(done).delete()
         except (OperationalError, InterfaceError):
             raise  # the database itself (connection, deadlock): the task retries everything
         except Exception as exc:
