@@ -12,11 +12,12 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import township_of
+from core.params import int_param
 from rewards import selectors
 
 from .styles import workbook_bytes
 from .tables import write_table
-from .views import township_of
 from .views import xlsx_response
 
 VIEW = "kaohe.view_dashboard"
@@ -35,22 +36,13 @@ def settlement_workbook(township, year: int) -> bytes:
     return workbook_bytes(workbook)
 
 
-def _year(value) -> int:
-    """?year= between 2000 and 2100, else this year."""
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
-
-
 @login_required
 def download(request):
     """The year's ledger (?year=, default this year) for admins, staff and leaders."""
     township = township_of(request.user)
     if not request.user.has_perm(VIEW, township):
         raise PermissionDenied
-    year = _year(request.GET.get("year"))
+    year = int_param(request.GET.get("year"), timezone.localdate().year, 2000, 2100)
     return xlsx_response(settlement_workbook(township, year), f"奖惩兑现台账-{year}.xlsx")
 
 
