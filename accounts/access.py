@@ -9,14 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from villages.models import Village
+
 from villages.models import Township
 
 from .models import Role
 
 
 def visible_villages(user) -> QuerySet:
-    from villages.models import Village
-
     if not user.is_authenticated or not user.is_active:
         return Village.objects.none()
     if user.is_superuser:

@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
+from rest_framework.views import APIView
 
 from .api_auth import must_change_password
 
@@ -83,6 +84,4 @@ def _hx_redirect(url_name: str) -> HttpResponse:
 
 
 def _is_api_view(cls) -> bool:
-    from rest_framework.views import APIView
-
     return isinstance(cls, type) and issubclass(cls, APIView)

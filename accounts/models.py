@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .services import revoke_api_tokens
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("镇管理员")
@@ -60,8 +62,6 @@ class User(AbstractUser):
         revoke = not self._state.adding and (self._password is not None or not self.is_active)
         super().save(*args, **kwargs)
         if revoke:
-            from .services import revoke_api_tokens
-
             revoke_api_tokens(self)
 
     @property

@@ -15,13 +15,14 @@ Permission names:
 
 import rules
 
+from villages.models import Township
+from villages.models import Village
+
 from .models import Role
 
 
 def village_of(obj):
     """The village an object belongs to: itself, or its `village` attribute."""
-    from villages.models import Village
-
     if obj is None:
         return None
     if isinstance(obj, Village):
@@ -56,8 +57,6 @@ def in_users_township(user, obj):
         return True
     if user.is_superuser:
         return True
-    from villages.models import Township
-
     village = village_of(obj)
     if isinstance(obj, Township):
         township_id = obj.pk

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import rubrics
+from .rubrics import DISPUTE_REPORTS
 from .scoring.types import Rubric
-
-DISPUTE_REPORTS = "dispute_reports"
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,4 @@ def unsigned_report_cost(rubric: Rubric) -> Cost | None:
 
 
 def unsigned_report_cost_for(township_id: int, year: int) -> Cost | None:
-    from . import rubrics
-
     return unsigned_report_cost(rubrics.rubric_of(rubrics.version_for_year(township_id, year)))

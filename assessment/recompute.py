@@ -13,6 +13,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import tasks
 from .models import StaleVillageMonth
 
 log = logging.getLogger(__name__)
@@ -39,10 +40,8 @@ def _already_queued() -> bool:
 
 def _enqueue_recompute() -> None:
     """Runs after commit: nothing raised here may turn the committed save into an error."""
-    from .tasks import enqueue_recompute
-
     try:
-        enqueue_recompute()
+        tasks.enqueue_recompute()
     except Exception:
         log.warning("recompute not queued; the stale mark waits for the sweep", exc_info=True)
         _queue_failed.set(True)

@@ -6,13 +6,13 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.periods import ReportDays
 
-from .costs import DISPUTE_REPORTS
 from .models import EntryCategory
 from .models import RubricAssignment
 from .models import RubricEntry
@@ -24,6 +24,10 @@ from .scoring.rubric_defaults import rubric_to_dict
 from .scoring.types import Rubric
 
 DEFAULT_CODE = "xx-2024-table"
+
+# The rubric item kind of the half-month screening reports: its params hold the due days (read
+# here) and what a late or incomplete report costs (assessment.costs).
+DISPUTE_REPORTS = "dispute_reports"
 
 # The shipped documents name the township "xx镇"; people read their own township's name.
 TOWNSHIP_PLACEHOLDER = "xx镇"
@@ -149,6 +153,13 @@ def version_for_year(township_id: int, year: int) -> RubricVersion:
     if assignment is not None:
         return assignment.version
     return RubricVersion.objects.get(code=DEFAULT_CODE)
+
+
+def first_assigned_year(township_id: int) -> int | None:
+    """The earliest year an admin assigned a rubric version to (core.dates: a year kept in kaohe
+    moves the township's start back to it), or None."""
+    found = RubricAssignment.objects.filter(township_id=township_id).aggregate(y=Min("year"))
+    return found["y"]
 
 
 def report_days(township_id: int, year: int) -> ReportDays:

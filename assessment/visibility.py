@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from .models import Contest
 from .models import Period
 from .models import PeriodState
+from .models import ScoreSheet
 
 SHOWN_TO_VILLAGES = (PeriodState.PUBLISHED, PeriodState.CLOSED)
 
@@ -58,16 +60,12 @@ def only_shown(queryset, user, township_id: int, **fields):
 
 def latest_sheet_shown(user, village):
     """The newest score sheet of the village whose month `user` may see, or None."""
-    from .models import ScoreSheet
-
     sheets = only_shown(ScoreSheet.objects.filter(village=village), user, village.township_id)
     return sheets.order_by("-year", "-month").first()
 
 
 def contests_shown(user, village, limit: int = 10) -> list:
     """The village's latest contests (with their decision) of months `user` may see."""
-    from .models import Contest
-
     rows = only_shown(
         Contest.objects.filter(village=village).select_related("decided_by"),
         user,

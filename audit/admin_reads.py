@@ -2,12 +2,12 @@
 of its model (the change list with the ids on the page; the change, delete, history and
 history-version pages with their object), as the pages and the API do."""
 
+from django.contrib.admin.utils import unquote
+
 from .services import record_read
 
 
 def _pk(object_id):
-    from django.contrib.admin.utils import unquote
-
     value = unquote(str(object_id))
     return int(value) if value.isdigit() else value
 

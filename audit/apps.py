@@ -7,4 +7,5 @@ class AuditConfig(AppConfig):
     verbose_name = _("安全审计")
 
     def ready(self):
+        # Django requires receivers that name models to be imported once the registry is ready.
         from . import signals  # noqa: F401  (connects the login, logout and account receivers)

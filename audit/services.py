@@ -4,6 +4,7 @@ the address); nothing here decides *whether* to audit: the callers are the doors
 
 from datetime import timedelta
 
+from axes.helpers import get_client_ip_address
 from django.utils import timezone
 
 from .models import RETENTION_DAYS
@@ -15,8 +16,6 @@ def client_address(request) -> str | None:
     """The address the login lockout (django-axes) attributes the request to: one rule for both."""
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
-
     return get_client_ip_address(request) or None
 
 

@@ -13,6 +13,7 @@ from django.db.models.signals import m2m_changed
 from django.db.models.signals import post_save
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from simple_history.models import HistoricalRecords
 
 from .models import AuditAction
 from .services import record
@@ -22,8 +23,6 @@ ACCESS_FIELDS = ("role", "township_id", "village_id", "is_staff", "is_superuser"
 
 
 def _current_request():
-    from simple_history.models import HistoricalRecords
-
     return getattr(HistoricalRecords.context, "request", None)
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access import require
+from accounts.access import scope
 from core.dates import check_dates
 from core.records import record_save
 from workdays.calendar import WorkCalendar
@@ -36,6 +37,7 @@ from .models import AssignedCase
 from .models import CaseExtension
 from .models import CaseHandlerReport
 from .models import CaseReview
+from .selectors import provisional_years
 
 
 class TransitionError(ValidationError):
@@ -382,3 +384,9 @@ def recompute_due_dates_touching(start: date, end: date, *, by=None) -> Recomput
         by=by,
         reason=_("工作日历调整,重新计算办结期限"),
     )
+
+
+def provisional_years_for(user) -> list[int]:
+    """The years not yet entered that the due dates of the cases `user` sees were counted in
+    provisionally: the calendar page's banner (core.hooks.provisional_years)."""
+    return provisional_years(scope(AssignedCase.objects.all(), user))

@@ -9,7 +9,9 @@ township-free reference data (`SHARED`: the national work calendar) or superuser
 """
 
 from django.apps import apps
+from django.contrib.admin.utils import unquote
 from django.db import models
+from django.http import Http404
 
 # Reference data that belongs to no township: any admin may read it.
 SHARED = {"workdays.calendarday", "workdays.calendaryear"}
@@ -63,9 +65,6 @@ class TownshipScopedAdmin:
 
     def _require_visible(self, request, object_id):
         # simple-history's history pages read the model's manager, not get_queryset().
-        from django.contrib.admin.utils import unquote
-        from django.http import Http404
-
         pk = unquote(object_id)
         try:
             visible = self.get_queryset(request).filter(pk=pk).exists()

@@ -39,8 +39,14 @@ from datetime import date
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+
+from accounts.rules import village_of
+from villages.models import Township
+
+from . import hooks
 
 FLOOR = date(2000, 1, 1)
 
@@ -161,16 +167,11 @@ def township_began(township_id: int | None) -> date:
     admin assigned a rubric version to, whichever is earlier; `FLOOR` if neither is known."""
     if township_id is None:
         return FLOOR
-    from django.db.models import Min
-
-    from assessment.models import RubricAssignment
-    from villages.models import Township
-
     years = []
     first = Township.history.filter(id=township_id).aggregate(first=Min("history_date"))["first"]
     if first is not None:
         years.append(as_day(first).year - 1)
-    kept = RubricAssignment.objects.filter(township_id=township_id).aggregate(y=Min("year"))["y"]
+    kept = hooks.first_rubric_year(township_id)  # assessment's, a layer above
     if kept is not None:
         years.append(kept)
     return max(date(min(years), 1, 1), FLOOR) if years else FLOOR
@@ -179,8 +180,6 @@ def township_began(township_id: int | None) -> date:
 def _township_id(instance) -> int | None:
     """The township a record belongs to: through its village, or its own (a township record),
     or its area (a 片长's responsibility)."""
-    from accounts.rules import village_of
-
     village = village_of(instance)
     if village is not None:
         return village.township_id

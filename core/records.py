@@ -2,7 +2,9 @@
 
 Every record model places itself in months through `record_dates()` (the dates RUBRIC.md
 "Evidence" counts it on); by default its `PERIOD_DATE_FIELD`. Views, imports, the API and tasks
-all save through `record_save` / `record_delete`, so the rules are enforced once.
+all save through `record_save` / `record_delete`, so the rules are enforced once. The closed
+month guard and the stale mark are assessment's, reached through `core.hooks` (this layer sits
+below assessment and never imports it).
 """
 
 from dataclasses import dataclass
@@ -14,10 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.rules import village_of
-from assessment.periods import closed_months
-from assessment.periods import ensure_open
-from assessment.recompute import mark_stale
 
+from . import hooks
 from .dates import check_dates
 from .history import field_label
 from .models import stored_version
@@ -147,11 +147,12 @@ def _township_id_of(instance):
 def closed_periods(instance) -> list:
     """The closed months a stored record lies in: the Periods (state closed) whose months
     record_delete refuses it for, and record_save refuses any change of it for, through
-    assessment.periods.closed_months, the one test of a closed month. Empty for a new record."""
+    assessment.periods.closed_months (through core.hooks), the one test of a closed month. Empty
+    for a new record."""
     township_id = _township_id_of(instance)
     if instance.pk is None or township_id is None:
         return []
-    return closed_months(township_id, record_dates(instance))
+    return hooks.closed_months(township_id, record_dates(instance))
 
 
 def edit_frozen(instance) -> list:
@@ -220,12 +221,12 @@ def record_save(
     else:
         old_dates, old_village_id = [], None
         new_dates = [d for d in touched_dates if d is not None]
-    ensure_open(village.township_id, *old_dates, *new_dates)
+    hooks.ensure_open(village.township_id, *old_dates, *new_dates)
     attribute(instance, user, reason)
     instance.save()
-    mark_stale(village.pk, new_dates + old_dates)
+    hooks.mark_stale(village.pk, new_dates + old_dates)
     if old_village_id and old_village_id != village.pk:
-        mark_stale(old_village_id, old_dates)
+        hooks.mark_stale(old_village_id, old_dates)
     return instance
 
 
@@ -234,10 +235,10 @@ def record_delete(*, instance, user, reason: str = "", expected_version=None) ->
     check_version(instance, expected_version)
     village = village_of(instance)
     days = record_dates(instance)
-    ensure_open(village.township_id, *days)
+    hooks.ensure_open(village.township_id, *days)
     attribute(instance, user, reason)
     instance.delete()
-    mark_stale(village.pk, days)
+    hooks.mark_stale(village.pk, days)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -84,8 +85,6 @@ class UploadTo:
         self.prefix = prefix.strip("/")
 
     def __call__(self, instance, filename: str) -> str:
-        from django.utils import timezone
-
         village = village_of(instance)
         ext = PurePosixPath(filename).suffix.lower()
         if ext == ".jpeg":

@@ -11,13 +11,16 @@ from dataclasses import field
 from datetime import date
 from urllib.parse import urlencode
 
+import django_filters
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.db.models import Q
 from django.forms import modelform_factory
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.urls import reverse
@@ -31,9 +34,11 @@ from django_filters.views import FilterView
 
 from accounts.access import get_for_user
 from accounts.access import scope
-from assessment.recompute import pending_notice
+from accounts.access import visible_villages
 
+from . import hooks
 from . import submissions
+from .forms import RecordForm
 from .history import versions
 from .records import RecordConflict
 from .records import check_version
@@ -108,8 +113,6 @@ class RecordPages:
     def get_form_class(self):
         if self.form_class is not None:
             return self.form_class
-        from .forms import RecordForm
-
         return modelform_factory(self.model, form=RecordForm, exclude=())
 
     def filterset_class(self):
@@ -121,8 +124,6 @@ class RecordPages:
 
         attrs = {"Meta": Meta}
         if search:
-            import django_filters
-            from django.db.models import Q
 
             def do_search(queryset, name, value):
                 q = Q()
@@ -183,8 +184,6 @@ class RecordList(PagesMixin, FilterView):
     def get_filterset(self, filterset_class):
         fs = super().get_filterset(filterset_class)
         if "village" in fs.filters:
-            from accounts.access import visible_villages
-
             fs.filters["village"].queryset = visible_villages(self.request.user)
         return fs
 
@@ -252,7 +251,7 @@ class RecordFormView(PagesMixin, FormView):
             _add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已保存:%(obj)s") % {"obj": instance})
-        if notice := pending_notice():  # saved, but its recompute could not be queued yet
+        if notice := hooks.pending_notice():  # saved, but its recompute could not be queued yet
             messages.info(self.request, notice)
         if self.add_another():
             kept = kept_for_next(self.pages.model, form)
@@ -452,8 +451,6 @@ class RecordRevert(PagesMixin, TemplateView):
             raise PermissionDenied
         historical = obj.history.filter(history_id=self.kwargs["history_id"]).first()
         if historical is None:
-            from django.http import Http404
-
             raise Http404
         try:
             with transaction.atomic():

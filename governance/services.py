@@ -10,8 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.periods import ensure_open
-from assessment.recompute import mark_stale
+from core import hooks
 from core.dates import check_dates
 from core.records import attribute
 from core.records import record_dates
@@ -50,18 +49,18 @@ def township_record_save(*, instance, user, reason: str = "", validate: bool = T
     stored = _stored(instance)
     old_dates = record_dates(stored) if stored is not None else []
     new_dates = record_dates(instance)
-    ensure_open(instance.township_id, *old_dates, *new_dates)
+    hooks.ensure_open(instance.township_id, *old_dates, *new_dates)
     attribute(instance, user, reason)
     instance.save()
     for village_id in _affected_village_ids(instance):
-        mark_stale(village_id, old_dates + new_dates)
+        hooks.mark_stale(village_id, old_dates + new_dates)
     return instance
 
 
 @transaction.atomic
 def township_record_delete(*, instance, user, reason: str = "") -> None:
     """Delete a township-level record; a meeting's attendance rows go first, each attributed."""
-    ensure_open(instance.township_id, *record_dates(instance))
+    hooks.ensure_open(instance.township_id, *record_dates(instance))
     if isinstance(instance, TownshipMeeting):
         for row in instance.attendances.select_related("village", "meeting"):
             record_delete(instance=row, user=user, reason=reason)

@@ -29,8 +29,8 @@ from django.views.generic import TemplateView
 
 from accounts.access import get_for_user
 from accounts.access import visible_villages
-from assessment.periods import closed_months
 from audit import services as audit
+from core import hooks
 from core.views import RecordCreate
 from core.views import RecordDelete
 from core.views import RecordDetail
@@ -617,7 +617,7 @@ class PatrolWeekGridView(LoginRequiredMixin, TemplateView):
             participants.setdefault(village_id, who)
         locked = set()
         for township_id in {v.township_id for v in self.villages}:
-            closed = {(p.year, p.month) for p in closed_months(township_id, days)}
+            closed = {(p.year, p.month) for p in hooks.closed_months(township_id, days)}
             for day in days:
                 if day > self.today or (day.year, day.month) in closed:
                     locked.add((township_id, day))

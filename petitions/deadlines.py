@@ -2,8 +2,8 @@
 
 They are rubric data (RUBRIC.md "Deadlines"; `assessment.rubrics.report_days`), and assessment
 sits a layer above petitions and imports it. So petitions does not import assessment: assessment
-registers its reader here from `AssessmentConfig.ready`, and the models, the portal and the
-forms call `report_days`. The date arithmetic itself is `core.periods`.
+fills the `core.hooks.report_days_of` slot from `AssessmentConfig.ready`, and the models, the
+portal and the forms call `report_days`. The date arithmetic itself is `core.periods`.
 """
 
 from __future__ import annotations
@@ -11,25 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Iterable
 
-from django.core.exceptions import ImproperlyConfigured
-
+from core import hooks
 from core.periods import ReportDays
 
 Key = tuple[int, int]  # (township id, year)
-_reader: Callable[[Iterable[Key]], dict[Key, ReportDays]] | None = None
-
-
-def register(reader: Callable[[Iterable[Key]], dict[Key, ReportDays]]) -> None:
-    """Set where the deadlines are read from (assessment's AppConfig.ready)."""
-    global _reader
-    _reader = reader
 
 
 def report_days_of(keys: Iterable[Key]) -> dict[Key, ReportDays]:
     """The deadlines of many (township id, year) pairs, read at once."""
-    if _reader is None:
-        raise ImproperlyConfigured("No reader of report due days: is assessment installed?")
-    return _reader(keys)
+    return hooks.report_days_of(keys)
 
 
 def report_days(township_id: int, year: int) -> ReportDays:

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Exists
+from django.db.models import OuterRef
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -349,9 +351,6 @@ class DisputeQuerySet(models.QuerySet):
     def unreported(self):
         """实施方案 一.4: disputes found at town level or above that no report of the village had
         listed by the day they were found (listing them afterwards does not cure it)."""
-        from django.db.models import Exists
-        from django.db.models import OuterRef
-
         listed_in_time = DisputeReport.disputes.through.objects.filter(
             dispute_id=OuterRef("pk"),
             disputereport__submitted_at__date__lte=OuterRef("found_date"),

@@ -1,11 +1,12 @@
 """The warning before an incomplete screening report is submitted (issue 13): what it lacks and
 what it will cost under the rubric of its year. Asked by the portal and by the API alike; the
-rules are petitions.rules (what is lacking, when to ask) and assessment.costs (the figure)."""
+rules are petitions.rules (what is lacking, when to ask) and assessment.costs (the figure, a layer
+above: reached through core.hooks)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessment import costs
+from core import hooks
 from core import periods
 
 from . import deadlines
@@ -27,7 +28,7 @@ def warning(village, year: int, month: int, half: int, *, signed_by: str, has_se
     if not rules.needs_unsigned_confirmation(gaps, due, today):
         return None
     missing = "、".join(str(GAP_LABELS[g]) for g in gaps)
-    cost = costs.unsigned_report_cost_for(village.township_id, year)
+    cost = hooks.unsigned_report_cost(village.township_id, year)  # assessment.costs
     if cost is None:
         text = _("本期报告没有%(missing)s。报送后即为定稿,不能再补。") % {"missing": missing}
     elif cost.counts_as_missing:

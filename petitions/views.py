@@ -27,7 +27,7 @@ from accounts.access import get_for_user
 from accounts.access import require
 from accounts.access import scope
 from accounts.access import visible_villages
-from assessment import visibility
+from core import hooks
 from core import periods
 from core.uploads import serve_protected
 from core.views import RecordCreate
@@ -391,8 +391,8 @@ def portal(request, year: int | None = None, month: int | None = None, half: int
         "petitions/portal.html",
         {
             "village": village,
-            "latest_sheet": visibility.latest_sheet_shown(user, village),
-            "contests": visibility.contests_shown(user, village),
+            "latest_sheet": hooks.latest_sheet_shown(user, village),  # assessment.visibility
+            "contests": hooks.contests_shown(user, village),
             "status": status,
             "target": selectors.HalfStatus(
                 year,

@@ -1,6 +1,11 @@
+from datetime import date
+
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from core import hooks
 
 from . import rules
 from .models import Area
@@ -60,12 +65,6 @@ class VillageAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         """A change of the dates the village is assessed between rebuilds the months it
         changes (from January of last year to this month; a closed month stays as closed)."""
-        from datetime import date
-
-        from django.utils import timezone
-
-        from assessment.recompute import mark_stale
-
         stored = (
             Village.objects.filter(pk=obj.pk).values_list("active_from", "active_until").first()
             if change
@@ -81,7 +80,7 @@ class VillageAdmin(SimpleHistoryAdmin):
             date(today.year - 1, 1, 1),
             today,
         )
-        mark_stale(obj.pk, [date(y, m, 1) for y, m in months])
+        hooks.mark_stale(obj.pk, [date(y, m, 1) for y, m in months])
 
 
 class ResponsibilityInline(admin.TabularInline):

@@ -2,7 +2,11 @@
 
 from datetime import date
 
+from django.db.models import Count
+
+from . import rules
 from .models import Responsibility
+from .models import Township
 from .models import Village
 
 
@@ -30,10 +34,6 @@ def villages_answered_by(person, day: date) -> list[Village]:
 def townships_with_counts():
     """Every township with its number of villages (`village_count`) and of users
     (`user_count`): what `manage.py list_townships` and the admin's township list show."""
-    from django.db.models import Count
-
-    from .models import Township
-
     return Township.objects.annotate(
         village_count=Count("villages", distinct=True),
         user_count=Count("users", distinct=True),
@@ -44,8 +44,6 @@ def assessed_months(township_id: int, year: int) -> dict[int, frozenset[tuple[in
     """The months of the year each village of the township taking part in the assessment is
     scored for (villages.rules.assessed_in), one query: what quarterly and annual means expect,
     so that a village set up or merged away mid-year is not provisional for the other months."""
-    from . import rules
-
     rows = Village.objects.filter(township_id=township_id, is_active=True).values_list(
         "pk", "active_from", "active_until"
     )

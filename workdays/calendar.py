@@ -22,6 +22,9 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from .models import CalendarDay
+from .models import CalendarYear
+
 # Days read ahead beyond a count's estimated span; a longer span loads the next chunk.
 _MARGIN_DAYS = 31
 # How far a calendar reads at once when a day falls outside what it has loaded.
@@ -91,8 +94,6 @@ class WorkCalendar:
         return self
 
     def _load(self, start: date, end: date) -> None:
-        from .models import CalendarDay
-
         self.queries += 1
         rows = CalendarDay.objects.filter(date__range=(start, end)).values_list(
             "date", "is_workday"
@@ -109,8 +110,6 @@ class WorkCalendar:
 
     def entered_years(self) -> frozenset[int]:
         if self._entered is None:
-            from .models import CalendarYear
-
             self.queries += 1
             self._entered = frozenset(CalendarYear.objects.values_list("year", flat=True))
         return self._entered

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.periods import month_end
 
+from .calendar import WorkCalendar
 from .calendar import library_covers
 from .models import CalendarDay
 from .models import CalendarYear
@@ -151,8 +152,6 @@ def month_grid(year: int, month: int) -> MonthGrid:
     """The month as weeks of Monday to Sunday (the days of the neighbouring months that fill
     the first and last week included, marked), each day with its kind on the work calendar,
     its holiday and any override. Two queries (overrides, and the entered years when needed)."""
-    from .calendar import WorkCalendar
-
     first = date(year, month, 1)
     last = month_end(year, month)
     start = first - timedelta(days=first.weekday())

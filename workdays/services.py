@@ -4,6 +4,9 @@ RUBRIC.md "Deadlines": until an admin enters a year the library does not cover, 
 provisional; entering the year recomputes every provisional date. Changing one day recomputes
 the cases whose count runs over that day. Never a silent guess: the caller gets back which
 cases moved and which could not (their month is closed) and shows it.
+
+The due dates are the cases' (a layer above): this module never imports cases, it calls the
+`core.hooks.due_dates_touching` and `provisional_due_dates` slots that cases fills.
 """
 
 from dataclasses import dataclass
@@ -15,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import require
+from core import hooks
 from core.records import attribute
 
 from .calendar import library_covers
@@ -22,13 +26,6 @@ from .models import CalendarDay
 from .models import CalendarYear
 
 MANAGE = "kaohe.manage_assessment"
-
-
-def _recompute():
-    # cases imports workdays.calendar; importing it here keeps workdays free of cases at load.
-    from cases import services
-
-    return services
 
 
 @dataclass
@@ -49,7 +46,7 @@ def set_override(*, day: date, is_workday: bool, note: str = "", by) -> Calendar
     row.full_clean()
     attribute(row, by, _("工作日历调整"))
     row.save()
-    return CalendarChange(row, _recompute().recompute_due_dates_touching(day, day, by=by))
+    return CalendarChange(row, hooks.due_dates_touching(day, day, by=by))
 
 
 @transaction.atomic
@@ -60,7 +57,7 @@ def delete_override(*, day: date, by, reason: str = "") -> CalendarChange:
         raise ValidationError(_("%(day)s 没有调整记录。") % {"day": f"{day:%Y-%m-%d}"})
     attribute(row, by, reason or _("删除工作日历调整"))
     row.delete()
-    return CalendarChange(row, _recompute().recompute_due_dates_touching(day, day, by=by))
+    return CalendarChange(row, hooks.due_dates_touching(day, day, by=by))
 
 
 @transaction.atomic
@@ -81,7 +78,7 @@ def enter_year(*, year: int, by, note: str = "") -> CalendarChange:
     row.full_clean()
     attribute(row, by, _("确认录入全年节假日"))
     row.save()
-    return CalendarChange(row, _recompute().recompute_provisional_due_dates(by=by))
+    return CalendarChange(row, hooks.provisional_due_dates(by=by))
 
 
 @transaction.atomic
@@ -93,7 +90,5 @@ def withdraw_year(*, year: int, by, reason: str) -> CalendarChange:
         raise ValidationError(_("%(year)s年尚未确认录入。") % {"year": year})
     attribute(row, by, reason)
     row.delete()
-    recomputed = _recompute().recompute_due_dates_touching(
-        date(year, 1, 1), date(year, 12, 31), by=by
-    )
+    recomputed = hooks.due_dates_touching(date(year, 1, 1), date(year, 12, 31), by=by)
     return CalendarChange(row, recomputed)

@@ -1,4 +1,8 @@
-"""The township admins' calendar page: years covered, entered or missing; overrides; entering."""
+"""The township admins' calendar page: years covered, entered or missing; overrides; entering.
+
+What the calendar means for the cases' due dates (the years they were counted in provisionally,
+recomputing them) is the cases' to answer, through core.hooks: workdays never imports cases.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import require
-from accounts.access import scope
+from core import hooks
 
 from . import services
 from .forms import EnterYearForm
@@ -23,13 +27,6 @@ from .selectors import overrides_in_year
 from .selectors import year_statuses
 
 MANAGE = services.MANAGE
-
-
-def _provisional_years(user):
-    from cases.models import AssignedCase
-    from cases.selectors import provisional_years
-
-    return provisional_years(scope(AssignedCase.objects.all(), user))
 
 
 def report_recompute(request, change) -> None:
@@ -64,7 +61,7 @@ def _page(request, *, override_form=None, year_form=None, status=200):
     if not 2000 <= year <= 2100:
         year = today.year
     month = min(max(month, 1), 12)
-    provisional = _provisional_years(request.user)
+    provisional = hooks.provisional_years(request.user)
     statuses = year_statuses({today.year - 1, today.year, today.year + 1, year, *provisional})
     missing = [s.year for s in statuses if s.is_missing]
     context = {
@@ -156,9 +153,7 @@ def year_enter(request):
 def recompute(request):
     """Retry the provisional dates that a closed month held back, once it is reopened."""
     require(request.user, MANAGE)
-    from cases.services import recompute_provisional_due_dates
-
-    result = recompute_provisional_due_dates(by=request.user)
+    result = hooks.provisional_due_dates(by=request.user)
     report_recompute(request, services.CalendarChange(None, result))
     if not result.changed and not result.refused:
         messages.info(request, _("没有需要更新的办结期限。"))

@@ -4,6 +4,9 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.labels import half_month as half_month_label
+from core.labels import year_month as year_month_label
+
 register = template.Library()
 
 
@@ -35,14 +38,10 @@ def field_value(obj, name):
 @register.simple_tag
 def year_month(year, month):
     """2026年12月 / December 2026 (core.labels)."""
-    from core.labels import year_month as label
-
-    return label(int(year), int(month))
+    return year_month_label(int(year), int(month))
 
 
 @register.simple_tag
 def half_month(year, month, half):
     """2026年12月上半月 / First half of December 2026 (core.labels)."""
-    from core.labels import half_month as label
-
-    return label(int(year), int(month), int(half))
+    return half_month_label(int(year), int(month), int(half))
