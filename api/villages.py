@@ -122,7 +122,7 @@ class ResponsibilitySerializer(Described, serializers.ModelSerializer):
 
 
 def _active_on(queryset, name, value):
-    return queryset.on(value) if value else queryset
+    return queryset.active_on(value) if value else queryset
 
 
 def _for_village(queryset, name: str, value: int):

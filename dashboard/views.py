@@ -86,7 +86,7 @@ def village(request, pk: int):
     today = timezone.localdate()
     year = int_param(request.GET.get("year"), today.year, 2000, 2100)
     people = (
-        Responsibility.objects.on(today)
+        Responsibility.objects.active_on(today)
         .for_village(village)
         .select_related("person")
         .order_by("role", "start")

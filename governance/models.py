@@ -7,6 +7,7 @@ governance/rules.py; writes go through core.records (village records) or governa
 """
 
 from datetime import date
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Versioned
 from core.periods import quarter_of
+from core.spans import SpanQuerySet
 
 from . import rules
 from .choices import RAILWAY_ONLY_GROUPS
@@ -112,7 +114,8 @@ class CentreInspection(Versioned, models.Model):
             .values_list("date", flat=True)
             .first()
         )
-        return rules.standing_dates(self.date, following, timezone.localdate())
+        last_day = following - timedelta(days=1) if following else None  # superseded on its day
+        return rules.standing_dates(self.date, last_day, timezone.localdate())
 
     @property
     def work_files(self) -> frozenset[str]:
@@ -132,7 +135,8 @@ class SpecialPerson(Versioned, models.Model):
     """重点人员台账. 评分表 四.2: 精神障碍患者、吸毒人员、邪教人员、信访人员 各类须登记在册或零报告.
 
     Only the name is kept (no identity number). A person is on the register from `registered`
-    until `removed` (exclusive); see rules.covered_categories for when a category counts.
+    to `removed`, its last day (included); see rules.covered_categories for when a category
+    counts.
     """
 
     village = models.ForeignKey(
@@ -148,10 +152,16 @@ class SpecialPerson(Versioned, models.Model):
     )
     registered = models.DateField(_("登记日期"))
     removed = models.DateField(
-        _("销号日期"), null=True, blank=True, help_text=_("不再列管时填写,当日起不在册。")
+        _("在册至"),
+        null=True,
+        blank=True,
+        help_text=_("不再列管时填写最后在册的一天(含当日),次日起不在册。"),
     )
     note = models.TextField(_("备注"), blank=True)
     history = HistoricalRecords()
+
+    span_fields = ("registered", "removed")  # core.spans: both days included
+    objects = SpanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("重点人员")
@@ -182,7 +192,7 @@ class SpecialPerson(Versioned, models.Model):
 
     def clean(self):
         if self.registered and self.removed and self.removed < self.registered:
-            raise ValidationError({"removed": _("销号日期不能早于登记日期。")})
+            raise ValidationError({"removed": _("在册至日期不能早于登记日期。")})
 
 
 class ZeroReport(Versioned, models.Model):
@@ -221,8 +231,7 @@ class ZeroReport(Versioned, models.Model):
         """Its date and the month-ends of the rest of its year, which it may cover."""
         if not self.date:
             return []
-        year_out = date(self.date.year + 1, 1, 1)
-        return rules.standing_dates(self.date, year_out, timezone.localdate())
+        return rules.standing_dates(self.date, date(self.date.year, 12, 31), timezone.localdate())
 
     def changed_record_dates(self, old_dates: list[date], new_dates: list[date]) -> list[date]:
         return rules.changed_dates(old_dates, new_dates)
@@ -265,12 +274,20 @@ class LeadershipGroup(Versioned, models.Model):
     )
     kind = models.CharField(_("领导小组"), max_length=20, choices=GroupKind.choices)
     established = models.DateField(_("成立日期"))
-    dissolved = models.DateField(_("撤销日期"), null=True, blank=True)
+    dissolved = models.DateField(
+        _("存续至"),
+        null=True,
+        blank=True,
+        help_text=_("撤销时填写最后存续的一天(含当日),次日起不再存续。"),
+    )
     leader = models.CharField(_("组长"), max_length=50)
     members = models.TextField(_("成员"), blank=True)
     document_ref = models.CharField(_("成立文件文号"), max_length=100, blank=True)
     note = models.TextField(_("备注"), blank=True)
     history = HistoricalRecords()
+
+    span_fields = ("established", "dissolved")  # core.spans: both days included
+    objects = SpanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("领导小组")
@@ -278,7 +295,7 @@ class LeadershipGroup(Versioned, models.Model):
         ordering = ["village", "kind", "-established"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(dissolved__isnull=True) | Q(dissolved__gt=models.F("established")),
+                condition=Q(dissolved__isnull=True) | Q(dissolved__gte=models.F("established")),
                 name="group_dissolved_after_established",
             ),
         ]
@@ -303,18 +320,16 @@ class LeadershipGroup(Versioned, models.Model):
 
     def clean(self):
         errors = {}
-        if self.established and self.dissolved and self.dissolved <= self.established:
-            errors["dissolved"] = _("撤销日期须晚于成立日期。")
+        if self.established and self.dissolved and self.dissolved < self.established:
+            errors["dissolved"] = _("存续至日期不能早于成立日期。")
         if self.village_id and self.kind in RAILWAY_ONLY_GROUPS and not self.village.along_railway:
             errors["kind"] = MSG_RAILWAY_GROUP
         if not errors and self.village_id and self.kind and self.established:
-            overlapping = LeadershipGroup.objects.filter(
-                Q(dissolved__isnull=True) | Q(dissolved__gt=self.established),
-                village_id=self.village_id,
-                kind=self.kind,
-            ).exclude(pk=self.pk)
-            if self.dissolved:
-                overlapping = overlapping.filter(established__lt=self.dissolved)
+            overlapping = (
+                LeadershipGroup.objects.overlapping(self.established, self.dissolved)
+                .filter(village_id=self.village_id, kind=self.kind)
+                .exclude(pk=self.pk)
+            )
             other = overlapping.order_by("established").first()
             if other is not None:
                 errors["kind"] = _("该村(居)已有%(kind)s领导小组(%(day)s 成立),时间不能重叠。") % {
@@ -715,7 +730,8 @@ class AdjustmentEvent(Versioned, models.Model):
             .values_list("date", flat=True)
             .first()
         )
-        return rules.standing_dates(self.date, following, timezone.localdate())
+        last_day = following - timedelta(days=1) if following else None  # superseded on its day
+        return rules.standing_dates(self.date, last_day, timezone.localdate())
 
     def clean(self):
         if self.kind == AdjustmentKind.COMMENDATION and not self.level:
@@ -745,6 +761,9 @@ class SensitivePeriod(Versioned, models.Model):
     )
     note = models.TextField(_("备注"), blank=True)
     history = HistoricalRecords()
+
+    span_fields = ("start", "end")  # core.spans: both days included
+    objects = SpanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("敏感时期")

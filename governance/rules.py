@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from datetime import timedelta
 
+from core.periods import holds_on
 from core.periods import month_end
 from core.periods import month_ends_between
 
@@ -25,22 +26,24 @@ _PHONE_DIGITS = re.compile(r"^\d{7,12}$")
 
 
 def is_active(start: date | None, end: date | None, day: date) -> bool:
-    """Active on `day`: started on or before it and not yet ended (an end date is exclusive)."""
-    return start is not None and start <= day and (end is None or end > day)
+    """Active on `day`: started on or before it and `end`, its last day, not before it
+    (core.spans: both days included, as every register)."""
+    return holds_on(start, end, day)
 
 
-def standing_dates(start: date | None, until: date | None, today: date) -> list[date]:
+def standing_dates(start: date | None, last_day: date | None, today: date) -> list[date]:
     """The days a standing entry counts on: its start, and each month's end it is read at.
 
     A standing item (a register entry, the latest inspection) is read at every month's end
-    from its start until `until` (exclusive: the day it ends or is superseded), and no later
-    than the current month, which is the last one scored. Edits guard and mark these months.
+    from its start to `last_day` (included: the entry's own last day, or the day before the
+    entry that supersedes it), and no later than the current month, which is the last one
+    scored. Edits guard and mark these months.
     """
     if start is None:
         return []
     last = month_end(today.year, today.month)
-    if until is not None:
-        last = min(last, until - timedelta(days=1))
+    if last_day is not None:
+        last = min(last, last_day)
     return sorted({start, *month_ends_between(start, last)})
 
 
@@ -118,7 +121,7 @@ def covered_categories(
 ) -> frozenset[str]:
     """评分表 四.2: the special-person categories 'registered or declared empty' at `day`.
 
-    `active` are the categories with a person registered and not removed at `day`;
+    `active` are the categories with a person on the register at `day`;
     `registrations` every (category, registered date); `zero_reports` every (category, date).
 
     Decision (the document is silent on how long a 零报告 holds): a zero report covers the day

@@ -206,7 +206,7 @@ def _coverage(township, day: date, village_ids) -> tuple[dict, dict]:
     """Covered categories and active persons per category, per village (two queries)."""
     year_start = date(day.year, 1, 1)
     people = SpecialPerson.objects.filter(_in(township, village_ids), registered__lte=day).filter(
-        Q(removed__isnull=True) | Q(removed__gt=day) | Q(registered__gte=year_start)
+        Q(removed__isnull=True) | Q(removed__gte=day) | Q(registered__gte=year_start)
     )
     active = defaultdict(lambda: defaultdict(int))
     registrations = defaultdict(list)
@@ -245,11 +245,11 @@ def special_categories_covered(*, township, day: date, village_ids=None) -> dict
 
 def _groups_at(township, day: date, village_ids) -> dict[int, frozenset]:
     found = defaultdict(set)
-    rows = LeadershipGroup.objects.filter(
-        Q(dissolved__isnull=True) | Q(dissolved__gt=day),
-        _in(township, village_ids),
-        established__lte=day,
-    ).values_list("village_id", "kind")
+    rows = (
+        LeadershipGroup.objects.active_on(day)
+        .filter(_in(township, village_ids))
+        .values_list("village_id", "kind")
+    )
     for village_id, kind in rows:
         found[village_id].add(kind)
     return found
@@ -519,14 +519,14 @@ class SpecialCountRow:
 
 def special_person_counts(*, township, day: date, village_ids=None) -> list[SpecialCountRow]:
     """Per village and category, the persons on the register at `day` (rules.is_active: registered
-    on or before it, not removed by it). Two queries whatever the number of villages."""
+    on or before it, its last day not before it). Two queries whatever the number of villages."""
     villages = list(
         _villages(township, village_ids).order_by("area__name", "name").values_list("pk", "name")
     )
     found = defaultdict(dict)
     rows = (
-        SpecialPerson.objects.filter(_in(township, village_ids), registered__lte=day)
-        .filter(Q(removed__isnull=True) | Q(removed__gt=day))
+        SpecialPerson.objects.active_on(day)
+        .filter(_in(township, village_ids))
         .values("village_id", "category")
         .annotate(n=Count("pk"))
         .values_list("village_id", "category", "n")

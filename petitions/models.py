@@ -26,6 +26,7 @@ from core import periods
 from core.dates import date_errors
 from core.labels import half_month
 from core.models import Versioned
+from core.spans import SpanQuerySet
 from core.uploads import UploadTo
 from core.uploads import validate_upload
 
@@ -253,9 +254,8 @@ class Petitioner(Versioned, models.Model):
 # --- 包保 register ------------------------------------------------------------------------------
 
 
-class BaobaoEntryQuerySet(models.QuerySet):
-    def active_on(self, day: date):
-        return self.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
+class BaobaoEntryQuerySet(SpanQuerySet):
+    pass
 
 
 class BaobaoEntry(Versioned, models.Model):
@@ -289,6 +289,7 @@ class BaobaoEntry(Versioned, models.Model):
     end = models.DateField(_("包保终止日期"), null=True, blank=True)
     history = HistoricalRecords()
 
+    span_fields = ("start", "end")  # core.spans: both days included
     objects = BaobaoEntryQuerySet.as_manager()
 
     class Meta:

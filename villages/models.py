@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Versioned
 from core.periods import month_end
+from core.spans import SpanQuerySet
 
 from . import rules
 from .choices import AREA_ROLES
@@ -187,10 +188,7 @@ class Person(Versioned, models.Model):
         return self.name
 
 
-class ResponsibilityQuerySet(models.QuerySet):
-    def on(self, day: date):
-        return self.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
-
+class ResponsibilityQuerySet(SpanQuerySet):
     def for_village(self, village):
         return self.filter(Q(village=village) | Q(area_id=village.area_id))
 
@@ -221,6 +219,7 @@ class Responsibility(Versioned, models.Model):
     end = models.DateField(_("终止日期"), null=True, blank=True)
     history = HistoricalRecords()
 
+    span_fields = ("start", "end")  # core.spans: both days included
     objects = ResponsibilityQuerySet.as_manager()
 
     class Meta:

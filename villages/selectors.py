@@ -13,7 +13,7 @@ from .models import Village
 def holders_on(village: Village, role: str, day: date) -> list:
     """The people holding `role` for `village` on `day` (a 片长 through the village's area)."""
     rows = (
-        Responsibility.objects.on(day)
+        Responsibility.objects.active_on(day)
         .for_village(village)
         .filter(role=role)
         .select_related("person")
@@ -25,7 +25,7 @@ def holders_on(village: Village, role: str, day: date) -> list:
 def villages_answered_by(person, day: date) -> list[Village]:
     """Every village the person answers for on `day`, directly or through an area."""
     found: dict[int, Village] = {}
-    for row in Responsibility.objects.on(day).filter(person=person).select_related("area"):
+    for row in Responsibility.objects.active_on(day).filter(person=person).select_related("area"):
         for village in row.villages():
             found[village.pk] = village
     return sorted(found.values(), key=lambda v: v.pk)

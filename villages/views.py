@@ -25,7 +25,7 @@ def village_detail(request, pk: int):
         raise Http404
     today: date = timezone.localdate()
     people = (
-        Responsibility.objects.on(today)
+        Responsibility.objects.active_on(today)
         .for_village(village)
         .select_related("person")
         .order_by("role", "start")

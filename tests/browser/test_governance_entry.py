@@ -88,7 +88,7 @@ def test_centre_registers(
     fill(page, {"village": v, "category": "mental", "name": "张某", "responsible": "李治保"})
     fill(page, {"registered": "2026-03-01", "removed": "2026-02-01"})
     save(page)
-    expect(field_error(page, "removed")).to_contain_text("销号日期不能早于登记日期")
+    expect(field_error(page, "removed")).to_contain_text("在册至日期不能早于登记日期")
     assert SpecialPerson.objects.count() == 0
     fill(page, {"removed": ""})
     save(page)

@@ -67,12 +67,17 @@ def test_railway_group_refused_at_its_field_for_an_ordinary_village(village_a):
 
 def test_two_groups_of_a_kind_may_not_overlap(village_a):
     LeadershipGroupFactory(
-        village=village_a, kind="law", established=date(2025, 1, 1), dissolved=date(2026, 3, 1)
+        village=village_a, kind="law", established=date(2025, 1, 1), dissolved=date(2026, 2, 28)
     )
     overlapping = LeadershipGroup(
         village=village_a, kind="law", established=date(2026, 2, 1), leader="王"
     )
     assert "时间不能重叠" in errors_of(overlapping)["kind"][0]
+    # The old group's last day is its own: a successor may not start on it.
+    on_its_last_day = LeadershipGroup(
+        village=village_a, kind="law", established=date(2026, 2, 28), leader="王"
+    )
+    assert "时间不能重叠" in errors_of(on_its_last_day)["kind"][0]
     successor = LeadershipGroup(
         village=village_a, kind="law", established=date(2026, 3, 1), leader="王"
     )
@@ -84,10 +89,12 @@ def test_group_dissolved_must_follow_established(village_a):
         village=village_a,
         kind="law",
         established=date(2026, 3, 1),
-        dissolved=date(2026, 3, 1),
+        dissolved=date(2026, 2, 28),
         leader="王",
     )
     assert "dissolved" in errors_of(group)
+    group.dissolved = date(2026, 3, 1)  # a group that lasted one day, its last day included
+    group.full_clean()
 
 
 def test_special_person_removed_before_registered_is_refused(village_a):
@@ -98,7 +105,7 @@ def test_special_person_removed_before_registered_is_refused(village_a):
         registered=date(2026, 3, 1),
         removed=date(2026, 2, 1),
     )
-    assert errors_of(person)["removed"] == ["销号日期不能早于登记日期。"]
+    assert errors_of(person)["removed"] == ["在册至日期不能早于登记日期。"]
 
 
 def test_zero_report_refused_while_a_person_of_the_category_is_registered(village_a):

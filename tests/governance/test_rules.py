@@ -34,11 +34,12 @@ def test_missing_patrols_against_three_a_week(count, missing):
     assert rules.missing_patrols(count) == missing
 
 
-def test_active_is_start_inclusive_end_exclusive():
+def test_active_includes_its_first_and_its_last_day():
+    # core/spans.py: a register's end date is its last day, as every register counts it.
     assert rules.is_active(date(2026, 1, 1), None, date(2026, 1, 1))
     assert not rules.is_active(date(2026, 1, 2), None, date(2026, 1, 1))
-    assert rules.is_active(date(2026, 1, 1), date(2026, 3, 1), date(2026, 2, 28))
-    assert not rules.is_active(date(2026, 1, 1), date(2026, 3, 1), date(2026, 3, 1))
+    assert rules.is_active(date(2026, 1, 1), date(2026, 2, 28), date(2026, 2, 28))
+    assert not rules.is_active(date(2026, 1, 1), date(2026, 2, 28), date(2026, 3, 1))
 
 
 @pytest.mark.parametrize(
@@ -126,9 +127,13 @@ def test_standing_dates_are_the_month_ends_up_to_the_current_month():
         date(2026, 3, 31),
         date(2026, 4, 30),
     ]
-    # Ended on Mar 31: not on the register at the end of March any more.
-    assert rules.standing_dates(date(2026, 1, 10), date(2026, 3, 31), today)[-1] == date(
+    # Last on the register on Mar 30: not at the end of March any more.
+    assert rules.standing_dates(date(2026, 1, 10), date(2026, 3, 30), today)[-1] == date(
         2026, 2, 28
+    )
+    # Last on the register on Mar 31: still read at the end of March.
+    assert rules.standing_dates(date(2026, 1, 10), date(2026, 3, 31), today)[-1] == date(
+        2026, 3, 31
     )
     assert rules.standing_dates(date(2026, 6, 1), None, today) == [date(2026, 6, 1)]
 

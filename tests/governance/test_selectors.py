@@ -56,9 +56,10 @@ def test_special_categories_covered(village_a, village_b):
 
 
 def test_active_groups(village_a, village_b):
+    # "drugs" was last in force on Apr 29 (its last day, included): gone at the month's end.
     LeadershipGroupFactory(village=village_a, kind="law", established=date(2026, 1, 1))
     LeadershipGroupFactory(
-        village=village_a, kind="drugs", established=date(2025, 1, 1), dissolved=date(2026, 4, 30)
+        village=village_a, kind="drugs", established=date(2025, 1, 1), dissolved=date(2026, 4, 29)
     )
     LeadershipGroupFactory(village=village_a, kind="winter", established=date(2026, 5, 1))
     found = selectors.active_groups(township=village_a.township, day=APR_30)

@@ -158,7 +158,7 @@ INVALID = {
     "specialperson": (
         {"category": "drug", "name": "某", "registered": "2026-04-10", "removed": "2026-04-01"},
         "removed",
-        "销号日期不能早于登记日期",
+        "在册至日期不能早于登记日期",
     ),
     "leadershipgroup": (
         {"kind": "railway", "established": "2026-01-01", "leader": "李"},
