@@ -38,6 +38,7 @@ from core.periods import quarter_of
 from villages.models import Township
 
 from .base import AUTHENTICATION
+from .base import VILLAGE_MONTH_FIELDS
 from .base import Described
 from .base import DescribedSerializer
 from .filters import IdFilter
@@ -127,11 +128,7 @@ class ScoreSheetSerializer(Described, serializers.ModelSerializer):
     class Meta:
         model = ScoreSheet
         fields = (
-            "id",
-            "village",
-            "village_name",
-            "year",
-            "month",
+            *VILLAGE_MONTH_FIELDS,
             "version",
             "total",
             "sections",

@@ -291,6 +291,11 @@ class RecordSerializer(Described, serializers.ModelSerializer):
         """Save nested rows; a kind with `nested` overrides this."""
 
 
+# The fields every village record starts with in the API, and those of a village's month.
+VILLAGE_FIELDS = ("id", "village", "village_name")
+VILLAGE_MONTH_FIELDS = (*VILLAGE_FIELDS, "year", "month")
+
+
 class VillageRecordSerializer(RecordSerializer):
     village_name = serializers.CharField(
         source="village.name", read_only=True, label=_("村(居)名称")

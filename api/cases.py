@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from assessment.periods import PeriodClosedError
 from cases import services
 from cases.choices import ReviewDecision
+from cases.forms import BACKLOG_FIELDS
 from cases.forms import township_people
 from cases.models import AssignedCase
 from cases.models import BacklogCase
@@ -25,14 +26,12 @@ from cases.models import CaseReview
 from core.records import record_delete
 from core.records import record_save
 
+from .base import VILLAGE_FIELDS
 from .base import Described
 from .base import DescribedSerializer
 from .base import RecordViewSet
 from .base import VillageRecordSerializer
 from .exceptions import validation_error
-
-VILLAGE = ("id", "village", "village_name")
-
 
 # --- assigned cases --------------------------------------------------------------------------
 
@@ -95,18 +94,13 @@ class AssignedCaseSerializer(VillageRecordSerializer):
     class Meta(VillageRecordSerializer.Meta):
         model = AssignedCase
         fields = (
-            *VILLAGE,
+            *VILLAGE_FIELDS,
             "title",
             "matter",
             "reference",
             "assigned_by",
             "assigned_date",
-            "due_date",
-            "due_provisional",
-            "state",
-            "result",
-            "result_reported_date",
-            "concluded_date",
+            *AssignedCase.SERVICE_FIELDS,
             "handler_reports",
             "reviews",
             "extensions",
@@ -318,16 +312,8 @@ class BacklogCaseSerializer(VillageRecordSerializer):
     class Meta(VillageRecordSerializer.Meta):
         model = BacklogCase
         fields = (
-            *VILLAGE,
-            "title",
-            "matter",
-            "listed_date",
-            "leader",
-            "working_group",
-            "resolution_plan",
-            "stabilisation_measures",
-            "time_limit",
-            "resolved_date",
+            *VILLAGE_FIELDS,
+            *BACKLOG_FIELDS,
             "resolvers",
             "relapses",
         )

@@ -26,6 +26,7 @@ from assessment.models import Contest
 from assessment.models import ScoreLine
 
 from .base import AUTHENTICATION
+from .base import VILLAGE_MONTH_FIELDS
 from .base import Described
 from .base import DescribedSerializer
 from .filters import IdFilter
@@ -57,11 +58,7 @@ class ContestSerializer(Described, serializers.ModelSerializer):
     class Meta:
         model = Contest
         fields = (
-            "id",
-            "village",
-            "village_name",
-            "year",
-            "month",
+            *VILLAGE_MONTH_FIELDS,
             "item_code",
             "line_reason",
             "refs",

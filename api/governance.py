@@ -22,24 +22,26 @@ from governance.access import TOWNSHIP_READ_PERM
 from governance.access import scope_township
 from governance.choices import AttendanceStatus
 from governance.choices import SurveyAnswerChoice
-from governance.models import WORK_FILE_FIELDS
-from governance.models import AdjustmentEvent
-from governance.models import CentreInspection
+from governance.forms import AdjustmentEventForm
+from governance.forms import CentreInspectionForm
+from governance.forms import LandlineHouseholdForm
+from governance.forms import LeadershipGroupForm
+from governance.forms import PatrolForm
+from governance.forms import SpecialPersonForm
+from governance.forms import VillageMeetingForm
+from governance.forms import ZeroReportForm
 from governance.models import LandlineHousehold
-from governance.models import LeadershipGroup
 from governance.models import MeetingAttendance
-from governance.models import Patrol
 from governance.models import SensitivePeriod
 from governance.models import SpecialPerson
 from governance.models import Survey
 from governance.models import SurveyAnswer
 from governance.models import TownshipMeeting
-from governance.models import VillageMeeting
-from governance.models import ZeroReport
 from villages.models import Township
 from villages.models import Village
 
 from .base import MSG_REASON_REQUIRED
+from .base import VILLAGE_FIELDS
 from .base import Described
 from .base import DescribedSerializer
 from .base import RecordSerializer
@@ -47,55 +49,28 @@ from .base import RecordViewSet
 from .base import VillageRecordSerializer
 from .exceptions import validation_error
 
-VILLAGE = ("id", "village", "village_name")
 
-
-def _simple(model, *names):
-    """A serializer of a village record made only of its own fields."""
+def _simple(form_class):
+    """A serializer of a village record with the fields its form enters: one list of what staff
+    enter for the kind, on the page and in the API."""
+    model = form_class._meta.model
+    names = [name for name in form_class._meta.fields if name != "village"]
     meta = type(
-        "Meta", (VillageRecordSerializer.Meta,), {"model": model, "fields": (*VILLAGE, *names)}
+        "Meta",
+        (VillageRecordSerializer.Meta,),
+        {"model": model, "fields": (*VILLAGE_FIELDS, *names)},
     )
     return type(f"{model.__name__}Serializer", (VillageRecordSerializer,), {"Meta": meta})
 
 
-CentreInspectionSerializer = _simple(
-    CentreInspection,
-    "date",
-    "inspector",
-    "duty_records",
-    "is_clean",
-    "rules_complete",
-    "dedicated_person",
-    "cctv_room_manned",
-    *WORK_FILE_FIELDS.values(),
-    "note",
-)
-SpecialPersonSerializer = _simple(
-    SpecialPerson, "category", "name", "responsible", "registered", "removed", "note"
-)
-ZeroReportSerializer = _simple(ZeroReport, "category", "date", "note")
-LeadershipGroupSerializer = _simple(
-    LeadershipGroup,
-    "kind",
-    "established",
-    "dissolved",
-    "leader",
-    "members",
-    "document_ref",
-    "note",
-)
-LandlineHouseholdSerializer = _simple(
-    LandlineHousehold, "head", "phone", "address", "active", "note"
-)
-PatrolSerializer = _simple(
-    Patrol, "date", "start_time", "end_time", "participants", "route", "note"
-)
-VillageMeetingSerializer = _simple(
-    VillageMeeting, "date", "topic", "studied_petition_work", "attendees", "minutes"
-)
-AdjustmentEventSerializer = _simple(
-    AdjustmentEvent, "date", "kind", "level", "description", "document_ref"
-)
+CentreInspectionSerializer = _simple(CentreInspectionForm)
+SpecialPersonSerializer = _simple(SpecialPersonForm)
+ZeroReportSerializer = _simple(ZeroReportForm)
+LeadershipGroupSerializer = _simple(LeadershipGroupForm)
+LandlineHouseholdSerializer = _simple(LandlineHouseholdForm)
+PatrolSerializer = _simple(PatrolForm)
+VillageMeetingSerializer = _simple(VillageMeetingForm)
+AdjustmentEventSerializer = _simple(AdjustmentEventForm)
 
 
 class CentreInspectionViewSet(RecordViewSet):
@@ -371,7 +346,7 @@ class MeetingAttendanceSerializer(VillageRecordSerializer):
 
     class Meta(VillageRecordSerializer.Meta):
         model = MeetingAttendance
-        fields = (*VILLAGE, "meeting", "status", "note")
+        fields = (*VILLAGE_FIELDS, "meeting", "status", "note")
 
 
 class MeetingAttendanceViewSet(RecordViewSet):
@@ -405,7 +380,7 @@ class SurveySerializer(VillageRecordSerializer):
     class Meta(VillageRecordSerializer.Meta):
         model = Survey
         fields = (
-            *VILLAGE,
+            *VILLAGE_FIELDS,
             "year",
             "quarter",
             "date",

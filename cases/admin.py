@@ -58,14 +58,7 @@ class AssignedCaseAdmin(RecordAdmin):
     list_filter = ["state", "due_provisional", "village__township", "village", "assigned_date"]
     search_fields = ["title", "matter", "assigned_by", "reference", "village__name"]
     date_hierarchy = "assigned_date"
-    readonly_fields = [
-        "due_date",
-        "due_provisional",
-        "state",
-        "result",
-        "result_reported_date",
-        "concluded_date",
-    ]
+    readonly_fields = AssignedCase.SERVICE_FIELDS
     inlines = [HandlerReportInline, ReviewInline, ExtensionInline]
 
     def save_record(self, request, obj, *, change, reason):

@@ -69,24 +69,27 @@ RelapseFormSet = forms.inlineformset_factory(
 )
 
 
+# What staff enter for a backlog case besides its village and its resolvers (its 五个一): the
+# form, the API and the detail page read this one list.
+BACKLOG_FIELDS = (
+    "title",
+    "matter",
+    "listed_date",
+    "leader",
+    "working_group",
+    "resolution_plan",
+    "stabilisation_measures",
+    "time_limit",
+    "resolved_date",
+)
+
+
 class BacklogCaseForm(RecordForm):
     """A backlog case with its 五个一 and, inline, its relapses; saved all or nothing."""
 
     class Meta:
         model = BacklogCase
-        fields = [
-            "village",
-            "title",
-            "matter",
-            "listed_date",
-            "leader",
-            "working_group",
-            "resolution_plan",
-            "stabilisation_measures",
-            "time_limit",
-            "resolved_date",
-            "resolvers",
-        ]
+        fields = ["village", *BACKLOG_FIELDS, "resolvers"]
         widgets = {
             "resolvers": forms.CheckboxSelectMultiple,
             "matter": forms.Textarea(attrs={"rows": 3}),

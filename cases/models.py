@@ -70,6 +70,16 @@ class AssignedCase(Versioned, models.Model):
     concluded_date = models.DateField(_("办结日期"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
+    # Set only by the steps in cases/services.py, never typed: read only in the admin and the API.
+    SERVICE_FIELDS = (
+        "due_date",
+        "due_provisional",
+        "state",
+        "result",
+        "result_reported_date",
+        "concluded_date",
+    )
+
     class Meta:
         verbose_name = _("上级交办件")
         verbose_name_plural = _("上级交办件")

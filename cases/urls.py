@@ -3,6 +3,7 @@ from django.urls import path
 from core.views import RecordPages
 
 from . import views
+from .forms import BACKLOG_FIELDS
 from .forms import AssignedCaseForm
 from .forms import BacklogCaseForm
 from .models import AssignedCase
@@ -39,18 +40,7 @@ backlog_pages = RecordPages(
     filter_fields=("village", "leader"),
     search_fields=("title", "matter", "working_group", "leader__name"),
     select_related=("village", "leader"),
-    detail_fields=(
-        "village",
-        "title",
-        "matter",
-        "listed_date",
-        "leader",
-        "working_group",
-        "resolution_plan",
-        "stabilisation_measures",
-        "time_limit",
-        "resolved_date",
-    ),
+    detail_fields=("village", *BACKLOG_FIELDS),
 )
 
 
