@@ -30,6 +30,7 @@ assigned_pages = RecordPages(
         "result",
         "concluded_date",
     ),
+    views={"list": views.AssignedList, "detail": views.AssignedDetail},
 )
 
 backlog_pages = RecordPages(
@@ -41,40 +42,21 @@ backlog_pages = RecordPages(
     search_fields=("title", "matter", "working_group", "leader__name"),
     select_related=("village", "leader"),
     detail_fields=("village", *BACKLOG_FIELDS),
+    views={
+        "list": views.BacklogList,
+        "detail": views.BacklogDetail,
+        "create": views.BacklogCreate,
+        "update": views.BacklogUpdate,
+    },
 )
 
 
-def _pages_urls(pages, **replace):
-    """The generic record URLs of `pages`, with some views replaced by this app's own."""
-    out = []
-    for pattern in pages.urls(app_name):
-        view = replace.get(pattern.name.removeprefix(f"{pages.name}_"))
-        if view is not None:
-            pattern = path(
-                str(pattern.pattern),
-                view.as_view(pages=pages, app_name=app_name),
-                name=pattern.name,
-            )
-        out.append(pattern)
-    return out
-
-
 urlpatterns = [
-    *_pages_urls(
-        assigned_pages,
-        list=views.AssignedList,
-        detail=views.AssignedDetail,
-    ),
+    *assigned_pages.urls(app_name),
     path(
         "assigned/<int:pk>/step/<slug:action>/",
         views.AssignedAction.as_view(pages=assigned_pages, app_name=app_name),
         name="assigned_action",
     ),
-    *_pages_urls(
-        backlog_pages,
-        list=views.BacklogList,
-        detail=views.BacklogDetail,
-        create=views.BacklogCreate,
-        update=views.BacklogUpdate,
-    ),
+    *backlog_pages.urls(app_name),
 ]

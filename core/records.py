@@ -241,15 +241,20 @@ def record_delete(*, instance, user, reason: str = "", expected_version=None) ->
     hooks.mark_stale(village.pk, days)
 
 
-@transaction.atomic
-def record_revert(*, historical, user, reason: str = ""):
-    """Restore a record to one of its historical versions; itself a new, attributed change."""
+def restored(historical):
+    """The record as one of its historical versions shows it, to be saved as a new, attributed
+    change (by record_revert, or a kind's own save); and the reason its history row gives when
+    none is asked for."""
     instance = historical.instance
     # simple-history builds the version as a new object; it is the stored row, so full_clean()
     # must not find its own primary key taken.
     instance._state.adding = not type(instance)._default_manager.filter(pk=instance.pk).exists()
-    return record_save(
-        instance=instance,
-        user=user,
-        reason=reason or f"恢复到 {historical.history_date:%Y-%m-%d %H:%M} 的版本",
-    )
+    when = f"{historical.history_date:%Y-%m-%d %H:%M}"
+    return instance, _("恢复到 %(at)s 的版本") % {"at": when}
+
+
+@transaction.atomic
+def record_revert(*, historical, user, reason: str = ""):
+    """Restore a record to one of its historical versions; itself a new, attributed change."""
+    instance, default_reason = restored(historical)
+    return record_save(instance=instance, user=user, reason=reason or default_reason)

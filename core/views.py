@@ -86,28 +86,26 @@ class RecordPages:
     detail_fields: tuple[str, ...] | None = None
     change_perm: str = "kaohe.change_records"
     extra_actions: list = field(default_factory=list)
+    # A kind's own view classes in place of the generic ones, by page (the keys of RECORD_VIEWS).
+    views: dict = field(default_factory=dict)
+
+    def view_class(self, page: str) -> type:
+        return self.views.get(page) or RECORD_VIEWS[page]
 
     def urls(self, app_name: str):
         kw = {"pages": self, "app_name": app_name}
+        n = self.name
+
+        def view(page):
+            return self.view_class(page).as_view(**kw)
+
         return [
-            path(f"{self.name}/", RecordList.as_view(**kw), name=f"{self.name}_list"),
-            path(f"{self.name}/new/", RecordCreate.as_view(**kw), name=f"{self.name}_create"),
-            path(f"{self.name}/<int:pk>/", RecordDetail.as_view(**kw), name=f"{self.name}_detail"),
-            path(
-                f"{self.name}/<int:pk>/edit/",
-                RecordUpdate.as_view(**kw),
-                name=f"{self.name}_update",
-            ),
-            path(
-                f"{self.name}/<int:pk>/delete/",
-                RecordDelete.as_view(**kw),
-                name=f"{self.name}_delete",
-            ),
-            path(
-                f"{self.name}/<int:pk>/revert/<int:history_id>/",
-                RecordRevert.as_view(**kw),
-                name=f"{self.name}_revert",
-            ),
+            path(f"{n}/", view("list"), name=f"{n}_list"),
+            path(f"{n}/new/", view("create"), name=f"{n}_create"),
+            path(f"{n}/<int:pk>/", view("detail"), name=f"{n}_detail"),
+            path(f"{n}/<int:pk>/edit/", view("update"), name=f"{n}_update"),
+            path(f"{n}/<int:pk>/delete/", view("delete"), name=f"{n}_delete"),
+            path(f"{n}/<int:pk>/revert/<int:history_id>/", view("revert"), name=f"{n}_revert"),
         ]
 
     def get_form_class(self):
@@ -248,7 +246,7 @@ class RecordFormView(PagesMixin, FormView):
         except RecordConflict as exc:
             return self.conflicted(form, exc)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已保存:%(obj)s") % {"obj": instance})
         if notice := hooks.pending_notice():  # saved, but its recompute could not be queued yet
@@ -315,7 +313,9 @@ class RecordFormView(PagesMixin, FormView):
         return ctx
 
 
-def _add_errors(form, exc: ValidationError):
+def add_validation_errors(form, exc: ValidationError):
+    """A service's refusal shown on the form: at its fields where the form has them, else at
+    the top."""
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)
@@ -426,12 +426,7 @@ class RecordDelete(PagesMixin, TemplateView):
         # The version shown on the confirm page: a record changed since is not deleted unseen.
         version = request.POST.get("version", "")
         try:
-            record_delete(
-                instance=self.object,
-                user=request.user,
-                reason=reason,
-                expected_version=int(version) if version.isdigit() else None,
-            )
+            self.delete_record(reason, int(version) if version.isdigit() else None)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(self.url("detail", self.object.pk))
@@ -440,6 +435,14 @@ class RecordDelete(PagesMixin, TemplateView):
             return redirect(self.url("detail", self.object.pk))
         messages.success(request, _("已删除:%(obj)s") % {"obj": self.object})
         return redirect(self.url("list"))
+
+    def delete_record(self, reason: str, expected_version: int | None) -> None:
+        record_delete(
+            instance=self.object,
+            user=self.request.user,
+            reason=reason,
+            expected_version=expected_version,
+        )
 
 
 class RecordRevert(PagesMixin, TemplateView):
@@ -453,15 +456,29 @@ class RecordRevert(PagesMixin, TemplateView):
         if historical is None:
             raise Http404
         try:
-            with transaction.atomic():
-                # The version the page showed: a restore over someone's later change is refused.
-                check_version(obj, _posted_version(request))
-                record_revert(historical=historical, user=request.user)
+            self.revert_record(obj, historical)
         except ValidationError as exc:  # RecordConflict included
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("已恢复到所选版本。"))
         return redirect(self.url("detail", obj.pk))
+
+    def revert_record(self, obj, historical) -> None:
+        with transaction.atomic():
+            # The version the page showed: a restore over someone's later change is refused.
+            check_version(obj, _posted_version(self.request))
+            record_revert(historical=historical, user=self.request.user)
+
+
+# The generic pages of a record kind, by page; RecordPages.views replaces some for one kind.
+RECORD_VIEWS = {
+    "list": RecordList,
+    "create": RecordCreate,
+    "detail": RecordDetail,
+    "update": RecordUpdate,
+    "delete": RecordDelete,
+    "revert": RecordRevert,
+}
 
 
 def _posted_version(request) -> int | None:

@@ -16,6 +16,7 @@ from core.records import attribute
 from core.records import record_dates
 from core.records import record_delete
 from core.records import record_save
+from core.records import restored
 
 from . import rules
 from .models import LandlineHousehold
@@ -70,14 +71,8 @@ def township_record_delete(*, instance, user, reason: str = "") -> None:
 
 @transaction.atomic
 def township_record_revert(*, historical, user, reason: str = ""):
-    when = f"{historical.history_date:%Y-%m-%d %H:%M}"
-    instance = historical.instance
-    instance._state.adding = not type(instance)._default_manager.filter(pk=instance.pk).exists()
-    return township_record_save(
-        instance=instance,
-        user=user,
-        reason=reason or _("恢复到 %(at)s 的版本") % {"at": when},
-    )
+    instance, default_reason = restored(historical)
+    return township_record_save(instance=instance, user=user, reason=reason or default_reason)
 
 
 @transaction.atomic

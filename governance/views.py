@@ -6,7 +6,6 @@ attendance and survey-answer pages save all rows or none.
 """
 
 from dataclasses import dataclass
-from dataclasses import field
 from datetime import date
 from datetime import timedelta
 
@@ -17,10 +16,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +35,7 @@ from core.views import RecordList
 from core.views import RecordPages
 from core.views import RecordRevert
 from core.views import RecordUpdate
+from core.views import add_validation_errors
 
 from . import rules
 from . import selectors
@@ -88,32 +86,6 @@ class GovernancePages(RecordPages):
     """RecordPages with a month filter on the record's date and per-kind view classes."""
 
     month_field: str | None = "date"
-    views: dict = field(default_factory=dict)
-
-    def urls(self, app_name: str):
-        kw = {"pages": self, "app_name": app_name}
-        cls = {
-            "list": RecordList,
-            "create": RecordCreate,
-            "detail": RecordDetail,
-            "update": RecordUpdate,
-            "delete": RecordDelete,
-            "revert": RecordRevert,
-            **self.views,
-        }
-        n = self.name
-        return [
-            path(f"{n}/", cls["list"].as_view(**kw), name=f"{n}_list"),
-            path(f"{n}/new/", cls["create"].as_view(**kw), name=f"{n}_create"),
-            path(f"{n}/<int:pk>/", cls["detail"].as_view(**kw), name=f"{n}_detail"),
-            path(f"{n}/<int:pk>/edit/", cls["update"].as_view(**kw), name=f"{n}_update"),
-            path(f"{n}/<int:pk>/delete/", cls["delete"].as_view(**kw), name=f"{n}_delete"),
-            path(
-                f"{n}/<int:pk>/revert/<int:history_id>/",
-                cls["revert"].as_view(**kw),
-                name=f"{n}_revert",
-            ),
-        ]
 
     def filterset_class(self):
         base = super().filterset_class()
@@ -173,38 +145,13 @@ class TownshipDetail(TownshipScoped, RecordDetail):
 
 
 class TownshipDelete(TownshipScoped, RecordDelete):
-    def post(self, request, *args, **kwargs):
-        reason = request.POST.get("reason", "").strip()
-        if not reason:
-            messages.error(request, _("请填写删除原因。"))
-            return self.get(request, *args, **kwargs)
-        try:
-            services.township_record_delete(instance=self.object, user=request.user, reason=reason)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(self.url("detail", self.object.pk))
-        except ProtectedError:
-            messages.error(request, _("该记录被其他记录引用,不能删除。"))
-            return redirect(self.url("detail", self.object.pk))
-        messages.success(request, _("已删除:%(obj)s") % {"obj": self.object})
-        return redirect(self.url("list"))
+    def delete_record(self, reason: str, expected_version: int | None) -> None:
+        services.township_record_delete(instance=self.object, user=self.request.user, reason=reason)
 
 
 class TownshipRevert(TownshipScoped, RecordRevert):
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        if not self.can_change(obj):
-            raise PermissionDenied
-        historical = obj.history.filter(history_id=self.kwargs["history_id"]).first()
-        if historical is None:
-            raise Http404
-        try:
-            services.township_record_revert(historical=historical, user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("已恢复到所选版本。"))
-        return redirect(self.url("detail", obj.pk))
+    def revert_record(self, obj, historical) -> None:
+        services.township_record_revert(historical=historical, user=self.request.user)
 
 
 TOWNSHIP_VIEWS = {
@@ -332,20 +279,12 @@ class SurveyDetail(RecordDetail):
                     by=request.user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("已随机抽取 %(n)s 户。") % {"n": len(samples)})
                 return redirect(self.url("detail", self.object.pk))
         self.draw_form = form
         return self.render_to_response(self.get_context_data(object=self.object))
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class SurveyAnswersView(LoginRequiredMixin, TemplateView):

@@ -30,13 +30,7 @@ from accounts.access import visible_villages
 from core import hooks
 from core import periods
 from core.uploads import serve_protected
-from core.views import RecordCreate
-from core.views import RecordDelete
-from core.views import RecordDetail
-from core.views import RecordList
 from core.views import RecordPages
-from core.views import RecordRevert
-from core.views import RecordUpdate
 
 from . import deadlines
 from . import forms as pforms
@@ -51,15 +45,6 @@ from .models import Dossier
 from .models import Petition
 from .models import ReceptionLog
 from .models import UnreportedCandidate
-
-_VIEWS = {
-    "list": RecordList,
-    "create": RecordCreate,
-    "detail": RecordDetail,
-    "update": RecordUpdate,
-    "delete": RecordDelete,
-    "revert": RecordRevert,
-}
 
 
 def _month_filter(*date_fields: str):
@@ -115,7 +100,9 @@ class Pages(RecordPages):
             key = "form" if suffix in ("create", "update") else suffix
             template = self.templates.get(key)
             if template:
-                view = _VIEWS[suffix].as_view(pages=self, app_name=app_name, template_name=template)
+                view = self.view_class(suffix).as_view(
+                    pages=self, app_name=app_name, template_name=template
+                )
                 pattern = path(str(pattern.pattern), view, name=pattern.name)
             patterns.append(pattern)
         return patterns
