@@ -17,6 +17,7 @@ Decisions:
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -24,15 +25,16 @@ from dataclasses import dataclass
 from dataclasses import field
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import Prefetch
-from openpyxl import Workbook
 
 from assessment import rubrics
 from assessment import selectors
 from assessment.models import ScoreLine
 from assessment.models import ScoreSheet
 from assessment.scoring import engine
+from assessment.services import gc_paused
 from assessment.sheets import sheet_from_row
 from villages.models import Township
 from villages.models import Village
@@ -44,6 +46,8 @@ from .criteria import criteria_for
 from .periods import MONTH
 from .periods import QUARTER
 from .periods import Span
+from .writer import Book
+from .writer import Sheet
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -160,6 +164,17 @@ def styles_number(value) -> str:
     return "" if value is None else format(Decimal(value).normalize(), "f")
 
 
+@lru_cache(maxsize=1024)
+def _criteria_text(version_code: str, spec_json: str) -> str:
+    return criteria_for(version_code, json.loads(spec_json))
+
+
+def _criteria(version_code: str, spec: dict) -> str:
+    """`criteria_for`, once per rubric entry rather than once per village: the same entry
+    prints the same words on each of a township's sheets."""
+    return _criteria_text(version_code, json.dumps(spec, sort_keys=True, default=str))
+
+
 def _build(
     village: Village, span: Span, rows: list[ScoreSheet], official, township_name: str, rubric
 ) -> PeriodSheet:
@@ -206,9 +221,7 @@ def _build(
             title=title,
             points=Decimal(points),
             score=_mean(item_scores[code], count),
-            criteria=criteria_for(
-                version.code, item_specs.get(code, {"code": code, "title": title})
-            ),
+            criteria=_criteria(version.code, item_specs.get(code, {"code": code, "title": title})),
         )
         for code, section, title, points, _score, _raw in first.items
     ]
@@ -217,7 +230,7 @@ def _build(
         AdjustmentRow(
             code=spec["code"],
             title=spec["title"],
-            criteria=criteria_for(version.code, spec),
+            criteria=_criteria(version.code, spec),
             points=_mean(line_sums.get(spec["code"], []), count),
         )
         for spec in adjustment_specs
@@ -323,12 +336,11 @@ def _section_label(code: str, title: str, points: Decimal) -> str:
     return f"{title}({styles_number(points)}分)"
 
 
-def write_score_sheet(ws, data: PeriodSheet) -> None:
+def write_score_sheet(ws: Sheet, data: PeriodSheet) -> None:
     """Lay the 评分表 out on worksheet `ws` (see the module docstring)."""
-    c, merge = styles.cell, styles.merge
-    styles.set_widths(ws, WIDTHS)
+    c, merge = ws.cell, ws.merge
+    ws.set_widths(WIDTHS)
     merge(
-        ws,
         1,
         1,
         1,
@@ -338,15 +350,15 @@ def write_score_sheet(ws, data: PeriodSheet) -> None:
         align=styles.CENTRE,
         border=False,
     )
-    ws.row_dimensions[1].height = 30
+    ws.height(1, 30)
     state = "(暂定)" if data.provisional_reasons else ""
     unit = f"单位:{data.village}" + (f"({data.area})" if data.area else "")
-    merge(ws, 2, 1, 2, 2, unit, align=styles.LEFT, border=False)
-    merge(ws, 2, 3, 2, 5, f"考核期间:{data.span.label}{state}", align=styles.LEFT, border=False)
-    ws.row_dimensions[2].height = 20
+    merge(2, 1, 2, 2, unit, align=styles.LEFT, border=False)
+    merge(2, 3, 2, 5, f"考核期间:{data.span.label}{state}", align=styles.LEFT, border=False)
+    ws.height(2, 20)
     for col, header in enumerate(HEADERS, start=1):
-        c(ws, 3, col, header, font=styles.BOLD, align=styles.CENTRE, fill=styles.HEADER_FILL)
-    ws.row_dimensions[3].height = 20
+        c(3, col, header, font=styles.BOLD, align=styles.CENTRE, fill=styles.HEADER_FILL)
+    ws.height(3, 20)
 
     row = 4
     for code, title, points, _score in data.sections:
@@ -354,7 +366,6 @@ def write_score_sheet(ws, data: PeriodSheet) -> None:
         if not members:
             continue
         merge(
-            ws,
             row,
             1,
             row + len(members) - 1,
@@ -363,13 +374,12 @@ def write_score_sheet(ws, data: PeriodSheet) -> None:
             align=styles.CENTRE,
         )
         for item in members:
-            c(ws, row, 2, item.title)
-            c(ws, row, 3, item.points, align=styles.CENTRE)
-            c(ws, row, 4, item.criteria)
-            c(ws, row, 5, item.score, font=styles.BOLD, align=styles.CENTRE)
+            c(row, 2, item.title)
+            c(row, 3, item.points, align=styles.CENTRE)
+            c(row, 4, item.criteria)
+            c(row, 5, item.score, font=styles.BOLD, align=styles.CENTRE)
             span_text = _section_label(code, title, points) if len(members) == 1 else ""
-            styles.fit_row(
-                ws,
+            ws.fit_row(
                 row,
                 [(item.title, WIDTHS[1]), (item.criteria, WIDTHS[3]), (span_text, WIDTHS[0])],
             )
@@ -378,7 +388,6 @@ def write_score_sheet(ws, data: PeriodSheet) -> None:
     if data.adjustments:
         numeral = SECTION_NUMERALS[len(data.sections)] if len(data.sections) < 10 else ""
         merge(
-            ws,
             row,
             1,
             row + len(data.adjustments) - 1,
@@ -387,25 +396,24 @@ def write_score_sheet(ws, data: PeriodSheet) -> None:
             align=styles.CENTRE,
         )
         for n, adj in enumerate(data.adjustments, start=1):
-            c(ws, row, 2, f"{n}、{adj.title}")
-            c(ws, row, 3, None)
-            c(ws, row, 4, adj.criteria)
-            c(ws, row, 5, adj.points, font=styles.BOLD, align=styles.CENTRE, number_format=SIGNED)
-            styles.fit_row(ws, row, [(adj.title, WIDTHS[1] - 3), (adj.criteria, WIDTHS[3])])
+            c(row, 2, f"{n}、{adj.title}")
+            c(row, 3, None)
+            c(row, 4, adj.criteria)
+            c(row, 5, adj.points, font=styles.BOLD, align=styles.CENTRE, number_format=SIGNED)
+            ws.fit_row(row, [(adj.title, WIDTHS[1] - 3), (adj.criteria, WIDTHS[3])])
             row += 1
 
     veto_text = ";".join(data.vetoes) if data.vetoes else "无"
-    c(ws, row, 1, "一票否决", font=styles.BOLD, align=styles.CENTRE)
+    c(row, 1, "一票否决", font=styles.BOLD, align=styles.CENTRE)
     merge(
-        ws,
         row,
         2,
         row,
         4,
         veto_text + ("(否决作用于年度得分)" if data.vetoes and data.span.kind != "year" else ""),
     )
-    c(ws, row, 5, "否决" if data.vetoes else "—", font=styles.BOLD, align=styles.CENTRE)
-    styles.fit_row(ws, row, [(veto_text, sum(WIDTHS[1:4]))])
+    c(row, 5, "否决" if data.vetoes else "—", font=styles.BOLD, align=styles.CENTRE)
+    ws.fit_row(row, [(veto_text, sum(WIDTHS[1:4]))])
     row += 1
 
     summary = (
@@ -416,28 +424,27 @@ def write_score_sheet(ws, data: PeriodSheet) -> None:
         summary = f"{data.span.label}得分为各月得分的平均数;" + summary
     if data.total != data.computed:
         summary += f";计算得分{styles_number(data.computed)},因一票否决计0分"
-    c(ws, row, 1, "总分", font=styles.BOLD, align=styles.CENTRE)
-    merge(ws, row, 2, row, 4, summary)
-    c(ws, row, 5, data.total, font=styles.BOLD, align=styles.CENTRE)
-    styles.fit_row(ws, row, [(summary, sum(WIDTHS[1:4]))])
+    c(row, 1, "总分", font=styles.BOLD, align=styles.CENTRE)
+    merge(row, 2, row, 4, summary)
+    c(row, 5, data.total, font=styles.BOLD, align=styles.CENTRE)
+    ws.fit_row(row, [(summary, sum(WIDTHS[1:4]))])
     row += 1
 
     if data.month_totals:
         months = "、".join(f"{m}月 {styles_number(t)}" for m, t in data.month_totals)
-        c(ws, row, 1, "各月得分", font=styles.BOLD, align=styles.CENTRE)
-        merge(ws, row, 2, row, 5, months)
-        styles.fit_row(ws, row, [(months, sum(WIDTHS[1:]))])
+        c(row, 1, "各月得分", font=styles.BOLD, align=styles.CENTRE)
+        merge(row, 2, row, 5, months)
+        ws.fit_row(row, [(months, sum(WIDTHS[1:]))])
         row += 1
     if data.provisional_reasons:
         text = "暂定:" + ";".join(data.provisional_reasons)
-        c(ws, row, 1, "说明", font=styles.BOLD, align=styles.CENTRE)
-        merge(ws, row, 2, row, 5, text)
-        styles.fit_row(ws, row, [(text, sum(WIDTHS[1:]))])
+        c(row, 1, "说明", font=styles.BOLD, align=styles.CENTRE)
+        merge(row, 2, row, 5, text)
+        ws.fit_row(row, [(text, sum(WIDTHS[1:]))])
         row += 1
 
     row += 1
     merge(
-        ws,
         row,
         1,
         row,
@@ -449,24 +456,23 @@ def write_score_sheet(ws, data: PeriodSheet) -> None:
     )
     row += 1
     for col, header in enumerate(DETAIL_HEADERS, start=1):
-        c(ws, row, col, header, font=styles.BOLD, align=styles.CENTRE, fill=styles.HEADER_FILL)
+        c(row, col, header, font=styles.BOLD, align=styles.CENTRE, fill=styles.HEADER_FILL)
     row += 1
     multi = data.span.kind != MONTH
     for line in data.lines:
         code = f"{line.month}月 {line.label}" if multi else line.label
-        c(ws, row, 1, code, align=styles.CENTRE)
-        c(ws, row, 2, line.reason)
-        c(ws, row, 3, line.points, align=styles.CENTRE, number_format=SIGNED)
-        c(ws, row, 4, line.refs, font=styles.SMALL)
-        c(ws, row, 5, line.note, font=styles.SMALL)
-        styles.fit_row(
-            ws,
+        c(row, 1, code, align=styles.CENTRE)
+        c(row, 2, line.reason)
+        c(row, 3, line.points, align=styles.CENTRE, number_format=SIGNED)
+        c(row, 4, line.refs, font=styles.SMALL)
+        c(row, 5, line.note, font=styles.SMALL)
+        ws.fit_row(
             row,
             [(line.reason, WIDTHS[1]), (line.refs, WIDTHS[3] * 1.1), (line.note, WIDTHS[4] * 1.1)],
         )
         row += 1
     if not data.lines:
-        merge(ws, row, 1, row, 5, "本期无扣分与加分", align=styles.CENTRE)
+        merge(row, 1, row, 5, "本期无扣分与加分", align=styles.CENTRE)
         row += 1
 
     row += 1
@@ -478,44 +484,42 @@ def write_score_sheet(ws, data: PeriodSheet) -> None:
         notes.append("3、各项得分为各月该项得分的平均数(保留两位小数),与总分可能因舍入相差0.01。")
     notes.append(f"考核细则:{data.version_name}")
     for text in notes:
-        merge(ws, row, 1, row, 5, text, font=styles.SMALL, align=styles.LEFT, border=False)
-        styles.fit_row(ws, row, [(text, sum(WIDTHS) * 1.1)])
+        merge(row, 1, row, 5, text, font=styles.SMALL, align=styles.LEFT, border=False)
+        ws.fit_row(row, [(text, sum(WIDTHS) * 1.1)])
         row += 1
     row += 1
-    merge(ws, row, 1, row, 5, SIGNATURE, align=styles.LEFT, border=False)
-    ws.row_dimensions[row].height = 32
+    merge(row, 1, row, 5, SIGNATURE, align=styles.LEFT, border=False)
+    ws.height(row, 32)
 
     # The title and the unit line head every page; the column header is not repeated because
     # the 扣分明细 on the following pages has columns of its own.
-    styles.print_setup(ws, title_rows=(1, 2))
-    ws.print_area = f"A1:E{row}"
+    ws.print_setup(title_rows=(1, 2), last_row=row, last_col=len(WIDTHS))
 
 
 def score_sheet_workbook(
     sheets: list[PeriodSheet], progress: Callable[[int, str], None] | None = None
-) -> Workbook:
+) -> Book:
     """One worksheet per village (titled with its name, unique, at most 31 characters)."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    taken: set[str] = set()
-    for n, data in enumerate(sheets, start=1):
-        write_score_sheet(workbook.create_sheet(styles.sheet_title(data.village, taken)), data)
-        if progress and (n % 5 == 0 or n == len(sheets)):
-            progress(30 + int(60 * n / len(sheets)), f"已生成 {n}/{len(sheets)} 个村(居)")
-    if not workbook.worksheets:
-        styles.cell(workbook.create_sheet("无评分"), 1, 1, "该期间尚无评分表。", border=False)
-    workbook.properties.creator = "kaohe"
-    workbook.properties.title = "综治及信访工作考核评分表"
-    return workbook
+    book = Book(title="综治及信访工作考核评分表")
+    # A township's month is some 180,000 cells, each a few small objects in no cycle: the
+    # cyclic collector would walk them over and over (a third of the time).
+    with gc_paused():
+        for n, data in enumerate(sheets, start=1):
+            write_score_sheet(book.add_sheet(data.village), data)
+            if progress and (n % 5 == 0 or n == len(sheets)):
+                progress(30 + int(60 * n / len(sheets)), f"已生成 {n}/{len(sheets)} 个村(居)")
+    if not book.sheetnames:
+        book.add_sheet("无评分").cell(1, 1, "该期间尚无评分表。", border=False)
+    return book
 
 
-def village_workbook(village: Village, span: Span) -> Workbook:
+def village_workbook(village: Village, span: Span) -> Book:
     return score_sheet_workbook(period_sheets(village.township_id, span, [village.pk]))
 
 
 def township_workbook(
     township_id: int, span: Span, progress: Callable[[int, str], None] | None = None
-) -> Workbook:
+) -> Book:
     """Every village of the township for the span, one worksheet each."""
     sheets = period_sheets(township_id, span)
     if progress:

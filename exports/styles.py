@@ -37,6 +37,9 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
 
 LINE_HEIGHT = 14.5  # points per line of 11-point 宋体
+PAPER_A4 = 9  # the paper size code of xlsx (ECMA-376)
+MARGINS = {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.6, "header": 0.3, "footer": 0.3}
+FOOTER = "第 &P 页,共 &N 页"
 
 
 def _styled(target, font, align, border: bool, fill, number_format) -> None:
@@ -119,7 +122,12 @@ def fit_row(ws: Worksheet, row: int, texts_by_width: list[tuple[object, float]],
     """Set a row's height from its longest wrapped text. xlsx stores no automatic height that
     every reader honours, so the height is estimated from the column widths."""
     lines = max([minimum, *(lines_needed(t, w) for t, w in texts_by_width)])
-    ws.row_dimensions[row].height = round(lines * LINE_HEIGHT + 4, 1)
+    ws.row_dimensions[row].height = row_height(lines)
+
+
+def row_height(lines: int) -> float:
+    """Points of a row of `lines` wrapped lines, with a little air."""
+    return round(lines * LINE_HEIGHT + 4, 1)
 
 
 def set_widths(ws: Worksheet, widths: list[float]) -> None:
@@ -131,16 +139,15 @@ def print_setup(
     ws: Worksheet, *, title_rows: tuple[int, int] | None, landscape: bool = False
 ) -> None:
     """A4, one page wide, as many pages long as needed, header rows on every page."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = PAPER_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.oddFooter.center.text = "第 &P 页,共 &N 页"
+    for side, inches in MARGINS.items():
+        setattr(ws.page_margins, side, inches)
+    ws.oddFooter.center.text = FOOTER
     ws.oddFooter.center.font = FONT_NAME
     if title_rows:
         ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"

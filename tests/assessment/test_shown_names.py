@@ -4,7 +4,9 @@ in it (not xx-2024-table, not xx镇), on the pages and in the printed 评分表.
 
 import re
 from datetime import date
+from io import BytesIO
 
+import openpyxl
 import pytest
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
@@ -18,6 +20,7 @@ from assessment.models import PeriodEvent
 from assessment.models import RubricVersion
 from exports.periods import Span
 from exports.score_sheets import village_workbook
+from exports.styles import workbook_bytes
 from sampledata.synthetic import in_order_month
 from tests.assessment.period_steps import close_month
 
@@ -83,7 +86,8 @@ def test_the_compare_page_shows_names_not_codes(client, township, admin_user):
 def test_the_printed_sheet_names_the_rubric_with_the_townships_name(township, village_a):
     in_order_month(village_a, 2026, 4)
     services.score_month(township_id=township.pk, year=2026, month=4, today=date(2026, 5, 9))
-    ws = village_workbook(village_a, Span(2026, month=4)).active
+    data = workbook_bytes(village_workbook(village_a, Span(2026, month=4)))
+    ws = openpyxl.load_workbook(BytesIO(data)).active
     cells = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
     assert f"考核细则:{TABLE}" in cells
     assert not [c for c in cells if "xx" in c]
