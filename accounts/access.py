@@ -9,9 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from villages.models import Village
-
 from villages.models import Township
+from villages.models import Village
 
 from .models import Role
 
