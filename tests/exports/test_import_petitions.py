@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from assessment.models import Period
 from exports.importing import check_upload
@@ -207,3 +209,24 @@ def test_too_many_rows_are_refused(settings, township, village_a, staff_user):
     outcome = _run(xlsx(PETITION_HEADERS, *rows), township, staff_user)
     assert "超过单次导入上限" in outcome.file_errors[0]
     assert not Petition.objects.exists()
+
+
+def test_the_same_reference_twice_in_one_file_is_refused(township, village_a, staff_user):
+    data = xlsx(PETITION_HEADERS, petition_row("YG-1"), petition_row("YG-1", people="李四"))
+    outcome = _run(data, township, staff_user)
+    assert not outcome.imported and not Petition.objects.exists()
+    (bad,) = outcome.error_rows
+    assert bad.excel_row == 3
+    assert any(column == "信访编号" for column, _message in bad.errors), bad.errors
+
+
+def test_the_queries_of_an_import_grow_by_batches_not_by_rows(township, village_a, staff_user):
+    counts = []
+    for n, ref in ((5, "S"), (200, "L")):
+        rows = [petition_row(f"{ref}-{i}", people="张三、李四", count=2) for i in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            assert _run(xlsx(PETITION_HEADERS, *rows), township, staff_user).ok
+        # Reads and writes; import-export's savepoint around each row is not one.
+        counts.append(sum("SAVEPOINT" not in q["sql"] for q in queries.captured_queries))
+    # Each row was several queries (its checks, its save, its history, its guard, its mark).
+    assert counts[1] - counts[0] < 195 / 10
