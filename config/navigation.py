@@ -4,31 +4,31 @@ An entry is (group, label, url name, permission or None). The menu shows only wh
 may open, so a secretary never sees township pages.
 """
 
+from functools import cache
 from importlib import import_module
 
+from django.apps import apps
 from django.urls import NoReverseMatch
 from django.urls import reverse
+from django.utils.module_loading import module_has_submodule
 
-NAV_APPS = [
-    "dashboard",
-    "villages",
-    "petitions",
-    "cases",
-    "governance",
-    "assessment",
-    "rewards",
-    "jobs",
-    "accounts",
-    "exports",
-]
+# The leaders' dashboard opens the menu; the other apps follow in INSTALLED_APPS order (the one
+# list of the apps), each app's entries in its NAV order.
+FIRST = "dashboard"
+
+
+@cache
+def _modules() -> list:
+    configs = sorted(apps.get_app_configs(), key=lambda config: config.name != FIRST)
+    return [
+        import_module(f"{config.name}.navigation")
+        for config in configs
+        if module_has_submodule(config.module, "navigation")
+    ]
 
 
 def _entries():
-    for app in NAV_APPS:
-        try:
-            module = import_module(f"{app}.navigation")
-        except ModuleNotFoundError:
-            continue
+    for module in _modules():
         yield from module.NAV
 
 
