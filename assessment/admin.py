@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -13,6 +15,7 @@ from .models import RubricSection
 from .models import RubricVersion
 from .models import ScoreLine
 from .models import ScoreSheet
+from .rubrics import rubric_of
 
 
 class PeriodEventInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -72,10 +75,6 @@ class RubricVersionAdmin(LockedVersionMixin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        from django.contrib import messages
-        from django.core.exceptions import ValidationError
-
-        from .rubrics import rubric_of
 
         try:
             rubric_of(form.instance)

@@ -40,22 +40,18 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.labels import year_month
 from core.periods import month_end
 
 from .models import Period
 from .models import PeriodState
+from .models.periods import PeriodAction
+from .models.periods import action_label
 
-PUBLISH, CLOSE, REOPEN = "publish", "close", "reopen"
+PUBLISH, CLOSE, REOPEN = PeriodAction.PUBLISH, PeriodAction.CLOSE, PeriodAction.REOPEN
 ACTIONS = (PUBLISH, CLOSE, REOPEN)
-
-ACTION_LABELS = {
-    PUBLISH: gettext_lazy("公示"),
-    CLOSE: gettext_lazy("关闭"),
-    REOPEN: gettext_lazy("重新开启"),
-}
+ACTION_LABELS = {action: action.label for action in PeriodAction}
 
 ALLOWED_FROM = {
     PUBLISH: (PeriodState.OPEN,),
@@ -86,12 +82,6 @@ class PeriodFacts:
 
 class PeriodTransitionError(ValidationError):
     """A move the table refuses; the API answers it with 409."""
-
-
-def action_label(action: str) -> str:
-    """The action's name for people (公示, 关闭, 重新开启); an unknown code as it is."""
-    label = ACTION_LABELS.get(action)
-    return str(label) if label is not None else action
 
 
 def target(action: str, facts: PeriodFacts) -> str:

@@ -4,6 +4,10 @@
 (used to ship the township's two readings); `version_copy` is how an admin starts next year's.
 """
 
+import json
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min
@@ -14,6 +18,8 @@ from django.utils.translation import gettext as _
 from core.periods import ReportDays
 
 from .models import EntryCategory
+from .models import Period
+from .models import PeriodState
 from .models import RubricAssignment
 from .models import RubricEntry
 from .models import RubricSection
@@ -197,8 +203,6 @@ def report_days_of(keys) -> dict[tuple[int, int], ReportDays]:
 @transaction.atomic
 def assign_year(*, township, year: int, version: RubricVersion, by) -> RubricAssignment:
     """Score a year with a version; refused once a month of that year is closed."""
-    from .models import Period
-    from .models import PeriodState
 
     if Period.objects.filter(township=township, year=year, state=PeriodState.CLOSED).exists():
         raise ValidationError(
@@ -216,10 +220,6 @@ SHIPPED_CODES = ("xx-2024-table", "xx-2024-plan")
 
 def install_shipped() -> list[RubricVersion]:
     """The two readings the product ships (also installed by migration 0003); idempotent."""
-    import json
-    from pathlib import Path
-
-    from django.conf import settings
 
     installed = []
     for code in SHIPPED_CODES:

@@ -211,3 +211,9 @@ def holds_on(first: date | None, last: date | None, day: date) -> bool:
     day means it still holds, no first day means it never held (core/spans.py: the one
     convention of every register)."""
     return first is not None and first <= day and (last is None or day <= last)
+
+
+def week_thursday(day: date) -> date:
+    """The Thursday of `day`'s ISO week: the week belongs to that Thursday's month (评分表 四.4,
+    ISO 8601), so a patrol on Monday 30 March 2026 counts in April."""
+    return day + timedelta(days=3 - day.weekday())

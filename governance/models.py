@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Versioned
 from core.periods import quarter_of
+from core.periods import week_thursday
 from core.spans import SpanQuerySet
 
 from . import rules
@@ -398,8 +399,6 @@ class Patrol(Versioned, models.Model):
     note = models.TextField(_("备注"), blank=True)
     history = HistoricalRecords()
 
-    PERIOD_DATE_FIELD = "date"
-
     class Meta:
         verbose_name = _("巡逻记录")
         verbose_name_plural = _("巡逻记录")
@@ -408,6 +407,11 @@ class Patrol(Versioned, models.Model):
 
     def __str__(self):
         return f"{self.village} {self.date:%Y-%m-%d}" if self.village_id and self.date else "—"
+
+    def record_dates(self) -> list[date]:
+        """Its date and its week's Thursday: the week counts in the Thursday's month, so a
+        patrol on 30 March marks April (and April's closing freezes it) as well as March."""
+        return [self.date, week_thursday(self.date)] if self.date else []
 
     def clean(self):
         if self.start_time and self.end_time and self.end_time <= self.start_time:

@@ -8,6 +8,24 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.labels import year_month
+
+
+class PeriodAction(models.TextChoices):
+    """The moves of a month (assessment/periods.py holds which state each may start from)."""
+
+    PUBLISH = "publish", _("公示")
+    CLOSE = "close", _("关闭")
+    REOPEN = "reopen", _("重新开启")
+
+
+def action_label(action: str) -> str:
+    """The action's name for people (公示, 关闭, 重新开启); an unknown code as it is."""
+    try:
+        return str(PeriodAction(action).label)
+    except ValueError:
+        return action
+
 
 class PeriodState(models.TextChoices):
     OPEN = "open", _("进行中")
@@ -39,7 +57,6 @@ class Period(models.Model):
         ]
 
     def __str__(self):
-        from core.labels import year_month
 
         return year_month(self.year, self.month)
 
@@ -74,7 +91,6 @@ class PeriodEvent(models.Model):
     @property
     def action_label(self) -> str:
         """公示, 关闭, 重新开启: the stored code is for programs, never shown to people."""
-        from assessment.periods import action_label
 
         return action_label(self.action)
 

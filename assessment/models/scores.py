@@ -7,7 +7,13 @@ figures stay exactly as they were published.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from assessment.reasons import render
+from assessment.scoring.reasons import with_parts
+from assessment.scoring.rubric_defaults import ADJUSTMENT_TITLES
 
 
 class ScoreSheet(models.Model):
@@ -52,7 +58,6 @@ class ScoreSheet(models.Model):
         return bool(self.provisional_reasons)
 
     def _with_parts(self, kind: str, texts: list) -> list:
-        from assessment.scoring.reasons import with_parts
 
         parts = (self.reason_parts or {}).get(kind, [])
         return [
@@ -106,9 +111,6 @@ class ScoreLine(models.Model):
     def item_label(self) -> str:
         """The item as a reader names it: 1.4 as is, an adjustment (adj.checkpoint) by its title
         in the active language; a code is never shown."""
-        from django.utils.translation import gettext
-
-        from assessment.scoring.rubric_defaults import ADJUSTMENT_TITLES
 
         title = ADJUSTMENT_TITLES.get(self.item_code)
         return gettext(title) if title else self.item_code
@@ -116,7 +118,6 @@ class ScoreLine(models.Model):
     @property
     def reason_text(self) -> str:
         """The reason in the active language (the stored Chinese text in Chinese)."""
-        from assessment.reasons import render
 
         return render(self.reason_parts, self.reason)
 
@@ -179,7 +180,6 @@ class Contest(models.Model):
     @property
     def line_reason_text(self) -> str:
         """The contested line's reason in the active language (as ScoreLine.reason_text)."""
-        from assessment.reasons import render
 
         return render(self.line_reason_parts, self.line_reason)
 
@@ -190,6 +190,5 @@ class Contest(models.Model):
     @property
     def filed_on_behalf(self) -> bool:
         """Filed by a township admin for the village rather than by its own secretary."""
-        from accounts.models import Role
 
         return self.filed_by.role != Role.SECRETARY

@@ -267,3 +267,15 @@ def test_a_drawn_survey_cannot_be_reverted_to_before_its_draw(village_a, househo
         record_revert(historical=survey.history.earliest(), user=staff_user)
     survey.refresh_from_db()
     assert survey.seed == 1
+
+
+def test_a_patrol_marks_the_month_its_week_counts_in(village_a, staff_user):
+    # Monday 30 March 2026: its ISO week's Thursday is 2 April, so the week counts in April.
+    StaleVillageMonth.objects.all().delete()
+    record_save(
+        instance=Patrol(village=village_a, date=date(2026, 3, 30), participants="张三"),
+        user=staff_user,
+        reason="录入",
+    )
+    months = set(StaleVillageMonth.objects.filter(village=village_a).values_list("year", "month"))
+    assert months == {(2026, 3), (2026, 4)}
