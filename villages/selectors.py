@@ -10,6 +10,17 @@ from .models import Township
 from .models import Village
 
 
+def responsibilities_on(village: Village, day: date):
+    """Who answers for `village` on `day` (its own and its area's), by role, the earliest first:
+    the village pages show these."""
+    return (
+        Responsibility.objects.active_on(day)
+        .for_village(village)
+        .select_related("person")
+        .order_by("role", "start")
+    )
+
+
 def holders_on(village: Village, role: str, day: date) -> list:
     """The people holding `role` for `village` on `day` (a 片长 through the village's area)."""
     rows = (

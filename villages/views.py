@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.access import visible_villages
 
-from .models import Responsibility
+from .selectors import responsibilities_on
 
 
 @login_required
@@ -24,12 +24,7 @@ def village_detail(request, pk: int):
     if village is None:
         raise Http404
     today: date = timezone.localdate()
-    people = (
-        Responsibility.objects.active_on(today)
-        .for_village(village)
-        .select_related("person")
-        .order_by("role", "start")
-    )
+    people = responsibilities_on(village, today)
     return render(
         request,
         "villages/village_detail.html",
