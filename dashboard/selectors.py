@@ -91,14 +91,21 @@ def _villages(township_id: int) -> dict[int, Village]:
 # --- Chart data (passed to the page with json_script) -----------------------------------------
 
 
-def _sheet_rows(township_id: int, year: int) -> dict[int, dict[int, tuple[Decimal, list]]]:
-    """village -> month -> (total, sections) for a township's year: one query."""
+def _sheet_rows(
+    township_id: int, year: int, months=()
+) -> dict[int, dict[int, tuple[Decimal, list]]]:
+    """village -> month -> (total, sections) for a township's year: two queries. The sections
+    (what the lost-points chart reads) only for `months`, the span shown, [] elsewhere: the
+    trend and the at-risk list read totals alone, and decoding a year of JSON would cost more
+    than the rest of the page."""
     found: dict[int, dict[int, tuple[Decimal, list]]] = defaultdict(dict)
-    rows = ScoreSheet.objects.filter(village__township_id=township_id, year=year).values_list(
-        "village_id", "month", "total", "sections"
-    )
-    for village_id, month, total, sections in rows:
-        found[village_id][month] = (total, sections)
+    rows = ScoreSheet.objects.filter(village__township_id=township_id, year=year)
+    for village_id, month, total in rows.values_list("village_id", "month", "total"):
+        found[village_id][month] = (total, [])
+    if months:
+        shown = rows.filter(month__in=months).values_list("village_id", "month", "sections")
+        for village_id, month, sections in shown:
+            found[village_id][month] = (found[village_id][month][0], sections)
     return found
 
 
@@ -131,7 +138,7 @@ def chart_data(
     averaged over the span's scored months so a quarter or a year reads like one month.
     levels: the township's petitions per month of the year, stacked by level.
     """
-    sheets = _sheet_rows(township_id, span.year) if sheets is None else sheets
+    sheets = _sheet_rows(township_id, span.year, span.months) if sheets is None else sheets
     line = risk_line(township_id, span.year) if line is None else line
     last = max((m for by_month in sheets.values() for m in by_month), default=0)
     months = list(range(1, last + 1))
@@ -469,7 +476,7 @@ def dashboard(township_id: int, span: Span, today: date) -> Dashboard:
     """Everything the leaders' dashboard shows, for all villages, in a fixed number of queries."""
     rows = ranking(township_id, span)
     villages = _villages(township_id)
-    sheets = _sheet_rows(township_id, span.year)
+    sheets = _sheet_rows(township_id, span.year, span.months)
     scored = [m for by_month in sheets.values() for m in by_month if m <= span.months[-1]]
     line = risk_line(township_id, span.year)
     through = max(scored, default=None)

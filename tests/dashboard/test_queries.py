@@ -135,6 +135,12 @@ def page_urls(village):
         (reverse("villages:village_list"), {}),
         (reverse("villages:village_detail", args=[village.pk]), {}),
         (reverse("dashboard:village", args=[village.pk]), {"year": YEAR}),
+        # Issue 14: the rankings endpoint and one village's 评分表 for the year rank from lean
+        # totals, at the same cost whatever the township's size.
+        (reverse("api:rankings"), {"year": YEAR, "month": 1}),
+        (reverse("api:rankings"), {"year": YEAR, "kind": "quarter", "quarter": 1}),
+        (reverse("api:rankings"), {"year": YEAR, "kind": "year"}),
+        (reverse("exports:village_sheet", args=[village.pk]), {"year": YEAR, "kind": "year"}),
     ]
 
 
