@@ -132,7 +132,25 @@ class CentreInspection(Versioned, models.Model):
             raise ValidationError({"cctv_room_manned": MSG_CCTV_REQUIRED})
 
 
-class SpecialPerson(Versioned, models.Model):
+class StandingEntry:
+    """A register entry read at every month's end it holds at (评分表 四.2, 四.5): the months it
+    marks and whether it holds on a day, from its `span_fields` (first and last day, core/spans)."""
+
+    def record_dates(self) -> list[date]:
+        """The month-ends the entry holds at, and its last day (span_fields, core/spans.py)."""
+        first, last = (getattr(self, name) for name in self.span_fields)
+        days = rules.standing_dates(first, last, timezone.localdate())
+        return [*days, last] if last else days
+
+    def changed_record_dates(self, old_dates: list[date], new_dates: list[date]) -> list[date]:
+        """Only the month-ends an edit adds or removes (a renamed entry changes no month)."""
+        return rules.changed_dates(old_dates, new_dates)
+
+    def is_active(self, day: date) -> bool:
+        return rules.is_active(*(getattr(self, name) for name in self.span_fields), day)
+
+
+class SpecialPerson(StandingEntry, Versioned, models.Model):
     """重点人员台账. 评分表 四.2: 精神障碍患者、吸毒人员、邪教人员、信访人员 各类须登记在册或零报告.
 
     Only the name is kept (no identity number). A person is on the register from `registered`
@@ -178,18 +196,6 @@ class SpecialPerson(Versioned, models.Model):
 
     def __str__(self):
         return f"{self.name}({self.get_category_display()})"
-
-    def record_dates(self) -> list[date]:
-        """The month-ends it is on the register at (and its removal day)."""
-        days = rules.standing_dates(self.registered, self.removed, timezone.localdate())
-        return [*days, self.removed] if self.removed else days
-
-    def changed_record_dates(self, old_dates: list[date], new_dates: list[date]) -> list[date]:
-        """Only the month-ends an edit adds or removes (a renamed person changes no month)."""
-        return rules.changed_dates(old_dates, new_dates)
-
-    def is_active(self, day: date) -> bool:
-        return rules.is_active(self.registered, self.removed, day)
 
     def clean(self):
         if self.registered and self.removed and self.removed < self.registered:
@@ -259,7 +265,7 @@ class ZeroReport(Versioned, models.Model):
             )
 
 
-class LeadershipGroup(Versioned, models.Model):
+class LeadershipGroup(StandingEntry, Versioned, models.Model):
     """领导小组. 评分表 四.5: 治保调解、治安巡逻、冬防、平安创建、普法、禁毒、流动人口、反邪教、
     打击传销 (铁路沿线村另设铁路护路), 每缺一个扣0.5分.
 
@@ -306,18 +312,6 @@ class LeadershipGroup(Versioned, models.Model):
             "village": self.village,
             "kind": self.get_kind_display(),
         }
-
-    def record_dates(self) -> list[date]:
-        """The month-ends the group is active at (and its dissolution day)."""
-        days = rules.standing_dates(self.established, self.dissolved, timezone.localdate())
-        return [*days, self.dissolved] if self.dissolved else days
-
-    def changed_record_dates(self, old_dates: list[date], new_dates: list[date]) -> list[date]:
-        """Only the month-ends an edit adds or removes (a new leader changes no month)."""
-        return rules.changed_dates(old_dates, new_dates)
-
-    def is_active(self, day: date) -> bool:
-        return rules.is_active(self.established, self.dissolved, day)
 
     def clean(self):
         errors = {}
