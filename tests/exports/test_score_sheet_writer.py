@@ -14,7 +14,9 @@ import pytest
 from exports.periods import Span
 from exports.score_sheets import village_workbook
 from exports.styles import workbook_bytes
+from exports.writer import Book
 
+from .conftest import load
 from .workbook_snapshot import snapshot
 
 REFERENCE = json.loads(
@@ -39,3 +41,20 @@ def test_the_new_writer_gives_the_old_workbook(scored, village_a, period):
         assert new["heights"] == old["heights"]
         assert new["widths"] == old["widths"]
         assert new["print"] == old["print"]
+
+
+def test_a_text_like_a_formula_stays_text_in_cells_and_merges():
+    book = Book(title="t")
+    sheet = book.add_sheet("甲村")
+    sheet.cell(1, 1, "=SUM(1)")
+    sheet.merge(2, 1, 2, 3, "+1")
+    sheet.cell(3, 1, "")
+    ws = load(workbook_bytes(book)).active
+    assert (ws["A1"].value, ws["A1"].data_type, ws["A1"].quotePrefix) == (
+        "=HYPERLINK(1)",
+        "s",
+        True,
+    )
+    assert (ws["A2"].value, ws["A2"].data_type, ws["A2"].quotePrefix) == ("+1", "s", True)
+    assert "A2:C2" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A3"].value is None
