@@ -11,8 +11,9 @@ import django_filters
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import RegexValidator
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core.filters import SearchFilter
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 MAX_ID = 2**63 - 1
@@ -67,21 +68,6 @@ def labelled(filterset):
                 continue
             filter_.label = field.verbose_name
     return filterset
-
-
-class SearchFilter(django_filters.CharFilter):
-    def __init__(self, fields, **kwargs):
-        self.search_fields = fields
-        kwargs.setdefault("label", _("搜索"))
-        super().__init__(**kwargs)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        q = Q()
-        for name in self.search_fields:
-            q |= Q(**{f"{name}__icontains": value})
-        return qs.filter(q).distinct()
 
 
 def filterset_for(

@@ -11,14 +11,12 @@ from dataclasses import field
 from datetime import date
 from urllib.parse import urlencode
 
-import django_filters
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.db.models import Q
 from django.forms import modelform_factory
 from django.http import Http404
 from django.shortcuts import redirect
@@ -38,6 +36,7 @@ from accounts.access import visible_villages
 
 from . import hooks
 from . import submissions
+from .filters import SearchFilter
 from .forms import RecordForm
 from .history import versions
 from .records import RecordConflict
@@ -122,15 +121,7 @@ class RecordPages:
 
         attrs = {"Meta": Meta}
         if search:
-
-            def do_search(queryset, name, value):
-                q = Q()
-                for f in search:
-                    q |= Q(**{f"{f}__icontains": value})
-                return queryset.filter(q)
-
-            attrs["q"] = django_filters.CharFilter(label=_("搜索"), method=do_search)
-            attrs["do_search"] = staticmethod(do_search)
+            attrs["q"] = SearchFilter(search)  # the API's search, word for word
         return type(f"{self.model.__name__}FilterSet", (FilterSet,), attrs)
 
 

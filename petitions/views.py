@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -70,8 +69,8 @@ def _month_filter(*date_fields: str):
 
 @dataclass
 class Pages(RecordPages):
-    """RecordPages with a month filter, a search that never repeats a row, and per-kind
-    templates (keys: list, form, detail, delete)."""
+    """RecordPages with a month filter and per-kind templates (keys: list, form, detail,
+    delete); the search is RecordPages' (core.filters.SearchFilter, as in the API)."""
 
     month_fields: tuple[str, ...] = ()
     templates: dict = field(default_factory=dict)
@@ -81,16 +80,6 @@ class Pages(RecordPages):
         attrs = {}
         if self.month_fields:
             attrs["month"] = _month_filter(*self.month_fields)
-        if self.search_fields:
-            search = self.search_fields
-
-            def do_search(queryset, name, value):
-                q = Q()
-                for f in search:
-                    q |= Q(**{f"{f}__icontains": value})
-                return queryset.filter(q).distinct()
-
-            attrs["q"] = django_filters.CharFilter(label=gettext_lazy("搜索"), method=do_search)
         return type(base.__name__, (base,), attrs)
 
     def urls(self, app_name: str):
