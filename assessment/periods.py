@@ -167,7 +167,7 @@ def closed_months(township_id: int, days) -> list[Period]:
 
 
 def ensure_open(township_id: int, *days: date) -> None:
-    """Refuse a change that touches a closed month, naming the month (RUBRIC.md "Periods")."""
+    """Refuse a change that touches a closed month, naming the month (docs/rubric.md "Periods")."""
     closed = closed_months(township_id, days)
     if closed:
         names = "、".join(str(p) for p in closed)

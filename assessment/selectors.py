@@ -313,7 +313,7 @@ class RankingRow:
     @property
     def provisional(self) -> bool:
         """暂定 until every month of the span is closed and no record is still missing; 确定
-        once they are (RUBRIC.md "Periods": a closed month is frozen)."""
+        once they are (docs/rubric.md "Periods": a closed month is frozen)."""
         return bool(self.unclosed or self.provisional_reasons)
 
     @property

@@ -1,8 +1,8 @@
 """Superior-assigned cases (上级交办件 / 领导批办件) and backlog cases (信访积案).
 
 评分表 一.3 信访件办理 and 三.1 领导批办件按时办结; 评分表 三.3 and 五 加减分 for backlog cases.
-RUBRIC.md "Evidence": a rejected result counts on the day of the rejection, an overdue case once
-in the month of its due date, a relapse on its date, a resolution on the day of resolution.
+docs/rubric.md "Evidence": a rejected result counts on the day of the rejection, an overdue case
+once in the month of its due date, a relapse on its date, a resolution on the day of resolution.
 """
 
 from django.core.exceptions import ValidationError
@@ -101,7 +101,7 @@ class AssignedCase(Versioned, models.Model):
         return self.title
 
     def record_dates(self):
-        """Assignment, due date, each rejection, conclusion (RUBRIC.md "Evidence")."""
+        """Assignment, due date, each rejection, conclusion (docs/rubric.md "Evidence")."""
         days = [self.assigned_date, self.due_date]
         if self.pk is not None:
             days += [

@@ -1,7 +1,7 @@
 """Reads of cases: the facts scoring needs, as plain rows for all villages of a township.
 
 Each selector costs a fixed number of queries whatever the number of villages (one, or two
-where resolvers are attached). Ranges are inclusive on both ends. RUBRIC.md "Evidence":
+where resolvers are attached). Ranges are inclusive on both ends. docs/rubric.md "Evidence":
   rejected_reviews            评分表 一.3, on the day of the rejection;
   cases_not_concluded_by_due  评分表 三.1, once, in the month of the due date;
   backlog_relapses            评分表 三.3 (and the 3,000 fine per resolver after resolution);

@@ -37,7 +37,7 @@ from .tiers import tier_q
 
 
 class BannerMixin:
-    """The provisional-calendar banner on every case page (RUBRIC.md "Deadlines")."""
+    """The provisional-calendar banner on every case page (docs/rubric.md "Deadlines")."""
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

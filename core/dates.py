@@ -8,7 +8,7 @@ date outside its window, at its field.
 The window has two ends:
 
 - Earliest:
-  - `TOWNSHIP`, for a date that places the record in assessment months (RUBRIC.md "Evidence"):
+  - `TOWNSHIP`, for a date that places the record in assessment months (docs/rubric.md "Evidence"):
     not before the township began in kaohe. A month before that can be neither scored nor
     settled, and a sheet written for it would make the zero-petition rule read that year as kept
     in kaohe. "Began" is 1 January of the year before the township was set up in kaohe (its first

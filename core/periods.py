@@ -4,7 +4,7 @@
 Django-free, so that the scoring core (assessment/scoring), the record apps and the jobs all
 compute a date the same way from the same figures.
 
-The twice-monthly screening report (评分表 一.4, RUBRIC.md "Deadlines") is due by the end of a
+The twice-monthly screening report (评分表 一.4, docs/rubric.md "Deadlines") is due by the end of a
 day of the month, one per half (14 and 28 in both shipped readings), plus grace days. Those
 figures are rubric data an admin can edit: the `dispute_reports` item's params `due_days` and
 `grace_days` of the year's rubric version. `ReportDays` carries them; the one place that reads

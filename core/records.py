@@ -1,6 +1,6 @@
 """The one write path for assessment records: validate, guard closed periods, attribute, mark stale.
 
-Every record model places itself in months through `record_dates()` (the dates RUBRIC.md
+Every record model places itself in months through `record_dates()` (the dates docs/rubric.md
 "Evidence" counts it on); by default its `PERIOD_DATE_FIELD`. Views, imports, the API and tasks
 all save through `record_save` / `record_delete`, so the rules are enforced once. The closed
 month guard and the stale mark are assessment's, reached through `core.hooks` (this layer sits

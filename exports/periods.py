@@ -1,4 +1,4 @@
-"""The period an export covers: a month, a quarter or a year (RUBRIC.md "Periods")."""
+"""The period an export covers: a month, a quarter or a year (docs/rubric.md "Periods")."""
 
 from __future__ import annotations
 

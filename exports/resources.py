@@ -4,7 +4,7 @@ Every row goes through the same validation as hand entry (`clean_model_instances
 full_clean, plus the form-level rules of the kind written here) and is saved through the project's
 write path (`core.records.record_save`: closed months refused, history attributed to the importing
 user with the reason "导入 <filename>", months marked for recompute). Rows are saved one by one,
-never in bulk (STACK-NOTES: bulk writes leave no history). Each kind names a natural key, so a
+never in bulk (docs/stack.md: bulk writes leave no history). Each kind names a natural key, so a
 file imported twice finds its records the second time and changes nothing (unchanged rows are
 skipped).
 

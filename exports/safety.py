@@ -2,7 +2,7 @@
 and every workbook we are sent passes `check_archive` before anything inflates it.
 
 A village name or a petition's matter typed as "=HYPERLINK(...)" must come back as that text
-(STACK-NOTES: django-import-export writes "=..." as a live formula, and its own escape setting
+(docs/stack.md: django-import-export writes "=..." as a live formula, and its own escape setting
 mangles the text). Text is stored as a string cell (data type "s"); a formula-like one also gets
 Excel's quotePrefix style, so editing the cell in Excel keeps it text. Nothing is prefixed: the
 cell shows exactly the original characters.

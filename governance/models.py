@@ -1,7 +1,7 @@
 """The 综治中心 work of a village: inspections, registers, patrols, meetings, surveys, 加减分.
 
-评分表 四 (综治中心) and 五 (加减分), 一.1 (village meetings); RUBRIC.md "Evidence" says which date
-puts each record into a month. Validation lives in clean() through the plain rules in
+评分表 四 (综治中心) and 五 (加减分), 一.1 (village meetings); docs/rubric.md "Evidence" says which
+date puts each record into a month. Validation lives in clean() through the plain rules in
 governance/rules.py; writes go through core.records (village records) or governance.services
 (township records: township meetings, sensitive periods).
 """
@@ -62,8 +62,8 @@ class CentreInspection(Versioned, models.Model):
     and 五.7 (无专人负责扣3分).
 
     Standing items: the score of a month reads the latest inspection on or before its last day
-    (RUBRIC.md "Evidence"); a village never inspected loses every check. A work file counts only
-    when it has both a plan and a summary.
+    (docs/rubric.md "Evidence"); a village never inspected loses every check. A work file counts
+    only when it has both a plan and a summary.
     """
 
     village = models.ForeignKey(
@@ -377,7 +377,7 @@ class LandlineHousehold(Versioned, models.Model):
 
 class Patrol(Versioned, models.Model):
     """巡逻记录. 评分表 四.4: 开展治安巡逻,每周不少于3次,有记录; a week belongs to the month
-    holding its Thursday (RUBRIC.md)."""
+    holding its Thursday (docs/rubric.md)."""
 
     village = models.ForeignKey(
         "villages.Village",

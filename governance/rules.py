@@ -59,8 +59,8 @@ def changed_dates(old: Iterable[date], new: Iterable[date]) -> list[date]:
 def weeks_of_month(year: int, month: int) -> list[tuple[date, date]]:
     """The ISO weeks (Monday, Sunday) that belong to a month: those whose Thursday lies in it.
 
-    评分表 四.4 counts patrols per week; RUBRIC.md decides a week belongs to the month holding its
-    Thursday, so a week is never counted twice and April 2026 has Mar 30-Apr 5 ... Apr 27-May 3.
+    评分表 四.4 counts patrols per week; docs/rubric.md decides a week belongs to the month holding
+    its Thursday, so a week is never counted twice and April 2026 has Mar 30-Apr 5 ... Apr 27-May 3.
     """
     first = date(year, month, 1)
     thursday = first + timedelta(days=(3 - first.weekday()) % 7)

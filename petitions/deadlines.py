@@ -1,6 +1,6 @@
 """The screening-report deadlines of a township's year, as the petitions app reads them.
 
-They are rubric data (RUBRIC.md "Deadlines"; `assessment.rubrics.report_days`), and assessment
+They are rubric data (docs/rubric.md "Deadlines"; `assessment.rubrics.report_days`), and assessment
 sits a layer above petitions and imports it. So petitions does not import assessment: assessment
 fills the `core.hooks.report_days_of` slot from `AssessmentConfig.ready`, and the models, the
 portal and the forms call `report_days`. The date arithmetic itself is `core.periods`.

@@ -4,7 +4,7 @@ reports, mediation dossiers, and the candidates for unreported disputes.
 
 Each model docstring names the clause of the township's document (评分表 / 实施方案) it serves;
 the dates that place it in assessment months are `PERIOD_DATE_FIELD` or `record_dates()`
-(RUBRIC.md "Evidence"). Rules shared with forms, services and scoring live in rules.py.
+(docs/rubric.md "Evidence"). Rules shared with forms, services and scoring live in rules.py.
 """
 
 from datetime import date
@@ -454,7 +454,7 @@ class DisputeReportQuerySet(models.QuerySet):
 class DisputeReport(Versioned, models.Model):
     """矛盾纠纷排查报告, twice a month (评分表 一.4): due by the end of the 14th and the 28th,
     signed by the responsible person and sealed by the village. A late one is kept but counts as
-    missing (RUBRIC.md "Deadlines"); an unsubmitted draft has no `submitted_at`. A report that
+    missing (docs/rubric.md "Deadlines"); an unsubmitted draft has no `submitted_at`. A report that
     lists no dispute is a zero report (零报告) and is complete.
 
     The due date is computed from the half and the due days of the year's rubric

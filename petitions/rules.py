@@ -1,7 +1,7 @@
 """Business rules of petitions and disputes as plain functions (no database, no request).
 
 Models' clean(), forms, services and the scoring collectors call these, so each rule is written
-once: a report's lateness (RUBRIC.md "Deadlines"), Chinese ID numbers and their masking, the
+once: a report's lateness (docs/rubric.md "Deadlines"), Chinese ID numbers and their masking, the
 reception duty of 评分表 一.2, the unreported-dispute match, dossier acceptance.
 """
 

@@ -478,7 +478,7 @@ class LedgerEntry(Versioned, models.Model):
 
 
 class PriorYearStatus(Versioned, models.Model):
-    """What an admin states about a village's year that kaohe did not keep (RUBRIC.md "Money"):
+    """What an admin states about a village's year that kaohe did not keep (docs/rubric.md "Money"):
     a township that starts mid-year, or whose earlier years were kept on paper, states whether
     the year before was a zero-petition year, with who, when and why. The zero-petition award
     reads it only for a year without sheets (rewards.services.year_lines); a year kept in kaohe

@@ -386,7 +386,7 @@ def _breaks(scheme: types.Scheme, petitions: Iterable[types.Petition]) -> bool:
 
 
 def _previous_zero(scheme, before, *, kept: bool, stated: bool | None) -> bool | None:
-    """Whether the year before was a zero-petition year (RUBRIC.md "Money"): from its records
+    """Whether the year before was a zero-petition year (docs/rubric.md "Money"): from its records
     when kaohe kept it; else what an admin stated (PriorYearStatus), which a breaking petition
     recorded in kaohe for that year still overrides; else unknown (None)."""
     if kept:

@@ -10,7 +10,7 @@ class VillageKind(models.TextChoices):
 
 
 class ResponsibilityRole(models.TextChoices):
-    """RUBRIC.md "Who is assessed": the people who answer for a village (同奖同罚)."""
+    """docs/rubric.md "Who is assessed": the people who answer for a village (同奖同罚)."""
 
     AREA_LEADER = "area_leader", _("片长(镇班子成员)")
     POINT_LEADER = "point_leader", _("驻村点长")

@@ -1,4 +1,4 @@
-"""Working days on the township's calendar (RUBRIC.md "Deadlines").
+"""Working days on the township's calendar (docs/rubric.md "Deadlines").
 
 A day is decided in this order:
   1. an admin's override (CalendarDay) for that date;

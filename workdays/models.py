@@ -1,4 +1,4 @@
-"""The work calendar the township counts deadlines on (RUBRIC.md "Deadlines").
+"""The work calendar the township counts deadlines on (docs/rubric.md "Deadlines").
 
 实施方案: 领导批办件须在20个工作日内办结. Working days follow the Chinese statutory calendar
 (holidays and make-up working days, 调休). chinese-calendar covers 2004-2026; any other year comes

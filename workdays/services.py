@@ -1,6 +1,6 @@
 """Writes to the work calendar; each one recomputes the due dates it may move.
 
-RUBRIC.md "Deadlines": until an admin enters a year the library does not cover, its dates are
+docs/rubric.md "Deadlines": until an admin enters a year the library does not cover, its dates are
 provisional; entering the year recomputes every provisional date. Changing one day recomputes
 the cases whose count runs over that day. Never a silent guess: the caller gets back which
 cases moved and which could not (their month is closed) and shows it.

@@ -1,6 +1,6 @@
 """Assessment months and their life: open -> published -> closed (-> reopened, with a reason).
 
-RUBRIC.md "Periods": a closed month is frozen; its records change only by reopening it, which
+docs/rubric.md "Periods": a closed month is frozen; its records change only by reopening it, which
 is logged with a reason. Every step is attributed in PeriodEvent.
 """
 

@@ -1,4 +1,4 @@
-"""Rubric versions as data (RUBRIC.md: "Rule kinds are code; points ... are data").
+"""Rubric versions as data (docs/rubric.md: "Rule kinds are code; points ... are data").
 
 A version is a set of sections and entries (items, adjustments, veto causes), each entry naming
 a rule kind of assessment/scoring/rules.py and holding its figures in `params`. An admin copies a
@@ -110,7 +110,7 @@ class RubricEntry(models.Model):
 
 
 class RubricAssignment(models.Model):
-    """Which version scores a township's year (RUBRIC.md: a year is scored with its version)."""
+    """Which version scores a township's year (docs/rubric.md "Two rubrics in one document")."""
 
     township = models.ForeignKey(
         "villages.Township", on_delete=models.PROTECT, verbose_name=_("镇")

@@ -1,6 +1,6 @@
 """Pure aggregation: facts -> a month's sheet; sheets -> quarters and years; vetoes and ranks.
 
-RUBRIC.md "Items", "Vetoes" and "Periods". Decisions where the document is silent:
+docs/rubric.md "Items", "Vetoes" and "Periods". Decisions where the document is silent:
 - An item's deductions stop at its points (扣完为止), applied line by line in the rules'
   order (by date), so the line that crosses zero is cut and later ones count 0; each cut line
   keeps its raw figure. Sections cannot go below 0 because their items cannot. The total is

@@ -2,7 +2,7 @@
 
 ``XX_2024_TABLE`` is the scoring table (考核评分表, 100 points, "考核总分值设为100分"), the
 default. ``XX_2024_PLAN`` is the plan's prose (实施方案, 20 + 50 + 20 + 30 = 120 points), which
-differs in 1.4, section 二, 4.6 and the dossier bonus (RUBRIC.md "The plan's reading").
+differs in 1.4, section 二, 4.6 and the dossier bonus (docs/rubric.md "The plan's reading").
 ``rubric_to_dict`` / ``rubric_from_dict`` let the Django side store a version as JSON so an
 admin can copy one and change any figure for next year.
 """

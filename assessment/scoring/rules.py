@@ -3,7 +3,7 @@
 Kinds are code, figures are data: every amount a rule uses comes from its spec's params, so a
 rubric version (rubric_defaults.py) changes the numbers without touching this file. Item rules
 return their lines uncapped; the engine applies "扣完为止". A rule keeps only the records whose
-triggering date lies in the period (RUBRIC.md "Evidence") and never deducts for a deadline that
+triggering date lies in the period (docs/rubric.md "Evidence") and never deducts for a deadline that
 ``facts.as_of`` has not yet passed: the ``PENDING_RULES`` report those instead, and any pending
 reason makes the sheet provisional.
 
@@ -425,7 +425,7 @@ def petitions_by_level(item: ItemSpec, facts: VillageFacts) -> list[Line]:
     非正常、重复或集体上访每次扣6分; 区 -1 per petition not settled in time, 非正常、重复或集体
     -4 per person-time; 镇 非正常、重复或集体 -1 per batch, 同人同事当月来访三次 -3.
     Decisions: one petition record is one 件/次/批次; the plan's 区 clause names 集体 as the
-    prose does (RUBRIC.md's row omits it); a condition "not stabilised in time" applies only
+    prose does (docs/rubric.md's row omits it); a condition "not stabilised in time" applies only
     where the params say so.
     """
     petitions = _sorted_events(facts, facts.petitions)
@@ -538,7 +538,7 @@ def centre_checks(item: ItemSpec, facts: VillageFacts) -> list[Line]:
     """评分表 四.1: 无值班记录扣2分;卫生不干净扣1分;制度不完善扣2分.
 
     Read from the latest inspection on or before the period's end; with none, every check is
-    lost and the line says "无检查记录" (RUBRIC.md "Evidence").
+    lost and the line says "无检查记录" (docs/rubric.md "Evidence").
     """
     inspection = _inspection(facts)
     lines = []

@@ -127,7 +127,7 @@ ATTENDANCE_LABELS = {ATTENDANCE_PRESENT: "出席", ATTENDANCE_LATE: "迟到", AT
 # Levels of an inspection that commends a village (评分表 五.5).
 COMMEND_LEVELS = (LEVEL_PROVINCE, LEVEL_CITY, LEVEL_DISTRICT)
 
-# How a year's score is formed (RUBRIC.md "Periods").
+# How a year's score is formed (docs/rubric.md "Periods").
 AGGREGATION_MONTHLY_MEAN = "monthly_mean"
 AGGREGATION_WHOLE_YEAR = "whole_year"
 AGGREGATIONS = (AGGREGATION_MONTHLY_MEAN, AGGREGATION_WHOLE_YEAR)
@@ -364,7 +364,7 @@ class VillageFacts:
     """Everything the rules read about one village for one period (a month, or a whole year).
 
     Dated records may be handed over generously: each rule keeps only those whose triggering
-    date lies in the period (RUBRIC.md "Evidence"). Standing facts (register, groups,
+    date lies in the period (docs/rubric.md "Evidence"). Standing facts (register, groups,
     categories, inspection, checkpoint) are the state at the period's end.
 
     ``as_of`` is the last day whose records are known while the period is still open; None once

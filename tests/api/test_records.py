@@ -359,7 +359,7 @@ def test_an_assigned_case_moves_through_its_steps_by_the_right_hands(
     )
     assert response.status_code == 201, response.json()
     case = response.json()
-    assert case["due_date"] == "2026-03-11"  # RUBRIC.md "Deadlines": Spring Festival
+    assert case["due_date"] == "2026-03-11"  # docs/rubric.md "Deadlines": Spring Festival
     assert case["state"] == "assigned"
     pk = case["id"]
 

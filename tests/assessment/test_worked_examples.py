@@ -1,4 +1,4 @@
-"""RUBRIC.md's worked examples, through real records, the collect step and the stored sheets."""
+"""docs/rubric.md's worked examples, through real records, the collect step and stored sheets."""
 
 from datetime import date
 from datetime import datetime

@@ -242,7 +242,7 @@ def test_veto_causes_come_from_the_ranking_rows_the_last_place_included(
     found = selectors.veto_causes(rows)
     vetoed = [(r.village.name, cause) for r in rows for cause, _reason in r.vetoes]
     assert [(v.village.name, v.cause) for v in found] == vetoed
-    # A cause zeroes the year, so 甲村 is also the last place (RUBRIC.md "Vetoes").
+    # A cause zeroes the year, so 甲村 is also the last place (docs/rubric.md "Vetoes").
     assert vetoed == [("甲村", "beijing_new_problem"), ("甲村", "last_place")]
     assert found[0].records == ((f"信访事件#{beijing.pk}", record_url("petition", beijing.pk)),)
     assert found[1].records == () and "最后一名" in found[1].reason

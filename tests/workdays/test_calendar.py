@@ -1,4 +1,4 @@
-"""The work calendar against RUBRIC.md "Deadlines", one case per row of the document."""
+"""The work calendar against docs/rubric.md "Deadlines", one case per row of the document."""
 
 from datetime import date
 from datetime import timedelta
@@ -36,7 +36,7 @@ def test_a_start_on_a_holiday_counts_from_the_next_day():
     assert add_working_days(date(2026, 10, 1), 1).date == date(2026, 10, 8)
     assert add_working_days(date(2026, 10, 1), 3).date == date(2026, 10, 10)
     assert add_working_days(date(2026, 10, 1), 20).date == date(2026, 11, 3)
-    # The library's own helper is one day late here (STACK-NOTES.md), which is why it is unused.
+    # The library's own helper is one day late here (docs/stack.md), which is why it is unused.
     assert chinese_calendar.find_workday(20, date(2026, 10, 1)) == date(2026, 11, 4)
 
 

@@ -41,7 +41,7 @@ def reports_for(year: int, month: int) -> tuple[DisputeReport, ...]:
 
 
 def in_order(start: date, end: date, *, village_id: int = 1, **overrides) -> VillageFacts:
-    """A village with everything in order over [start, end] (RUBRIC.md's worked example)."""
+    """A village with everything in order over [start, end] (docs/rubric.md's worked example)."""
     months = months_in(start, end)
     facts = VillageFacts(
         village_id=village_id,

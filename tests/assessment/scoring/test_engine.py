@@ -1,4 +1,4 @@
-"""The engine: RUBRIC.md's worked examples, quarters and years, vetoes, last place and ranks."""
+"""The engine: docs/rubric.md's worked examples, quarters and years, vetoes, last place, ranks."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ TABLE = XX_2024_TABLE
 D = Decimal
 
 
-# --- RUBRIC.md "Worked examples" -----------------------------------------------------------
+# --- docs/rubric.md "Worked examples" -----------------------------------------------------------
 
 
 def april_with_four_events():

@@ -1,4 +1,4 @@
-"""One case per line of RUBRIC.md, on a village-month that is otherwise in order (April 2026).
+"""One case per line of docs/rubric.md, on a village-month that is otherwise in order (April 2026).
 
 Each case reads: with these facts, this item (or adjustment) of this rubric moves by this much.
 """
