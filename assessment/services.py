@@ -23,11 +23,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
+from accounts.models import User
 from audit import services as audit
 from jobs.services import job_create
 from jobs.services import job_failed
 from jobs.services import notify
 from villages.models import Township
+from workdays.calendar import add_working_days
 
 from . import periods
 from . import rubrics
@@ -44,6 +47,8 @@ from .scoring.facts import collect_months
 from .scoring.types import Sheet
 from .sheets import lock_months
 from .sheets import store_sheets
+from .visibility import month_shown
+from .visibility import score_months_shown
 
 log = logging.getLogger(__name__)
 
@@ -334,8 +339,6 @@ def _waiting_after_failure(group, now) -> bool:
 def record_recompute_failure(*, township_id: int, year: int, month: int, group, error) -> None:
     """Keep the marks with the reason; the first failure of a streak becomes a failed job on
     /jobs/ and a notification to the township's admins (once: the job's key)."""
-    from accounts.models import Role
-    from accounts.models import User
 
     reason = f"{type(error).__name__}: {error}"[:2000]
     with transaction.atomic():
@@ -497,7 +500,6 @@ def period_reopen(*, period: Period, by, reason: str, today=None) -> Period:
 def contest_deadline(period: Period) -> date | None:
     if period.published_at is None:
         return None
-    from workdays.calendar import add_working_days
 
     published = timezone.localtime(period.published_at).date()
     return add_working_days(published, CONTEST_WORKING_DAYS).date
@@ -536,8 +538,6 @@ def contest_file(*, line: ScoreLine, reason: str, by, today=None) -> Contest:
 
 def _notify_contest_filed(contest: Contest) -> None:
     """The township's admins (but the one who filed it) learn of a new contest to decide."""
-    from accounts.models import Role
-    from accounts.models import User
 
     admins = User.objects.filter(
         township_id=contest.village.township_id, role=Role.ADMIN, is_active=True
@@ -556,11 +556,6 @@ def _notify_contest_filed(contest: Contest) -> None:
 def _notify_contest_decided(contest: Contest) -> None:
     """The village's secretaries (and an admin who filed on its behalf) learn the decision and
     its reason; only users who may see that month's scores are told (assessment.visibility)."""
-    from accounts.models import Role
-    from accounts.models import User
-
-    from .visibility import month_shown
-    from .visibility import score_months_shown
 
     users = list(User.objects.filter(village=contest.village, role=Role.SECRETARY, is_active=True))
     if contest.filed_by_id != contest.decided_by_id and contest.filed_by not in users:

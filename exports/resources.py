@@ -50,6 +50,7 @@ from petitions.validators import validate_id_number
 from villages.choices import ResponsibilityRole
 from villages.models import Person
 from villages.models import Responsibility
+from villages.models import Village
 
 from .widgets import AreaName
 from .widgets import Choice
@@ -931,7 +932,6 @@ RESOURCES = {
 
 
 def example_village(township):
-    from villages.models import Village
 
     return (
         Village.objects.filter(township=township, is_active=True)

@@ -17,6 +17,9 @@ from decimal import InvalidOperation
 from django.utils.translation import gettext as _
 from import_export.widgets import Widget
 
+from villages.models import Area
+from villages.models import Village
+
 EMPTY = (None, "")
 
 
@@ -211,7 +214,6 @@ class VillageName(Widget):
         self.township = None
 
     def bind(self, township) -> None:
-        from villages.models import Village
 
         self.township = township
         self.by_name = {_key(v.name): v for v in Village.objects.filter(township=township)}
@@ -233,7 +235,6 @@ class VillageName(Widget):
 
 class AreaName(VillageName):
     def bind(self, township) -> None:
-        from villages.models import Area
 
         self.township = township
         self.by_name = {_key(a.name): a for a in Area.objects.filter(township=township)}

@@ -17,8 +17,8 @@ from decimal import Decimal
 
 from assessment.models import ScoreSheet
 from assessment.scoring.collect import petitions as petition_facts
-from assessment.scoring.facts import Window
 from assessment.scoring.rules import months_in
+from assessment.scoring.window import Window
 from assessment.selectors import annual_scores
 from cases import selectors as case_selectors
 from core.vocabulary import LEVEL_BEIJING

@@ -8,9 +8,9 @@ from cases.selectors import backlog_resolutions
 from cases.selectors import rejected_reviews
 
 from .. import types as t
-from ..facts import Window
-from ..facts import bucket
-from ..facts import merge
+from ..window import Window
+from ..window import bucket
+from ..window import merge
 
 
 def rejections(window: Window) -> dict:

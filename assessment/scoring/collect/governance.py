@@ -20,9 +20,9 @@ from governance.models import ZeroReport
 
 from .. import rules
 from .. import types as t
-from ..facts import Window
-from ..facts import bucket
-from ..facts import merge
+from ..window import Window
+from ..window import bucket
+from ..window import merge
 
 STANDING = (AdjustmentKind.CHECKPOINT, AdjustmentKind.CCTV)
 

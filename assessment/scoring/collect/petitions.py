@@ -17,9 +17,9 @@ from petitions.models import Petition
 from petitions.models import Petitioner
 
 from .. import types as t
-from ..facts import Window
-from ..facts import bucket
-from ..facts import merge
+from ..window import Window
+from ..window import bucket
+from ..window import merge
 
 
 def _petitioner_keys(window: Window) -> tuple[dict[int, list[str]], dict[int, set[str]]]:
