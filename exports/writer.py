@@ -1,22 +1,29 @@
 """Write-only workbooks with XlsxWriter, in the house style of `styles` (the 评分表 export).
 
 openpyxl keeps every cell as an object with its own style and serialises through an XML tree;
-XlsxWriter appends rows to a table and writes the XML as text, several times faster for the
-thousands of sheets of a township's year. The look is not restated here: each XlsxWriter format
-is derived, once per workbook, from the same `styles` objects (font, alignment, fill) the
-openpyxl tables use, and every value passes `safety.safe_cell` first, so a text never becomes a
-formula.
+XlsxWriter writes the XML as text, several times faster for the thousands of sheets of a
+township's year. The look is not restated here: each XlsxWriter format is derived, once per
+workbook, from the same `styles` objects (font, alignment, fill) the openpyxl tables use, and
+every value passes `safety.safe_cell` first, so a text never becomes a formula.
+
+XlsxWriter packages the workbook (styles, shared strings, print titles, the zip), but the cells
+of a sheet do not go through its table: a township's month is some 180,000 cells, and its
+per-cell path (a bounds check, a named tuple per cell, then at close an escaped attribute list
+and a column-letter lookup per cell) cost more than building the cells. `Sheet` renders each
+cell's XML when it is written, in the form XlsxWriter gives it (the same `<c>` elements, the
+same shared-string and format indices, assigned in the same order), and `_Worksheet` writes
+those rows where XlsxWriter would write its own. The file is the one XlsxWriter made.
 
 Rows and columns are 1-based, as in openpyxl, so that a layout reads the same in both writers.
 
-Not constant_memory mode: it flushes each row as soon as a later row is written, and the
-评分表's sections are merged down several rows (XlsxWriter pads a merge before the rows beside
-it are written), and it would hold one temporary file open per worksheet until the workbook is
-closed (a township has 1,000). The in-memory tables of a 1,000-sheet workbook are tens of MB.
+Not constant_memory mode: it writes strings inline rather than shared (each of the 1,000 sheets
+would repeat the rubric's texts), and it would hold one temporary file open per worksheet until
+the workbook is closed. The rendered rows of a 1,000-sheet workbook are some tens of MB.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from datetime import datetime
 from datetime import time
@@ -28,6 +35,7 @@ import xlsxwriter.worksheet
 from openpyxl.styles import Alignment
 from openpyxl.styles import Font
 from openpyxl.styles import PatternFill
+from xlsxwriter.utility import xl_col_to_name
 
 from assessment.services import gc_paused
 
@@ -84,9 +92,19 @@ class _Workbook(xlsxwriter.Workbook):
 
 
 class _Worksheet(xlsxwriter.worksheet.Worksheet):
-    """States fitToWidth="1" in the page setup. XlsxWriter leaves it out as the schema's
-    default, which openpyxl (and so our tests) reads as unset; WPS, which townships use, is not
-    known to apply the default either."""
+    """Writes the rows its `Sheet` rendered; states fitToWidth="1" in the page setup (XlsxWriter
+    leaves it out as the schema's default, which openpyxl, and so our tests, reads as unset; WPS,
+    which townships use, is not known to apply the default either)."""
+
+    kaohe: Sheet
+
+    def _assemble_xml_file(self) -> None:
+        # The <dimension> element is written before the rows: the bounds must be known first.
+        self.kaohe.finish()
+        super()._assemble_xml_file()
+
+    def _write_sheet_data(self) -> None:
+        self.fh.write(self.kaohe.sheet_data())
 
     def _xml_empty_tag(self, tag, attributes=()):
         if tag == "pageSetup" and self.fit_page and self.fit_width == 1:
@@ -94,12 +112,44 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         super()._xml_empty_tag(tag, attributes)
 
 
-class Sheet:
-    """One worksheet; `cell` and `merge` take the arguments of `styles.cell` and `styles.merge`."""
+# Column letters of 1-based columns, as XlsxWriter spells them.
+COLUMN = ["", *(xl_col_to_name(c) for c in range(64))]
+MAX_UTF16 = 32767  # Excel's limit of a cell's text, in UTF-16 units (XlsxWriter truncates)
 
-    def __init__(self, book: Book, worksheet):
+
+def _fit_utf16(text: str) -> str:
+    """The text cut to Excel's limit as XlsxWriter cuts it; only a text of characters beyond
+    U+FFFF can pass `safe_cell`'s limit in characters and exceed it."""
+    if len(text) <= MAX_UTF16 // 2:
+        return text
+    if len(text.encode("utf-16-le", "surrogatepass")) <= 2 * MAX_UTF16:
+        return text
+    length = 0
+    for index, char in enumerate(text):
+        length += 2 if ord(char) > 0xFFFF else 1
+        if length > MAX_UTF16:
+            return text[:index]
+    return text
+
+
+class Sheet:
+    """One worksheet; `cell` and `merge` take the arguments of `styles.cell` and `styles.merge`.
+
+    Each cell is rendered as XlsxWriter's XML when written (`rows`: row -> column -> element), a
+    later write to the same cell replacing it, as in XlsxWriter's table."""
+
+    def __init__(self, book: Book, worksheet: _Worksheet):
         self.book = book
         self.ws = worksheet
+        worksheet.kaohe = self
+        self.rows: dict[int, dict[int, str]] = {}
+        self.heights: dict[int, float] = {}  # pixels, by row
+
+    def _put(self, row: int, col: int, element: str) -> None:
+        cells = self.rows.get(row)
+        if cells is None:
+            cells = self.rows[row] = {}
+        cells[col] = element
 
     def cell(
         self,
@@ -113,18 +163,20 @@ class Sheet:
         fill=None,
         number_format=None,
     ) -> None:
-        book, r, c = self.book, row - 1, col - 1
+        book = self.book
         if value.__class__ is str:
             text, quote = book.text(value)
             if text:
-                fmt = book.format(font, align, border, fill, number_format, quote)
-                self.ws.write_string(r, c, text, fmt)
+                xf = book.xf(font, align, border, fill, number_format, quote)
+                index = book.string_index(text)
+                self._put(row, col, f'<c r="{COLUMN[col]}{row}" s="{xf}" t="s"><v>{index}</v></c>')
                 return
             value = None  # an empty text is an empty cell, as openpyxl writes it
         else:
             value = safe_cell(value)
         if value is None:
-            self.ws.write_blank(r, c, None, book.format(font, align, border, fill, number_format))
+            xf = book.xf(font, align, border, fill, number_format)
+            self._put(row, col, f'<c r="{COLUMN[col]}{row}" s="{xf}"/>')
         elif isinstance(value, str):  # safe_cell's text of another type
             self.cell(
                 row,
@@ -138,21 +190,30 @@ class Sheet:
             )
         elif isinstance(value, (datetime, date, time)):
             shown = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
-            fmt = book.format(font, align, border, fill, number_format or shown)
-            self.ws.write_datetime(r, c, value, fmt)
+            xf = book.xf(font, align, border, fill, number_format or shown)
+            self._number(row, col, self.ws._convert_date_time(value), xf)
         else:
-            fmt = book.format(font, align, border, fill, number_format)
-            self.ws.write_number(r, c, float(value) if isinstance(value, Decimal) else value, fmt)
+            xf = book.xf(font, align, border, fill, number_format)
+            self._number(row, col, float(value) if isinstance(value, Decimal) else value, xf)
+
+    def _number(self, row: int, col: int, number, xf: int) -> None:
+        if not math.isfinite(number):
+            raise TypeError(f"a cell cannot hold {number!r}")  # as XlsxWriter refuses NaN/inf
+        self._put(row, col, f'<c r="{COLUMN[col]}{row}" s="{xf}"><v>{number:.16G}</v></c>')
 
     def merge(self, row: int, col: int, last_row: int, last_col: int, value, **style) -> None:
-        """The range's cells boxed like the rest of the table (borders are drawn per cell)."""
+        """The range's cells boxed like the rest of the table (borders are drawn per cell).
+
+        XlsxWriter's merge_range also checks that no two merges overlap: a layout's error the
+        reference test shows, not worth a check per cell of every sheet."""
         if (row, col) == (last_row, last_col) or value.__class__ is not str:
             if (row, col) != (last_row, last_col):
                 self.merge(row, col, last_row, last_col, "", **style)
             self.cell(row, col, value, **style)
             return
-        text, quote = self.book.text(value)
-        fmt = self.book.format(
+        book = self.book
+        text, quote = book.text(value)
+        xf = book.xf(
             style.get("font", styles.BODY),
             style.get("align", styles.WRAP),
             style.get("border", True),
@@ -160,7 +221,14 @@ class Sheet:
             style.get("number_format"),
             quote,
         )
-        self.ws.merge_range(row - 1, col - 1, last_row - 1, last_col - 1, text or None, fmt)
+        self.ws.merge.append([row - 1, col - 1, last_row - 1, last_col - 1])
+        put = self._put
+        for r in range(row, last_row + 1):
+            for c in range(col, last_col + 1):
+                put(r, c, f'<c r="{COLUMN[c]}{r}" s="{xf}"/>')
+        if text:
+            index = book.string_index(text)
+            put(row, col, f'<c r="{COLUMN[col]}{row}" s="{xf}" t="s"><v>{index}</v></c>')
 
     def set_widths(self, widths: list[float]) -> None:
         for index, width in enumerate(widths):
@@ -168,7 +236,7 @@ class Sheet:
 
     def height(self, row: int, points: float) -> None:
         # set_row rounds a height to whole pixels; this keeps the points as openpyxl stores them.
-        self.ws.set_row_pixels(row - 1, points / POINTS_PER_PIXEL)
+        self.heights[row] = points / POINTS_PER_PIXEL
 
     def fit_row(self, row: int, texts_by_width: list[tuple[object, float]], minimum=1) -> None:
         """`styles.fit_row`, computed once per workbook for each distinct row of texts."""
@@ -177,7 +245,7 @@ class Sheet:
         if pixels is None:
             lines = max([minimum, *(styles.lines_needed(t, w) for t, w in texts_by_width)])
             pixels = self.book.row_pixels[key] = styles.row_height(lines) / POINTS_PER_PIXEL
-        self.ws.set_row_pixels(row - 1, pixels)
+        self.heights[row] = pixels
 
     def print_setup(
         self, *, title_rows: tuple[int, int] | None, last_row: int, last_col: int
@@ -201,6 +269,52 @@ class Sheet:
             ws.repeat_rows(title_rows[0] - 1, title_rows[1] - 1)
         ws.print_area(0, 0, last_row - 1, last_col - 1)
 
+    def finish(self) -> None:
+        """XlsxWriter's bounds of the sheet (its <dimension>), from the cells and row heights."""
+        ws, rows = self.ws, self.rows
+        numbers = [*rows, *self.heights]
+        if not numbers:
+            return
+        columns = [c for cells in rows.values() for c in cells] or [1]
+        ws.dim_rowmin, ws.dim_rowmax = min(numbers) - 1, max(numbers) - 1
+        ws.dim_colmin, ws.dim_colmax = min(columns) - 1, max(columns) - 1
+
+    def sheet_data(self) -> str:
+        """The <sheetData> element as XlsxWriter's _write_rows writes it: the rows in order, each
+        with its cells by column, the span of its block of 16 rows, and its height if set."""
+        rows, heights = self.rows, self.heights
+        numbers = sorted({*rows, *heights})
+        if not numbers:
+            return "<sheetData/>"
+        bounds: dict[int, tuple[int, int]] = {}  # the columns of each block of 16 rows
+        for number, cells in rows.items():
+            if cells:
+                block = (number - 1) // 16
+                low, high = min(cells), max(cells)
+                found = bounds.get(block)
+                if found is not None:
+                    low, high = min(low, found[0]), max(high, found[1])
+                bounds[block] = (low, high)
+        spans = {block: f' spans="{low}:{high}"' for block, (low, high) in bounds.items()}
+        ws = self.ws
+        default, original = ws.default_row_height, ws.original_row_height
+        parts = ["<sheetData>"]
+        append = parts.append
+        for number in numbers:
+            tag = f'<row r="{number}"{spans.get((number - 1) // 16, "")}'
+            height = heights.get(number, default)
+            if height != original or height != default:
+                tag += f' ht="{height * POINTS_PER_PIXEL:.16g}" customHeight="1"'
+            cells = rows.get(number)
+            if cells:
+                append(tag + ">")
+                append("".join([cells[c] for c in sorted(cells)]))
+                append("</row>")
+            else:
+                append(tag + "/>")
+        append("</sheetData>")
+        return "".join(parts)
+
 
 class Book:
     """A workbook being written; `bytes()` closes it and returns the .xlsx."""
@@ -214,7 +328,8 @@ class Book:
         self.workbook.set_properties({"title": title, "author": "kaohe"})
         self.sheetnames: list[str] = []
         self._taken: set[str] = set()
-        self._formats: dict[tuple, object] = {}
+        self._formats: dict[tuple, int] = {}
+        self._strings = self.workbook.str_table._get_shared_string_index
         self._texts: dict[str, tuple[str, bool]] = {}
         self.row_pixels: dict[tuple, float] = {}
 
@@ -224,20 +339,25 @@ class Book:
         self.sheetnames.append(title)
         return Sheet(self, self.workbook.add_worksheet(title, worksheet_class=_Worksheet))
 
-    def format(self, font, align, border, fill, number_format, quote=False):
-        """The XlsxWriter format of a style, made once per workbook."""
+    def xf(self, font, align, border, fill, number_format, quote=False) -> int:
+        """The format index of a style: its XlsxWriter format made once per workbook, numbered on
+        first use as XlsxWriter numbers a format when it first writes a cell of it."""
         key = (id(font), id(align), border, id(fill), number_format, quote)
         found = self._formats.get(key)
         if found is None:
             props = _properties(font, align, border, fill, number_format, quote)
-            found = self._formats[key] = self.workbook.add_format(props)
+            found = self._formats[key] = self.workbook.add_format(props)._get_xf_index()
         return found
+
+    def string_index(self, text: str) -> int:
+        """The text's index in the shared strings (counted once more, as XlsxWriter counts)."""
+        return self._strings(text)
 
     def text(self, value: str) -> tuple[str, bool]:
         """`safety.safe_cell` of a text, and whether it looks like a formula: once per text."""
         found = self._texts.get(value)
         if found is None:
-            safe = safe_cell(value)
+            safe = _fit_utf16(safe_cell(value))
             found = self._texts[value] = (safe, is_formula_like(safe))
         return found
 
