@@ -336,49 +336,58 @@ def _section_label(code: str, title: str, points: Decimal) -> str:
     return f"{title}({styles_number(points)}分)"
 
 
-def write_score_sheet(ws: Sheet, data: PeriodSheet) -> None:
-    """Lay the 评分表 out on worksheet `ws` (see the module docstring)."""
-    c, merge = ws.cell, ws.merge
-    ws.set_widths(WIDTHS)
+def _draw_title(ws: Sheet, row: int, township: str) -> int:
+    merge = ws.merge
     merge(
+        row,
         1,
-        1,
-        1,
+        row,
         5,
-        f"{data.township}综治及信访工作考核评分表",
+        f"{township}综治及信访工作考核评分表",
         font=styles.TITLE,
         align=styles.CENTRE,
         border=False,
     )
-    ws.height(1, 30)
-    state = "(暂定)" if data.provisional_reasons else ""
-    unit = f"单位:{data.village}" + (f"({data.area})" if data.area else "")
-    merge(2, 1, 2, 2, unit, align=styles.LEFT, border=False)
-    merge(2, 3, 2, 5, f"考核期间:{data.span.label}{state}", align=styles.LEFT, border=False)
-    ws.height(2, 20)
-    for col, header in enumerate(HEADERS, start=1):
-        c(3, col, header, font=styles.BOLD, align=styles.CENTRE, fill=styles.HEADER_FILL)
-    ws.height(3, 20)
+    ws.height(row, 30)
+    return row + 1
 
-    row = 4
+
+def _draw_headers(ws: Sheet, row: int, headers: list[str]) -> int:
+    for col, header in enumerate(headers, start=1):
+        ws.cell(row, col, header, font=styles.BOLD, align=styles.CENTRE, fill=styles.HEADER_FILL)
+    return row + 1
+
+
+def _sections(data: PeriodSheet) -> list[tuple[str, list[ItemRow]]]:
+    """The sections that have items, each with its items, in the table's order."""
+    sections = []
     for code, title, points, _score in data.sections:
         members = [i for i in data.items if i.section == code]
-        if not members:
-            continue
-        merge(
-            row,
-            1,
-            row + len(members) - 1,
-            1,
-            _section_label(code, title, points),
-            align=styles.CENTRE,
-        )
+        if members:
+            sections.append((_section_label(code, title, points), members))
+    return sections
+
+
+def _layout(data: PeriodSheet) -> tuple:
+    """What the rubric part of a sheet shows but its scores: the same for every village whose
+    sheets share the rubric's words."""
+    return (
+        tuple((code, title, points) for code, title, points, _score in data.sections),
+        tuple((i.code, i.section, i.title, i.points, i.criteria) for i in data.items),
+        tuple((a.title, a.criteria) for a in data.adjustments),
+    )
+
+
+def _draw_rubric(ws: Sheet, row: int, data: PeriodSheet) -> int:
+    """The sections, items and 加减分 rows without their scores (column 5)."""
+    c, merge = ws.cell, ws.merge
+    for label, members in _sections(data):
+        merge(row, 1, row + len(members) - 1, 1, label, align=styles.CENTRE)
         for item in members:
             c(row, 2, item.title)
             c(row, 3, item.points, align=styles.CENTRE)
             c(row, 4, item.criteria)
-            c(row, 5, item.score, font=styles.BOLD, align=styles.CENTRE)
-            span_text = _section_label(code, title, points) if len(members) == 1 else ""
+            span_text = label if len(members) == 1 else ""
             ws.fit_row(
                 row,
                 [(item.title, WIDTHS[1]), (item.criteria, WIDTHS[3]), (span_text, WIDTHS[0])],
@@ -399,9 +408,64 @@ def write_score_sheet(ws: Sheet, data: PeriodSheet) -> None:
             c(row, 2, f"{n}、{adj.title}")
             c(row, 3, None)
             c(row, 4, adj.criteria)
-            c(row, 5, adj.points, font=styles.BOLD, align=styles.CENTRE, number_format=SIGNED)
             ws.fit_row(row, [(adj.title, WIDTHS[1] - 3), (adj.criteria, WIDTHS[3])])
             row += 1
+    return row
+
+
+def _draw_detail_headers(ws: Sheet, row: int) -> int:
+    ws.merge(
+        row,
+        1,
+        row,
+        5,
+        "扣分明细",
+        font=styles.BOLD,
+        align=styles.CENTRE,
+        fill=styles.HEADER_FILL,
+    )
+    return _draw_headers(ws, row + 1, DETAIL_HEADERS)
+
+
+def _draw_notes(ws: Sheet, row: int, notes: list[str]) -> int:
+    """The notes, a blank row, and the signature line; returns the signature's row."""
+    for text in notes:
+        ws.merge(row, 1, row, 5, text, font=styles.SMALL, align=styles.LEFT, border=False)
+        ws.fit_row(row, [(text, sum(WIDTHS) * 1.1)])
+        row += 1
+    row += 1
+    ws.merge(row, 1, row, 5, SIGNATURE, align=styles.LEFT, border=False)
+    ws.height(row, 32)
+    return row + 1
+
+
+def write_score_sheet(ws: Sheet, data: PeriodSheet) -> None:
+    """Lay the 评分表 out on worksheet `ws` (see the module docstring).
+
+    What is the same on every village's sheet (the title, the rubric's rows but their scores,
+    the headers, the notes) is drawn once per workbook and stamped (`Sheet.stamp`); a township's
+    month is 1,000 sheets of some 180 cells, most of them the rubric's."""
+    c, merge = ws.cell, ws.merge
+    ws.set_widths(WIDTHS)
+    ws.stamp(("title", data.township), 1, lambda s, r: _draw_title(s, r, data.township))
+    state = "(暂定)" if data.provisional_reasons else ""
+    unit = f"单位:{data.village}" + (f"({data.area})" if data.area else "")
+    merge(2, 1, 2, 2, unit, align=styles.LEFT, border=False)
+    merge(2, 3, 2, 5, f"考核期间:{data.span.label}{state}", align=styles.LEFT, border=False)
+    ws.height(2, 20)
+    ws.stamp("headers", 3, lambda s, r: _draw_headers(s, r, HEADERS))
+    ws.height(3, 20)
+
+    row = 4
+    end = ws.stamp(("rubric", _layout(data)), row, lambda s, r: _draw_rubric(s, r, data))
+    for _label, members in _sections(data):
+        for item in members:
+            c(row, 5, item.score, font=styles.BOLD, align=styles.CENTRE)
+            row += 1
+    for adj in data.adjustments:
+        c(row, 5, adj.points, font=styles.BOLD, align=styles.CENTRE, number_format=SIGNED)
+        row += 1
+    row = end
 
     veto_text = ";".join(data.vetoes) if data.vetoes else "无"
     c(row, 1, "一票否决", font=styles.BOLD, align=styles.CENTRE)
@@ -443,21 +507,7 @@ def write_score_sheet(ws: Sheet, data: PeriodSheet) -> None:
         ws.fit_row(row, [(text, sum(WIDTHS[1:]))])
         row += 1
 
-    row += 1
-    merge(
-        row,
-        1,
-        row,
-        5,
-        "扣分明细",
-        font=styles.BOLD,
-        align=styles.CENTRE,
-        fill=styles.HEADER_FILL,
-    )
-    row += 1
-    for col, header in enumerate(DETAIL_HEADERS, start=1):
-        c(row, col, header, font=styles.BOLD, align=styles.CENTRE, fill=styles.HEADER_FILL)
-    row += 1
+    row = ws.stamp("detail headers", row + 1, _draw_detail_headers)
     multi = data.span.kind != MONTH
     for line in data.lines:
         code = f"{line.month}月 {line.label}" if multi else line.label
@@ -483,17 +533,11 @@ def write_score_sheet(ws: Sheet, data: PeriodSheet) -> None:
     if multi:
         notes.append("3、各项得分为各月该项得分的平均数(保留两位小数),与总分可能因舍入相差0.01。")
     notes.append(f"考核细则:{data.version_name}")
-    for text in notes:
-        merge(row, 1, row, 5, text, font=styles.SMALL, align=styles.LEFT, border=False)
-        ws.fit_row(row, [(text, sum(WIDTHS) * 1.1)])
-        row += 1
-    row += 1
-    merge(row, 1, row, 5, SIGNATURE, align=styles.LEFT, border=False)
-    ws.height(row, 32)
+    last = ws.stamp(("notes", *notes), row, lambda s, r: _draw_notes(s, r, notes)) - 1
 
     # The title and the unit line head every page; the column header is not repeated because
     # the 扣分明细 on the following pages has columns of its own.
-    ws.print_setup(title_rows=(1, 2), last_row=row, last_col=len(WIDTHS))
+    ws.print_setup(title_rows=(1, 2), last_row=last, last_col=len(WIDTHS))
 
 
 def score_sheet_workbook(

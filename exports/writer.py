@@ -24,6 +24,7 @@ the workbook is closed. The rendered rows of a 1,000-sheet workbook are some ten
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date
 from datetime import datetime
 from datetime import time
@@ -138,12 +139,16 @@ class Sheet:
     Each cell is rendered as XlsxWriter's XML when written (`rows`: row -> column -> element), a
     later write to the same cell replacing it, as in XlsxWriter's table."""
 
-    def __init__(self, book: Book, worksheet: _Worksheet):
+    def __init__(self, book: Book, worksheet: _Worksheet, *, scratch: bool = False):
         self.book = book
         self.ws = worksheet
-        worksheet.kaohe = self
         self.rows: dict[int, dict[int, str]] = {}
         self.heights: dict[int, float] = {}  # pixels, by row
+        if scratch:  # a stamp being drawn (see `stamp`): its merges are its own
+            self.merges: list[list[int]] = []
+        else:
+            worksheet.kaohe = self
+            self.merges = worksheet.merge
 
     def _put(self, row: int, col: int, element: str) -> None:
         cells = self.rows.get(row)
@@ -221,7 +226,7 @@ class Sheet:
             style.get("number_format"),
             quote,
         )
-        self.ws.merge.append([row - 1, col - 1, last_row - 1, last_col - 1])
+        self.merges.append([row - 1, col - 1, last_row - 1, last_col - 1])
         put = self._put
         for r in range(row, last_row + 1):
             for c in range(col, last_col + 1):
@@ -229,6 +234,39 @@ class Sheet:
         if text:
             index = book.string_index(text)
             put(row, col, f'<c r="{COLUMN[col]}{row}" s="{xf}" t="s"><v>{index}</v></c>')
+
+    def stamp(self, key, row: int, draw: Callable[[Sheet, int], int]) -> int:
+        """Cells that are the same on many sheets of the workbook, at `row` onwards: `draw(sheet,
+        first_row)` lays them out (cells, merges, heights) and returns the row after them; it is
+        called once per workbook for each `key`, and its rows copied to each sheet that asks
+        again, at whatever row. Returns the row after the stamped ones.
+
+        The first sheet to ask draws the stamp where it would have written those cells, so the
+        shared strings and formats are numbered in the same order as without the stamp."""
+        book = self.book
+        found = book.stamps.get(key)
+        if found is None:
+            scratch = Sheet(book, self.ws, scratch=True)
+            strings = book.workbook.str_table
+            counted = strings.count
+            found = book.stamps[key] = Stamp(scratch, draw(scratch, 1), strings.count - counted)
+            strings.count = counted
+        rows = self.rows
+        for offset, cells in found.rows:
+            number = row + offset
+            at = str(number)
+            target = rows.get(number)
+            if target is None:
+                target = rows[number] = {}
+            for col, head, tail in cells:
+                target[col] = head + at + tail
+        shift = row - 1  # merges are 0-based, as XlsxWriter keeps them
+        for first_row, first_col, last_row, last_col in found.merges:
+            self.merges.append([first_row + shift, first_col, last_row + shift, last_col])
+        for offset, pixels in found.heights:
+            self.heights[row + offset] = pixels
+        book.workbook.str_table.count += found.strings  # each use counts, as XlsxWriter's would
+        return row + found.size - 1
 
     def set_widths(self, widths: list[float]) -> None:
         for index, width in enumerate(widths):
@@ -316,6 +354,29 @@ class Sheet:
         return "".join(parts)
 
 
+class Stamp:
+    """The rows a scratch sheet was drawn with from row 1, by offset from the first, each cell
+    split around its row number (`<c r="B` + row + `" s="3" t="s">...`) so that it can be copied
+    to any row."""
+
+    __slots__ = ("heights", "merges", "rows", "size", "strings")
+
+    def __init__(self, scratch: Sheet, size: int, strings: int):
+        self.size = size  # the row after the drawn ones, from row 1
+        self.strings = strings  # the shared-string references of one copy
+        self.rows = [
+            (number - 1, [_split(col, number, cells[col]) for col in sorted(cells)])
+            for number, cells in sorted(scratch.rows.items())
+        ]
+        self.merges = scratch.merges
+        self.heights = [(number - 1, pixels) for number, pixels in scratch.heights.items()]
+
+
+def _split(col: int, row: int, element: str) -> tuple[int, str, str]:
+    head = f'<c r="{COLUMN[col]}'
+    return col, head, element[len(head) + len(str(row)) :]
+
+
 class Book:
     """A workbook being written; `bytes()` closes it and returns the .xlsx."""
 
@@ -332,6 +393,7 @@ class Book:
         self._strings = self.workbook.str_table._get_shared_string_index
         self._texts: dict[str, tuple[str, bool]] = {}
         self.row_pixels: dict[tuple, float] = {}
+        self.stamps: dict[object, Stamp] = {}
 
     def add_sheet(self, name: str) -> Sheet:
         """A worksheet titled from `name` (`styles.sheet_title`: valid, unique)."""
