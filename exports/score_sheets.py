@@ -27,8 +27,6 @@ from decimal import ROUND_HALF_UP
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db.models import Prefetch
-
 from assessment import rubrics
 from assessment import selectors
 from assessment.models import ScoreLine
@@ -152,11 +150,11 @@ def _refs_text(refs) -> str:
     return "、".join(f"{REF_LABELS.get(kind, kind)}#{pk}" for kind, pk in refs)
 
 
-def _note(line: ScoreLine) -> str:
-    if line.waived:
-        return f"经申诉核减(原{styles_number(line.raw_points)}分)"
-    if line.raw_points is not None:
-        return f"扣完为止(原{styles_number(line.raw_points)}分)"
+def _note(waived: bool, raw_points) -> str:
+    if waived:
+        return f"经申诉核减(原{styles_number(raw_points)}分)"
+    if raw_points is not None:
+        return f"扣完为止(原{styles_number(raw_points)}分)"
     return ""
 
 
@@ -175,16 +173,52 @@ def _criteria(version_code: str, spec: dict) -> str:
     return _criteria_text(version_code, json.dumps(spec, sort_keys=True, default=str))
 
 
+@dataclass(frozen=True)
+class _Rubric:
+    """A rubric version as its sheets print it, worked out once per export, not per village."""
+
+    items: dict[str, dict]  # spec by code
+    adjustments: list[dict]
+    item_words: dict[str, str]  # `criteria_for` of each item, by code
+    adjustment_words: dict[str, str]  # and of each adjustment
+
+    @classmethod
+    def of(cls, version) -> _Rubric:
+        rubric = rubrics.rubric_dict_of(version)
+        return cls(
+            items={i["code"]: i for i in rubric["items"]},
+            adjustments=rubric["adjustments"],
+            item_words={i["code"]: _criteria(version.code, i) for i in rubric["items"]},
+            adjustment_words={a["code"]: _criteria(version.code, a) for a in rubric["adjustments"]},
+        )
+
+    def item_criteria(self, version_code: str, code: str, title: str) -> str:
+        found = self.item_words.get(code)
+        if found is None:  # an item the version no longer names: as `criteria_for` words it
+            found = _criteria(version_code, {"code": code, "title": title})
+        return found
+
+
+# What _build reads of a ScoreLine (values_list, in this order): no model instance per line.
+LINE_FIELDS = ("sheet_id", "item_code", "points", "reason", "refs", "waived", "raw_points")
+
+
 def _build(
-    village: Village, span: Span, rows: list[ScoreSheet], official, township_name: str, rubric
+    village: Village,
+    span: Span,
+    rows: list[ScoreSheet],
+    official,
+    township_name: str,
+    rubric: _Rubric,
+    lines_of: dict[int, list[tuple]],
 ) -> PeriodSheet:
     """`rows`: the village's stored sheets of the span, by month; `official`: the engine's
-    PeriodScore for a quarter or year (None for a month); `rubric`: the rows' version as a dict."""
+    PeriodScore for a quarter or year (None for a month); `rubric`: the rows' version;
+    `lines_of`: each sheet's lines (LINE_FIELDS), by sheet and position."""
     first = rows[0]
     version = first.version
     count = len(rows)
-    item_specs = {i["code"]: i for i in rubric["items"]}
-    adjustment_specs = rubric["adjustments"]
+    adjustment_specs = rubric.adjustments
     numeral = _adjustment_numeral(len(first.sections))
     labels = {spec["code"]: f"{numeral}.{n}" for n, spec in enumerate(adjustment_specs, start=1)}
 
@@ -198,17 +232,17 @@ def _build(
         for code, _title, _points, score in row.sections:
             section_scores[code].append(Decimal(score))
         per_code: dict[str, Decimal] = defaultdict(Decimal)
-        for line in row.lines.all():
-            per_code[line.item_code] += line.points
+        for _sheet, code, points, reason, refs, waived, raw_points in lines_of.get(row.pk, ()):
+            per_code[code] += points
             lines.append(
                 LineRow(
                     month=row.month,
-                    item_code=line.item_code,
-                    label=labels.get(line.item_code, line.item_code),
-                    points=line.points,
-                    reason=line.reason,
-                    refs=_refs_text(line.refs),
-                    note=_note(line),
+                    item_code=code,
+                    label=labels.get(code, code),
+                    points=points,
+                    reason=reason,
+                    refs=_refs_text(refs),
+                    note=_note(waived, raw_points),
                 )
             )
         for code, points in per_code.items():
@@ -221,7 +255,7 @@ def _build(
             title=title,
             points=Decimal(points),
             score=_mean(item_scores[code], count),
-            criteria=_criteria(version.code, item_specs.get(code, {"code": code, "title": title})),
+            criteria=rubric.item_criteria(version.code, code, title),
         )
         for code, section, title, points, _score, _raw in first.items
     ]
@@ -230,7 +264,7 @@ def _build(
         AdjustmentRow(
             code=spec["code"],
             title=spec["title"],
-            criteria=_criteria(version.code, spec),
+            criteria=rubric.adjustment_words[spec["code"]],
             points=_mean(line_sums.get(spec["code"], []), count),
         )
         for spec in adjustment_specs
@@ -280,16 +314,24 @@ def period_sheets(
     if village_ids is not None:
         villages = Village.objects.filter(township_id=township_id, pk__in=list(village_ids))
     villages = {v.pk: v for v in villages.select_related("area").order_by("area__name", "name")}
-    lines = Prefetch("lines", queryset=ScoreLine.objects.order_by("position"))
     stored = (
         ScoreSheet.objects.filter(village_id__in=villages, year=span.year, month__in=span.months)
         .select_related("version")
-        .prefetch_related(lines)
         .order_by("month")
     )
     by_village: dict[int, list[ScoreSheet]] = defaultdict(list)
     for row in stored:
         by_village[row.village_id].append(row)
+    # The lines as plain tuples: a township's month is some 3,600 of them, and a model instance
+    # each (with the prefetch's bookkeeping) cost more than the rest of the reading.
+    lines_of: dict[int, list[tuple]] = defaultdict(list)
+    sheet_ids = [row.pk for rows in by_village.values() for row in rows]
+    for line in (
+        ScoreLine.objects.filter(sheet_id__in=sheet_ids)
+        .order_by("sheet_id", "position")
+        .values_list(*LINE_FIELDS)
+    ):
+        lines_of[line[0]].append(line)
     official: dict[int, object] = {}
     if span.kind == QUARTER and by_village:
         rubric = rubrics.rubric_of(rubrics.version_for_year(township_id, span.year))
@@ -308,7 +350,7 @@ def period_sheets(
     elif span.kind != MONTH and by_village:
         official = selectors.annual_scores(township_id, span.year)
     versions = {row.version_id: row.version for rows in by_village.values() for row in rows}
-    rubric_dicts = {pk: rubrics.rubric_dict_of(version) for pk, version in versions.items()}
+    rubric_of = {pk: _Rubric.of(version) for pk, version in versions.items()}
     return [
         _build(
             village,
@@ -316,7 +358,8 @@ def period_sheets(
             by_village[pk],
             official.get(pk),
             township.name,
-            rubric_dicts[by_village[pk][0].version_id],
+            rubric_of[by_village[pk][0].version_id],
+            lines_of,
         )
         for pk, village in villages.items()
         if by_village.get(pk) and (span.kind == MONTH or pk in official)
