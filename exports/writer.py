@@ -30,6 +30,7 @@ from datetime import datetime
 from datetime import time
 from decimal import Decimal
 from io import BytesIO
+from io import StringIO
 
 import xlsxwriter
 import xlsxwriter.worksheet
@@ -51,6 +52,9 @@ VERTICAL = {"center": "vcenter", "top": "top", "bottom": "bottom", "justify": "v
 # the same numbers.
 PIXELS_PER_CHARACTER = 7
 POINTS_PER_PIXEL = 0.75  # XlsxWriter keeps row heights in pixels at 96 dpi
+# XlsxWriter's default (and original) row height, which it does not state in a row; the writer
+# never calls set_default_row, which would make the two differ.
+DEFAULT_ROW_PIXELS = 20
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
@@ -106,6 +110,33 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
 
     def _write_sheet_data(self) -> None:
         self.fh.write(self.kaohe.sheet_data())
+
+    def _write_merge_cells(self) -> None:
+        # As XlsxWriter writes them, without its escaping of each attribute (a range has none).
+        if self.merge:
+            refs = "".join(
+                f'<mergeCell ref="{COLUMN[c1 + 1]}{r1 + 1}:{COLUMN[c2 + 1]}{r2 + 1}"/>'
+                for r1, c1, r2, c2 in self.merge
+            )
+            self.fh.write(f'<mergeCells count="{len(self.merge)}">{refs}</mergeCells>')
+
+    def _write_cols(self) -> None:
+        # Every sheet of a workbook has the same columns: their XML is written once.
+        if any(info.column_format is not None for info in self.col_info.values()):
+            super()._write_cols()  # a format's index is not known before it is first written
+            return
+        key = tuple(
+            (col, info.width, info.hidden, info.level, info.collapsed, info.autofit)
+            for col, info in sorted(self.col_info.items())
+        )
+        cache = self.kaohe.book.cols_xml
+        found = cache.get(key)
+        if found is None:
+            fh, self.fh = self.fh, StringIO()
+            super()._write_cols()
+            found = cache[key] = self.fh.getvalue()
+            self.fh = fh
+        self.fh.write(found)
 
     def _xml_empty_tag(self, tag, attributes=()):
         if tag == "pageSetup" and self.fit_page and self.fit_width == 1:
@@ -321,32 +352,35 @@ class Sheet:
         """The <sheetData> element as XlsxWriter's _write_rows writes it: the rows in order, each
         with its cells by column, the span of its block of 16 rows, and its height if set."""
         rows, heights = self.rows, self.heights
-        numbers = sorted({*rows, *heights})
+        numbers = sorted(rows if heights.keys() <= rows.keys() else rows.keys() | heights.keys())
         if not numbers:
             return "<sheetData/>"
-        bounds: dict[int, tuple[int, int]] = {}  # the columns of each block of 16 rows
-        for number, cells in rows.items():
-            if cells:
-                block = (number - 1) // 16
-                low, high = min(cells), max(cells)
-                found = bounds.get(block)
-                if found is not None:
-                    low, high = min(low, found[0]), max(high, found[1])
-                bounds[block] = (low, high)
-        spans = {block: f' spans="{low}:{high}"' for block, (low, high) in bounds.items()}
-        ws = self.ws
-        default, original = ws.default_row_height, ws.original_row_height
-        parts = ["<sheetData>"]
-        append = parts.append
+        ordered = []
+        bounds: dict[int, list[int]] = {}  # the first and last column of each block of 16 rows
         for number in numbers:
-            tag = f'<row r="{number}"{spans.get((number - 1) // 16, "")}'
-            height = heights.get(number, default)
-            if height != original or height != default:
-                tag += f' ht="{height * POINTS_PER_PIXEL:.16g}" customHeight="1"'
             cells = rows.get(number)
             if cells:
+                columns = sorted(cells)
+                block = (number - 1) >> 4
+                found = bounds.get(block)
+                if found is None:
+                    bounds[block] = [columns[0], columns[-1]]
+                else:
+                    found[0] = min(found[0], columns[0])
+                    found[1] = max(found[1], columns[-1])
+                ordered.append((number, [cells[c] for c in columns]))
+            else:
+                ordered.append((number, None))
+        spans = {block: f' spans="{low}:{high}"' for block, (low, high) in bounds.items()}
+        attribute = self.book.height_attribute
+        parts = ["<sheetData>"]
+        append = parts.append
+        for number, cells in ordered:
+            span = spans.get((number - 1) >> 4, "")
+            tag = f'<row r="{number}"{span}{attribute(heights.get(number))}'
+            if cells:
                 append(tag + ">")
-                append("".join([cells[c] for c in sorted(cells)]))
+                append("".join(cells))
                 append("</row>")
             else:
                 append(tag + "/>")
@@ -394,6 +428,8 @@ class Book:
         self._texts: dict[str, tuple[str, bool]] = {}
         self.row_pixels: dict[tuple, float] = {}
         self.stamps: dict[object, Stamp] = {}
+        self._heights: dict[float | None, str] = {}
+        self.cols_xml: dict[tuple, str] = {}
 
     def add_sheet(self, name: str) -> Sheet:
         """A worksheet titled from `name` (`styles.sheet_title`: valid, unique)."""
@@ -414,6 +450,18 @@ class Book:
     def string_index(self, text: str) -> int:
         """The text's index in the shared strings (counted once more, as XlsxWriter counts)."""
         return self._strings(text)
+
+    def height_attribute(self, pixels: float | None) -> str:
+        """A row's ht and customHeight attributes as XlsxWriter's _write_row gives them (none
+        for the default height), once per height."""
+        found = self._heights.get(pixels)
+        if found is None:
+            height = DEFAULT_ROW_PIXELS if pixels is None else pixels
+            found = ""
+            if height != DEFAULT_ROW_PIXELS:
+                found = f' ht="{height * POINTS_PER_PIXEL:.16g}" customHeight="1"'
+            self._heights[pixels] = found
+        return found
 
     def text(self, value: str) -> tuple[str, bool]:
         """`safety.safe_cell` of a text, and whether it looks like a formula: once per text."""

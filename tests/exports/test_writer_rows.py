@@ -1,8 +1,9 @@
 """`writer.Sheet` renders its cells itself: the file must be the one XlsxWriter's own API makes.
 
 The same calls go through `Sheet` and through a plain XlsxWriter worksheet (write_string,
-write_number, write_blank, write_datetime, merge_range, set_row_pixels: what the writer called
-before it rendered the rows itself), and every part of the two packages must be byte for byte
+write_number, write_blank, write_datetime, merge_range, set_row_pixels, set_column_pixels: what
+the writer called before it rendered the rows itself, and XlsxWriter's own writing of the rows,
+merges and columns), and every part of the two packages must be byte for byte
 the same, but the creation time.
 """
 
@@ -15,6 +16,7 @@ from io import BytesIO
 import pytest
 
 from exports import styles
+from exports.writer import PIXELS_PER_CHARACTER
 from exports.writer import POINTS_PER_PIXEL
 from exports.writer import Book
 from exports.writer import _properties
@@ -68,6 +70,10 @@ class PlainSheet:
     def height(self, row, points):
         self.ws.set_row_pixels(row - 1, points / POINTS_PER_PIXEL)
 
+    def set_widths(self, widths):
+        for index, width in enumerate(widths):
+            self.ws.set_column_pixels(index, index, width * PIXELS_PER_CHARACTER)
+
 
 class _PlainWorksheet(_Worksheet):
     """XlsxWriter's own row writing (only fitToWidth added, as in `_Worksheet`)."""
@@ -77,6 +83,12 @@ class _PlainWorksheet(_Worksheet):
 
     def _write_sheet_data(self):
         super(_Worksheet, self)._write_sheet_data()
+
+    def _write_merge_cells(self):
+        super(_Worksheet, self)._write_merge_cells()
+
+    def _write_cols(self):
+        super(_Worksheet, self)._write_cols()
 
 
 class PlainBook(Book):
@@ -94,6 +106,7 @@ class PlainBook(Book):
 
 def _fill(sheet):
     """Cells of every kind, in an order that is not the rows' (as the 评分表 writes merges)."""
+    sheet.set_widths([20, 34, 7, 7, 11])
     sheet.merge(1, 1, 1, 5, "标题", font=styles.TITLE, align=styles.CENTRE, border=False)
     sheet.height(1, 30)
     sheet.merge(4, 1, 7, 1, "一、分节(20分)", align=styles.CENTRE)
@@ -153,3 +166,36 @@ def test_a_cell_cannot_hold_nan():
     sheet = Book(title="t").add_sheet("甲村")
     with pytest.raises(TypeError):
         sheet.cell(1, 1, float("nan"))
+
+
+def _draw(sheet, row):
+    sheet.merge(row, 1, row + 1, 1, "分节", align=styles.CENTRE)
+    sheet.cell(row, 2, "第一项")
+    sheet.cell(row, 3, 5, align=styles.CENTRE)
+    sheet.fit_row(row, [("很长的考核重点" * 6, 34)])
+    sheet.cell(row + 1, 2, "第二项")
+    sheet.merge(row + 3, 1, row + 3, 5, "注:说明", border=False)
+    sheet.height(row + 3, 32)
+    return row + 4
+
+
+def _stamped(stamp: bool) -> bytes:
+    book = Book(title="t")
+    for name, first in (("甲村", 3), ("乙村", 14), ("丙村", 3)):
+        sheet = book.add_sheet(name)
+        sheet.cell(first - 1, 1, f"{name}的单位")
+        after = sheet.stamp("rubric", first, _draw) if stamp else _draw(sheet, first)
+        sheet.cell(first, 5, 4.5, font=styles.BOLD)  # a row of the stamp gets a cell of its own
+        sheet.cell(after, 1, f"{name}之后")
+    return styles.workbook_bytes(book)
+
+
+def test_a_stamp_gives_the_cells_drawn_on_each_sheet():
+    stamped, drawn = _parts(_stamped(True)), _parts(_stamped(False))
+    assert stamped.keys() == drawn.keys()
+    for name in stamped:
+        assert stamped[name] == drawn[name], name
+    ws = load(_stamped(True))["乙村"]
+    assert (ws["A14"].value, ws["B15"].value, ws["E14"].value) == ("分节", "第二项", 4.5)
+    assert ws["A18"].value == "乙村之后"
+    assert {"A14:A15", "A17:E17"} <= {str(r) for r in ws.merged_cells.ranges}
