@@ -97,7 +97,17 @@ def _two(value) -> str | None:
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
+_NO_REASON_PARTS = {"vetoes": [], "provisional": []}
+_NO_REASON_PARTS_TEXT = _ENCODER.encode(_NO_REASON_PARTS)
+
+
 def _json(value) -> str:
+    # Most sheets have no veto and no provisional reason: three of their five columns are the
+    # same empty text, written without the encoder.
+    if value == []:
+        return "[]"
+    if value == _NO_REASON_PARTS:
+        return _NO_REASON_PARTS_TEXT
     return _ENCODER.encode(value)
 
 

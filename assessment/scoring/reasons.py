@@ -73,9 +73,13 @@ class Reason(str):
 
     parts: tuple[tuple[str, dict[str, Any]], ...]
 
+    # A year's recompute makes some 300,000 reasons: the constructor and the concatenations set
+    # `parts` directly (no classmethod call, no copy of a tuple already built).
     def __new__(cls, template: str, **params: Any) -> Reason:
         text = template % {key: str(value) for key, value in params.items()} if params else template
-        return cls._made(text, ((template, params),))
+        made = str.__new__(cls, text)
+        made.parts = ((template, params),)
+        return made
 
     @classmethod
     def _made(cls, text: str, parts) -> Reason:
@@ -85,11 +89,17 @@ class Reason(str):
 
     def __add__(self, other: str) -> Reason:
         tail = other.parts if isinstance(other, Reason) else ((str(other), {}),)
-        return Reason._made(str(self) + str(other), self.parts + tail)
+        made = str.__new__(
+            Reason, str.__add__(self, other if isinstance(other, str) else str(other))
+        )
+        made.parts = self.parts + tail
+        return made
 
     def __radd__(self, other: str) -> Reason:
         head = other.parts if isinstance(other, Reason) else ((str(other), {}),)
-        return Reason._made(str(other) + str(self), head + self.parts)
+        made = str.__new__(Reason, str.__add__(str(other), self))
+        made.parts = head + self.parts
+        return made
 
     def __reduce__(self):
         return (Reason._made, (str(self), self.parts))

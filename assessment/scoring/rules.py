@@ -143,22 +143,31 @@ def _as_date(value: date | datetime) -> date:
 
 
 def _sorted_events(facts: VillageFacts, events: Iterable[Any], when: str = "date") -> list[Any]:
+    if not events:  # most villages' months: no record of the kind
+        return []
     kept = [event for event in events if _in_period(facts, getattr(event, when))]
     return sorted(kept, key=lambda event: (getattr(event, when), event.ref.kind, event.ref.id))
+
+
+@functools.lru_cache(maxsize=1024)
+def _points_note(verb: str, points: str) -> Reason:
+    """ ",扣1分": one reason per figure, shared by every line that ends with it (reasons are
+    immutable; some 40,000 lines a year end with a handful of figures)."""
+    return Reason(verb, points=points)
 
 
 def _deduction(code: str, amount: Decimal, reason: str, refs=()) -> Line:
     return Line(
         code,
         -amount,
-        reason + Reason(gettext_noop(",扣%(points)s分"), points=fmt(amount)),
+        reason + _points_note(gettext_noop(",扣%(points)s分"), fmt(amount)),
         tuple(refs),
     )
 
 
 def _signed(code: str, amount: Decimal, reason: str, refs=()) -> Line:
     verb = gettext_noop(",加%(points)s分") if amount >= 0 else gettext_noop(",扣%(points)s分")
-    return Line(code, amount, reason + Reason(verb, points=fmt(abs(amount))), tuple(refs))
+    return Line(code, amount, reason + _points_note(verb, fmt(abs(amount))), tuple(refs))
 
 
 def _per_event(spec, amount_key: str, events: Sequence[Event], describe) -> list[Line]:
@@ -252,22 +261,28 @@ def _report_halves(item: ItemSpec, facts: VillageFacts) -> list[tuple[int, int, 
     """The halves whose report is due; none whose half began before the village was set up
     (villages.rules.owes_report: the 1st or the 15th before facts.active_from)."""
     days = periods.ReportDays.from_params(item.params)
-    return [
-        (year, month, half, _report_due(year, month, half, days))
-        for year, month in months_in(facts.period_start, facts.period_end)
+    return _halves_owed(days, facts.period_start, facts.period_end, facts.active_from)
+
+
+# The same halves for every village of a month set up before it (ReportDays is frozen, so it
+# keys the cache): asked twice per sheet, by the rule and by its pending rule.
+@functools.lru_cache(maxsize=4096)
+def _halves_owed(
+    days: periods.ReportDays, start: date, end: date, active_from: date | None
+) -> tuple[tuple[int, int, int, date], ...]:
+    return tuple(
+        (year, month, half, periods.report_due_date(year, month, half, days))
+        for year, month in months_in(start, end)
         for half in days.halves
-        if village_rules.owes_report(facts.active_from, None, year, month, half)
-    ]
-
-
-# The same due day for every village of a month (ReportDays is frozen, so it keys the cache).
-_report_due = functools.lru_cache(maxsize=4096)(periods.report_due_date)
+        if village_rules.owes_report(active_from, None, year, month, half)
+    )
 
 
 def _is_complete(report: DisputeReport) -> bool:
     return report.signed and report.sealed
 
 
+@functools.lru_cache(maxsize=4096)
 def _report_label(year: int, month: int, due: date) -> Reason:
     """ "2026年4月14日前的排查报告": the report due by that day."""
     return Reason(gettext_noop("%(due)s前的排查报告"), due=FullDate(date(year, month, due.day)))
@@ -590,14 +605,18 @@ def work_files(item: ItemSpec, facts: VillageFacts) -> list[Line]:
     amount = _dec(item.params["per_file"])
     lines = []
     for code in item.params["files"]:
-        label = Reason(
-            gettext_noop("缺%(file)s工作资料(计划和总结)"), file=Reason(WORK_FILE_LABELS[code])
-        )
+        # The label only for a file missing: most inspections find every file.
         if inspection is None:
-            lines.append(_deduction(item.code, amount, _no_inspection(label)))
+            lines.append(_deduction(item.code, amount, _no_inspection(_work_file_label(code))))
         elif code not in inspection.work_files:
-            lines.append(_deduction(item.code, amount, label, [inspection.ref]))
+            lines.append(_deduction(item.code, amount, _work_file_label(code), [inspection.ref]))
     return lines
+
+
+def _work_file_label(code: str) -> Reason:
+    return Reason(
+        gettext_noop("缺%(file)s工作资料(计划和总结)"), file=Reason(WORK_FILE_LABELS[code])
+    )
 
 
 def patrols(item: ItemSpec, facts: VillageFacts) -> list[Line]:

@@ -151,19 +151,27 @@ def patrols(window: Window) -> dict:
     """评分表 四.4: patrol counts per ISO week, for the weeks whose Thursday lies in each month."""
     first, last = rules.patrol_window(window.start, window.end)
     by_week = defaultdict(list)
-    rows = Patrol.objects.filter(
-        village_id__in=window.village_ids, date__gte=first, date__lte=last
-    ).values_list("pk", "village_id", "date")
+    # In id order, so each week's refs are already sorted; a year holds some 140,000 patrols on
+    # a few hundred days, so each day's ISO week is found once.
+    rows = (
+        Patrol.objects.filter(village_id__in=window.village_ids, date__gte=first, date__lte=last)
+        .order_by("pk")
+        .values_list("pk", "village_id", "date")
+    )
+    week_of = {}
     for pk, v, day in rows:
-        iso = day.isocalendar()
-        by_week[(v, iso.year, iso.week)].append(t.RecordRef("patrol", pk))
+        week = week_of.get(day)
+        if week is None:
+            iso = day.isocalendar()
+            week = week_of[day] = (iso.year, iso.week)
+        by_week[(v, *week)].append(t.RecordRef("patrol", pk))
     found = {}
     for month in window.months:
         weeks = rules.weeks_of_month(*month)
         found[month] = {
             v: {
                 "patrol_weeks": tuple(
-                    t.PatrolWeek(year, week, len(refs), tuple(sorted(refs, key=lambda r: r.id)))
+                    t.PatrolWeek(year, week, len(refs), tuple(refs))
                     for year, week in weeks
                     if (refs := by_week.get((v, year, week)))
                 )
