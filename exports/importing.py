@@ -154,14 +154,18 @@ def check_upload(upload) -> bytes:
 
 
 def check_xlsx(data: bytes) -> None:
+    _open_xlsx(data).close()
+
+
+def _open_xlsx(data: bytes):
+    """The workbook (read-only, values) once the bytes are an .xlsx, else ValidationError."""
     if data.startswith(OLE_MAGIC):
         raise ValidationError(ERROR_OLD_XLS, code="xls")
     if not data.startswith(ZIP_MAGIC):
         raise ValidationError(ERROR_TYPE, code="type")
     check_archive(data)  # a zip bomb is refused from its directory, before openpyxl inflates it
     try:
-        workbook = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=True)
-        workbook.close()
+        return openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise ValidationError(ERROR_TYPE, code="type") from exc
 
@@ -185,8 +189,8 @@ def _normalised(value) -> str:
 def read_table(data: bytes, resource_cls: type[RecordResource], township=None) -> Table:
     """The first worksheet as (our column titles, data rows). Unknown columns are ignored (and
     listed); empty rows are dropped; Excel row numbers are kept for the report."""
-    check_xlsx(data)
-    workbook = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=True)
+    # Opened once: opening reads every shared string, most of a large file's text.
+    workbook = _open_xlsx(data)
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)

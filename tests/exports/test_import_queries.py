@@ -54,8 +54,9 @@ def test_new_rows_cost_the_same_queries_for_10_or_100_rows_and_villages(township
     large, large_inserts, outcome = _queries(_file("L", names), township, staff_user)
     assert outcome.counts["new"] == 100
     assert large == small
-    # Four tables (petitions, petitioners and their history) and the stale marks.
-    assert small_inserts == 5 and large_inserts <= 5 * 4
+    # Four tables (petitions, petitioners and their history) and the stale marks; on
+    # PostgreSQL the four are COPY statements, which Django does not see.
+    assert small_inserts <= 5 and large_inserts <= 5 * 4
     assert Petition.objects.count() == 110 and Petitioner.objects.count() == 220
     assert Petition.history.filter(history_user=staff_user).count() == 110
     assert StaleVillageMonth.objects.filter(year=2026, month=4).count() == 100
