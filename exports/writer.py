@@ -31,6 +31,7 @@ from datetime import time
 from decimal import Decimal
 from io import BytesIO
 from io import StringIO
+from itertools import pairwise
 
 import xlsxwriter
 import xlsxwriter.worksheet
@@ -175,6 +176,9 @@ class Sheet:
         self.ws = worksheet
         self.rows: dict[int, dict[int, str]] = {}
         self.heights: dict[int, float] = {}  # pixels, by row
+        # Rows stamped whole: rows[row][first] holds the cells of columns first..last joined,
+        # with the stamp's cells kept to split them again (`_unjoin`).
+        self.segments: dict[int, tuple[int, int, list]] = {}
         if scratch:  # a stamp being drawn (see `stamp`): its merges are its own
             self.merges: list[list[int]] = []
         else:
@@ -185,7 +189,18 @@ class Sheet:
         cells = self.rows.get(row)
         if cells is None:
             cells = self.rows[row] = {}
+        elif row in self.segments and col <= self.segments[row][1]:
+            self._unjoin(row)
         cells[col] = element
+
+    def _unjoin(self, row: int) -> None:
+        """A stamped row's cells one by one again, for a cell written among them."""
+        first, _last, cells = self.segments.pop(row)
+        target = self.rows[row]
+        del target[first]
+        at = str(row)
+        for col, head, tail in cells:
+            target[col] = head + at + tail
 
     def cell(
         self,
@@ -282,15 +297,16 @@ class Sheet:
             counted = strings.count
             found = book.stamps[key] = Stamp(scratch, draw(scratch, 1), strings.count - counted)
             strings.count = counted
-        rows = self.rows
-        for offset, cells in found.rows:
+        rows, segments = self.rows, self.segments
+        for offset, first, last, pieces, cells in found.rows:
             number = row + offset
-            at = str(number)
-            target = rows.get(number)
-            if target is None:
-                target = rows[number] = {}
-            for col, head, tail in cells:
-                target[col] = head + at + tail
+            if number not in rows:  # the usual case: one join makes the row's cells
+                rows[number] = {first: str(number).join(pieces)}
+                segments[number] = (first, last, cells)
+            else:
+                at = str(number)
+                for col, head, tail in cells:
+                    self._put(number, col, head + at + tail)
         shift = row - 1  # merges are 0-based, as XlsxWriter keeps them
         for first_row, first_col, last_row, last_col in found.merges:
             self.merges.append([first_row + shift, first_col, last_row + shift, last_col])
@@ -345,6 +361,7 @@ class Sheet:
         if not numbers:
             return
         columns = [c for cells in rows.values() for c in cells] or [1]
+        columns += [last for _first, last, _cells in self.segments.values()]
         ws.dim_rowmin, ws.dim_rowmax = min(numbers) - 1, max(numbers) - 1
         ws.dim_colmin, ws.dim_colmax = min(columns) - 1, max(columns) - 1
 
@@ -357,17 +374,21 @@ class Sheet:
             return "<sheetData/>"
         ordered = []
         bounds: dict[int, list[int]] = {}  # the first and last column of each block of 16 rows
+        segments = self.segments
         for number in numbers:
             cells = rows.get(number)
             if cells:
                 columns = sorted(cells)
+                last = columns[-1]
+                if number in segments:
+                    last = max(last, segments[number][1])
                 block = (number - 1) >> 4
                 found = bounds.get(block)
                 if found is None:
-                    bounds[block] = [columns[0], columns[-1]]
+                    bounds[block] = [columns[0], last]
                 else:
                     found[0] = min(found[0], columns[0])
-                    found[1] = max(found[1], columns[-1])
+                    found[1] = max(found[1], last)
                 ordered.append((number, [cells[c] for c in columns]))
             else:
                 ordered.append((number, None))
@@ -391,17 +412,21 @@ class Sheet:
 class Stamp:
     """The rows a scratch sheet was drawn with from row 1, by offset from the first, each cell
     split around its row number (`<c r="B` + row + `" s="3" t="s">...`) so that it can be copied
-    to any row."""
+    to any row; and each row's cells as the pieces that the row number joins."""
 
     __slots__ = ("heights", "merges", "rows", "size", "strings")
 
     def __init__(self, scratch: Sheet, size: int, strings: int):
         self.size = size  # the row after the drawn ones, from row 1
         self.strings = strings  # the shared-string references of one copy
-        self.rows = [
-            (number - 1, [_split(col, number, cells[col]) for col in sorted(cells)])
-            for number, cells in sorted(scratch.rows.items())
-        ]
+        self.rows = []
+        for number, cells in sorted(scratch.rows.items()):
+            split = [_split(col, number, cells[col]) for col in sorted(cells)]
+            pieces = [split[0][1]]
+            for (_col, _head, tail), (_next, head, _tail) in pairwise(split):
+                pieces.append(tail + head)
+            pieces.append(split[-1][2])
+            self.rows.append((number - 1, split[0][0], split[-1][0], pieces, split))
         self.merges = scratch.merges
         self.heights = [(number - 1, pixels) for number, pixels in scratch.heights.items()]
 

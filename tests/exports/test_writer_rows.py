@@ -184,8 +184,12 @@ def _stamped(stamp: bool) -> bytes:
     for name, first in (("甲村", 3), ("乙村", 14), ("丙村", 3)):
         sheet = book.add_sheet(name)
         sheet.cell(first - 1, 1, f"{name}的单位")
+        if name == "丙村":  # a stamp onto a row that has cells already
+            sheet.cell(first, 4, "先写")
         after = sheet.stamp("rubric", first, _draw) if stamp else _draw(sheet, first)
         sheet.cell(first, 5, 4.5, font=styles.BOLD)  # a row of the stamp gets a cell of its own
+        if name == "乙村":  # a cell written among a stamped row's cells replaces its own
+            sheet.cell(first + 1, 2, "改写")
         sheet.cell(after, 1, f"{name}之后")
     return styles.workbook_bytes(book)
 
@@ -196,6 +200,7 @@ def test_a_stamp_gives_the_cells_drawn_on_each_sheet():
     for name in stamped:
         assert stamped[name] == drawn[name], name
     ws = load(_stamped(True))["乙村"]
-    assert (ws["A14"].value, ws["B15"].value, ws["E14"].value) == ("分节", "第二项", 4.5)
-    assert ws["A18"].value == "乙村之后"
+    assert (ws["A14"].value, ws["B14"].value, ws["E14"].value) == ("分节", "第一项", 4.5)
+    assert ws["A18"].value == "乙村之后" and ws["B15"].value == "改写"
+    assert load(_stamped(True))["丙村"]["D3"].value == "先写"
     assert {"A14:A15", "A17:E17"} <= {str(r) for r in ws.merged_cells.ranges}
