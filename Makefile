@@ -25,9 +25,11 @@ run: install messages
 
 # Two workers (pytest-xdist), one per core: each has its own test database (and, in the fault
 # suite, its own Redis server and celery workers). TEST_WORKERS=0 runs in one process.
+# worksteal: a worker that runs out of tests takes some of the other's, so the suite does not
+# end with one worker running the long crawls and browser tests alone while the other waits.
 TEST_WORKERS ?= 2
 test: install messages
-	$(PY) -m pytest --ds=config.settings_test -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest --ds=config.settings_test -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The benchmark runs on PostgreSQL (its own database, recreated each time).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kaohe_bench

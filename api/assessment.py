@@ -215,6 +215,16 @@ class ScoreSheetViewSet(viewsets.ReadOnlyModelViewSet):
 # --- rankings --------------------------------------------------------------------------------
 
 KINDS = [("month", _("月度")), ("quarter", _("季度")), ("year", _("年度"))]
+# A ranking comes in pages (issue 14: a county's 1,000 rows were 630 KB in one answer); a
+# township of up to RANKING_PAGE villages still gets its whole ranking in one.
+RANKING_PAGE = 100
+RANKING_MAX_PAGE = 1000
+
+
+class RankingPagination(Pagination):
+    page_size = RANKING_PAGE
+    page_size_query_param = "page_size"
+    max_page_size = RANKING_MAX_PAGE
 
 
 def township_for(user, township_id=None) -> Township:
@@ -253,6 +263,16 @@ class RankingQuerySerializer(DescribedSerializer):
     township = serializers.IntegerField(
         required=False, min_value=1, label=_("镇编号"), help_text=_("仅超级管理员使用。")
     )
+    page = serializers.IntegerField(
+        min_value=1, required=False, label=_("页码"), help_text=_("默认第 1 页。")
+    )
+    page_size = serializers.IntegerField(
+        min_value=1,
+        max_value=RANKING_MAX_PAGE,
+        required=False,
+        label=_("每页名次数"),
+        help_text=_("默认 100,最多 1000。"),
+    )
 
 
 class VetoBriefSerializer(DescribedSerializer):
@@ -281,7 +301,14 @@ class RankingSerializer(DescribedSerializer):
     year = serializers.IntegerField(label=_("年度"))
     month = serializers.IntegerField(allow_null=True, label=_("月份"))
     quarter = serializers.IntegerField(allow_null=True, label=_("季度"))
-    rows = RankRowSerializer(many=True, label=_("名次"))
+    count = serializers.IntegerField(label=_("参与排名的村(居)数"))
+    next = serializers.URLField(
+        allow_null=True, label=_("下一页"), help_text=_("下一页的地址;已是最后一页时为 null。")
+    )
+    previous = serializers.URLField(
+        allow_null=True, label=_("上一页"), help_text=_("上一页的地址;已是第一页时为 null。")
+    )
+    rows = RankRowSerializer(many=True, label=_("名次"), help_text=_("本页的名次,名次顺序。"))
 
 
 class RankingView(APIView):
@@ -308,11 +335,16 @@ class RankingView(APIView):
             rows, month = selectors.quarter_ranking(township.pk, year, quarter), None
         else:
             rows, quarter = selectors.month_ranking(township.pk, year, month), None
+        paginator = RankingPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
         data = {
             "kind": kind,
             "year": year,
             "month": month,
             "quarter": quarter,
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
             "rows": [
                 {
                     "rank": r.rank,
@@ -323,7 +355,7 @@ class RankingView(APIView):
                     "vetoes": [{"cause": c, "reason": why} for c, why in r.vetoes],
                     "provisional_reasons": list(r.provisional_reasons),
                 }
-                for r in rows
+                for r in page
             ],
         }
         return Response(RankingSerializer(data).data)

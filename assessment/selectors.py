@@ -31,6 +31,7 @@ from villages.models import Village
 from villages.selectors import assessed_months
 
 from . import rubrics
+from . import stored_periods
 from .models import Period
 from .models import PeriodState
 from .models import RubricVersion
@@ -148,8 +149,8 @@ def sheets_of_year(township_id: int, year: int, months=None) -> dict[int, list[S
 # --- Rankings ----------------------------------------------------------------------------------
 
 
-def month_ranking(township_id: int, year: int, month: int) -> list[RankRow]:
-    villages = _villages(township_id)
+def month_ranking(township_id: int, year: int, month: int, villages=None) -> list[RankRow]:
+    villages = _villages(township_id) if villages is None else villages
     rows = ScoreSheet.objects.filter(village__township_id=township_id, year=year, month=month)
     found = {}
     for village_id, _month, total, (vetoes, provisional, parts) in _lean_rows(rows):
@@ -209,20 +210,32 @@ def _period_ranking(
     )
 
 
-def quarter_ranking(township_id: int, year: int, quarter: int) -> list[RankRow]:
+def _quarter_scores(township_id: int, year: int, quarter: int) -> dict[int, PeriodScore]:
+    """Each village's quarter score, built from the quarter's month sheets."""
     rubric = rubrics.rubric_of(rubrics.version_for_year(township_id, year))
     months = list(periods.quarter_months(quarter))
-    villages = _villages(township_id)
     by_village = sheets_of_year(township_id, year, months)
     expected = assessed_months(township_id, year)
-    scores = {
+    return {
         pk: engine.quarter_score(rubric, pk, year, quarter, sheets, expected.get(pk))
         for pk, sheets in by_village.items()
     }
-    return _period_ranking(township_id, scores, villages)
 
 
-def annual_scores(township_id: int, year: int) -> dict[int, PeriodScore]:
+def quarter_scores(township_id: int, year: int, quarter: int) -> dict[int, PeriodScore]:
+    """Each village's quarter score: stored once, rebuilt when its sheets change
+    (assessment.stored_periods)."""
+    return stored_periods.period_scores(
+        township_id, year, quarter, lambda: _quarter_scores(township_id, year, quarter)
+    )
+
+
+def quarter_ranking(township_id: int, year: int, quarter: int, villages=None) -> list[RankRow]:
+    villages = _villages(township_id) if villages is None else villages
+    return _period_ranking(township_id, quarter_scores(township_id, year, quarter), villages)
+
+
+def _annual_scores(township_id: int, year: int) -> dict[int, PeriodScore]:
     rubric = rubrics.rubric_of(rubrics.version_for_year(township_id, year))
     by_village = sheets_of_year(township_id, year)
     if not by_village:
@@ -230,17 +243,26 @@ def annual_scores(township_id: int, year: int) -> dict[int, PeriodScore]:
     return engine.score_year(rubric, year, by_village, assessed_months(township_id, year))
 
 
-def year_ranking(township_id: int, year: int) -> list[RankRow]:
-    return _period_ranking(township_id, annual_scores(township_id, year), _villages(township_id))
+def annual_scores(township_id: int, year: int) -> dict[int, PeriodScore]:
+    """Each village's annual score, vetoes applied: stored once, rebuilt when the year's sheets
+    change (assessment.stored_periods)."""
+    return stored_periods.period_scores(
+        township_id, year, stored_periods.YEAR, lambda: _annual_scores(township_id, year)
+    )
 
 
-def span_ranking(township_id: int, span: Span) -> list[RankRow]:
+def year_ranking(township_id: int, year: int, villages=None) -> list[RankRow]:
+    villages = _villages(township_id) if villages is None else villages
+    return _period_ranking(township_id, annual_scores(township_id, year), villages)
+
+
+def span_ranking(township_id: int, span: Span, villages=None) -> list[RankRow]:
     """The rubric's ranking of a month, a quarter or a year."""
     if span.kind == periods.YEAR:
-        return year_ranking(township_id, span.year)
+        return year_ranking(township_id, span.year, villages)
     if span.kind == periods.QUARTER:
-        return quarter_ranking(township_id, span.year, span.quarter)
-    return month_ranking(township_id, span.year, span.month)
+        return quarter_ranking(township_id, span.year, span.quarter, villages)
+    return month_ranking(township_id, span.year, span.month, villages)
 
 
 # --- The period a page shows -------------------------------------------------------------------
@@ -352,7 +374,7 @@ def activity_counts(township_id: int, start: date, end: date) -> dict[int, tuple
     return {pk: tuple(v) for pk, v in found.items()}
 
 
-def ranking(township_id: int, span: Span) -> list[RankingRow]:
+def ranking(township_id: int, span: Span, villages=None) -> list[RankingRow]:
     """The rubric's ranking for the span, its change since the previous span, and beside it the
     petitions and disputes per 1,000 residents (Village.population).
 
@@ -360,11 +382,13 @@ def ranking(township_id: int, span: Span) -> list[RankingRow]:
     fewest first: petitions are what the rubric prices per person-time; disputes are shown but
     not ranked, since a village that screens well finds more of them.
     """
-    rows = span_ranking(township_id, span)
+    villages = _villages(township_id) if villages is None else villages
+    rows = span_ranking(township_id, span, villages)
     if span.kind == periods.MONTH:
         changes = {r.village.pk: r.change for r in rows}
     else:
-        before = {r.village.pk: r.rank for r in span_ranking(township_id, span.previous())}
+        previous = span_ranking(township_id, span.previous(), villages)
+        before = {r.village.pk: r.rank for r in previous}
         changes = {
             r.village.pk: (before[r.village.pk] - r.rank if r.village.pk in before else None)
             for r in rows

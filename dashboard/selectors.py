@@ -474,8 +474,8 @@ class Dashboard:
 
 def dashboard(township_id: int, span: Span, today: date) -> Dashboard:
     """Everything the leaders' dashboard shows, for all villages, in a fixed number of queries."""
-    rows = ranking(township_id, span)
     villages = _villages(township_id)
+    rows = ranking(township_id, span, villages)
     sheets = _sheet_rows(township_id, span.year, span.months)
     scored = [m for by_month in sheets.values() for m in by_month if m <= span.months[-1]]
     line = risk_line(township_id, span.year)

@@ -559,17 +559,21 @@ def _cross_reads(world, users, owner, *, admin_site):
 
 
 @pytest.mark.django_db
-def test_no_user_of_one_township_reads_a_record_job_or_file_of_the_other(world):
-    """Pages, API (detail, history, files, exports, jobs and their downloads)."""
-    demo_users = {r: world.users[r] for r in ("admin", "staff", "leader", "secretary")}
-    read, crawler = _cross_reads(world, world.others, world.demo, admin_site=False)
-    back, crawler_back = _cross_reads(world, demo_users, world.other, admin_site=False)
-    assert crawler.errors + crawler_back.errors == []
-    assert read == [], "the second township read the demo's:\n" + "\n".join(read)
-    assert back == [], "the demo township read the second's:\n" + "\n".join(back)
-    # Every record-reading pattern was visited by every user, both ways.
+@pytest.mark.parametrize("direction", ["second reads demo", "demo reads second"])
+def test_no_user_of_one_township_reads_a_record_job_or_file_of_the_other(world, direction):
+    """Pages, API (detail, history, files, exports, jobs and their downloads). One test per
+    direction, so that the suite's two workers share them (both took 212 s on PostgreSQL)."""
+    if direction == "second reads demo":
+        users, owner = world.others, world.demo
+    else:
+        users = {r: world.users[r] for r in ("admin", "staff", "leader", "secretary")}
+        owner = world.other
+    read, crawler = _cross_reads(world, users, owner, admin_site=False)
+    assert crawler.errors == []
+    assert read == [], f"{direction}:\n" + "\n".join(read)
+    # Every record-reading pattern was visited by every user.
+    assert len(crawler.requests) == 4
     assert min(crawler.requests.values()) >= 150
-    assert min(crawler_back.requests.values()) >= 150
 
 
 @pytest.mark.django_db

@@ -9,6 +9,8 @@ from .rubric import RubricSection
 from .rubric import RubricVersion
 from .scores import Contest
 from .scores import ContestState
+from .scores import PeriodScoreRow
+from .scores import PeriodScoreSet
 from .scores import ScoreLine
 from .scores import ScoreSheet
 
@@ -18,6 +20,8 @@ __all__ = [
     "EntryCategory",
     "Period",
     "PeriodEvent",
+    "PeriodScoreRow",
+    "PeriodScoreSet",
     "PeriodState",
     "RubricAssignment",
     "RubricEntry",

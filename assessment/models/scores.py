@@ -192,3 +192,59 @@ class Contest(models.Model):
         """Filed by a township admin for the village rather than by its own secretary."""
 
         return self.filed_by.role != Role.SECRETARY
+
+
+class PeriodScoreSet(models.Model):
+    """The quarter's or the year's scores of every village of a township, stored once and read
+    as a row per village (assessment.stored_periods), instead of rebuilt from 12,000 month
+    sheets on each page (issue 14).
+
+    `stamp` names what they were built from (the span's stored sheets, the rubric version and
+    the villages assessed): a set whose stamp no longer matches is rebuilt on its next read.
+    Derived data, like the sheets: never edited, rebuilt at any time."""
+
+    township = models.ForeignKey(
+        "villages.Township", on_delete=models.CASCADE, related_name="+", verbose_name=_("镇")
+    )
+    year = models.PositiveSmallIntegerField(_("年"))
+    # 1-4 for a quarter, 0 for the year.
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    stamp = models.CharField(_("依据摘要"), max_length=200, editable=False)
+    built_at = models.DateTimeField(_("计算时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("季度与年度得分")
+        verbose_name_plural = _("季度与年度得分")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township", "year", "quarter"], name="period_score_set_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.township_id} {self.year} Q{self.quarter}"
+
+
+class PeriodScoreRow(models.Model):
+    """One village's quarter or year score (engine.PeriodScore) in a PeriodScoreSet."""
+
+    set = models.ForeignKey(
+        PeriodScoreSet, on_delete=models.CASCADE, related_name="rows", verbose_name=_("得分集")
+    )
+    village = models.ForeignKey(
+        "villages.Village", on_delete=models.CASCADE, related_name="+", verbose_name=_("村(居)")
+    )
+    score = models.DecimalField(_("得分"), max_digits=7, decimal_places=2)
+    # computed (text, exact), months (numbers), vetoes ([cause, reason, parts, refs]) and
+    # provisional reasons ([text, parts]), as assessment.stored_periods writes them.
+    data = models.JSONField(_("明细"), default=dict)
+
+    class Meta:
+        verbose_name = _("季度与年度得分行")
+        verbose_name_plural = _("季度与年度得分行")
+        constraints = [
+            models.UniqueConstraint(fields=["set", "village"], name="period_score_row_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.village_id} {self.score}"

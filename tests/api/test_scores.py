@@ -145,3 +145,18 @@ def test_a_finished_export_job_is_downloaded(
     response = client.get(done["download_url"])
     assert response.status_code == 200
     assert b"".join(response.streaming_content)[:2] == b"PK"
+
+
+def test_a_ranking_comes_in_pages(api, leader_user, village_a, village_b, april):
+    """A county's ranking is paged (issue 14); the pages together are the whole ranking."""
+    client = api(leader_user)
+    query = {"kind": "month", "year": 2026, "month": 4}
+    whole = client.get("/api/rankings/", query).json()
+    assert whole["count"] == 2 and whole["next"] is None and whole["previous"] is None
+    first = client.get("/api/rankings/", {**query, "page_size": 1}).json()
+    assert first["count"] == 2 and len(first["rows"]) == 1 and first["previous"] is None
+    second = client.get(first["next"]).json()
+    assert second["next"] is None and second["previous"] is not None
+    assert first["rows"] + second["rows"] == whole["rows"]
+    assert client.get("/api/rankings/", {**query, "page_size": 1001}).status_code == 400
+    assert client.get("/api/rankings/", {**query, "page": 3}).status_code == 404

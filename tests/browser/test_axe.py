@@ -92,8 +92,10 @@ def _report(findings):
     return "\n".join(lines)
 
 
-def test_no_serious_accessibility_violations(page, live_server, login):
-    """One test for the four roles: the demo township is loaded (and flushed) once."""
+@pytest.mark.parametrize("role", ["secretary", "staff", "leader", "admin"])
+def test_no_serious_accessibility_violations(page, live_server, login, role):
+    """One test per role, so that the suite's two workers share them (the four roles in one
+    test took 110 s, the suite's longest)."""
     from accounts.models import User
     from petitions.models import Petition
 
@@ -103,28 +105,24 @@ def test_no_serious_accessibility_violations(page, live_server, login):
     record.matter = f"{record.matter}(补充)"
     record.save()
     findings = []
-    for role in ("secretary", "staff", "leader", "admin"):
-        user = User.objects.get(username=role)
-        village = user.village or Village.objects.get(name="青石村")
-        page.set_viewport_size(SCREENS["desktop"])
-        # A fresh session for each role: logging in over the previous role's session left every
-        # later role on the login page (answered 200), so their pages went unchecked.
-        page.context.clear_cookies()
-        login(user, password=DEMO_PASSWORD)
-        assert "/login/" not in page.url, f"{role} did not log in"
-        for screen, viewport in SCREENS.items():
-            page.set_viewport_size(viewport)
-            for name, url in _pages(role, village, record):
-                response = page.goto(f"{live_server.url}{url}")
-                page.wait_for_load_state("networkidle")
-                assert response.status == 200, f"{role} {name} {url}: {response.status}"
-                assert "/login/" not in page.url, f"{role} {name} {url}: sent to the login page"
-                page.add_script_tag(url=f"{live_server.url}/static/{AXE}")
-                result = page.evaluate("options => axe.run(document, options)", RUN_OPTIONS)
-                where = f"{role} {screen} {name} {url}"
-                findings += [
-                    (where, v)
-                    for v in result["violations"]
-                    if v["impact"] in BLOCKING or v["id"] in ALSO_BLOCKING
-                ]
+    user = User.objects.get(username=role)
+    village = user.village or Village.objects.get(name="青石村")
+    page.set_viewport_size(SCREENS["desktop"])
+    login(user, password=DEMO_PASSWORD)
+    assert "/login/" not in page.url, f"{role} did not log in"
+    for screen, viewport in SCREENS.items():
+        page.set_viewport_size(viewport)
+        for name, url in _pages(role, village, record):
+            response = page.goto(f"{live_server.url}{url}")
+            page.wait_for_load_state("networkidle")
+            assert response.status == 200, f"{role} {name} {url}: {response.status}"
+            assert "/login/" not in page.url, f"{role} {name} {url}: sent to the login page"
+            page.add_script_tag(url=f"{live_server.url}/static/{AXE}")
+            result = page.evaluate("options => axe.run(document, options)", RUN_OPTIONS)
+            where = f"{role} {screen} {name} {url}"
+            findings += [
+                (where, v)
+                for v in result["violations"]
+                if v["impact"] in BLOCKING or v["id"] in ALSO_BLOCKING
+            ]
     assert not findings, "axe found:\n" + _report(findings)
