@@ -67,6 +67,7 @@ from core import periods
 
 K = TypeVar("K", bound=Hashable)
 ZERO = Decimal(0)
+NO_RAW = -sum((), ZERO)  # Decimal("-0"): an item's raw deduction when it has no line
 
 
 # --- One village, one period ---------------------------------------------------------------
@@ -153,7 +154,15 @@ def score_village(
     lines: list[Line] = []
     items = []
     for item in rubric.items:
-        kept, score = cap_item(item, waive(rules.ITEM_RULES[item.kind](item, facts), waived))
+        found = rules.ITEM_RULES[item.kind](item, facts)
+        if not found:
+            # Most items of most sheets: no line, the full points, and the raw deduction the
+            # sum below gives for no line (-0, as stored).
+            items.append(
+                ItemScore(item.code, item.section, item.title, item.points, item.points, NO_RAW)
+            )
+            continue
+        kept, score = cap_item(item, waive(found, waived))
         raw = -sum((line.uncapped for line in kept if not line.waived), ZERO)
         items.append(ItemScore(item.code, item.section, item.title, item.points, score, raw))
         lines += kept
