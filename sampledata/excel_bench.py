@@ -2,7 +2,7 @@
 
 - `bench_import_petitions`: builds an in-memory .xlsx of n petitions in the 阳光信访 layout for
   the township's villages and imports it exactly as a confirmed upload does (read, validate every
-  row, save each through record_save with its history, one transaction, commit). Building the
+  row, write the new ones together with their history, one transaction, commit). Building the
   file is not timed. The commit's recompute of the affected month runs in-process when Celery is
   eager (no Redis), and so is part of the figure; with a worker it is queued instead. A dry run
   (the preview) costs about as much as the import.
