@@ -121,7 +121,35 @@ def _store(
             batch_size=1000,
         )
         score_set.stamp = stamp
-        score_set.save(update_fields=["stamp", "built_at"])
+        score_set.extras = {}
+        score_set.save(update_fields=["stamp", "extras", "built_at"])
+
+
+def derived(township_id: int, year: int, quarter: int, key: str, compute: Callable[[], object]):
+    """A figure derived from the span's month sheets (JSON data, named `key`), stored beside the
+    span's scores under the same stamp: the stored one while the stamp holds, else `compute()`'s,
+    stored when the span's scores are stored for the same stamp. Best effort, as they are."""
+    stamp = stamp_of(township_id, year, quarter)
+    found = (
+        PeriodScoreSet.objects.filter(township_id=township_id, year=year, quarter=quarter)
+        .values_list("stamp", "extras")
+        .first()
+    )
+    if found is not None and found[0] == stamp and key in found[1]:
+        return found[1][key]
+    value = compute()
+    if found is not None and found[0] == stamp:
+        try:
+            with transaction.atomic():
+                score_set = PeriodScoreSet.objects.select_for_update().get(
+                    township_id=township_id, year=year, quarter=quarter
+                )
+                if score_set.stamp == stamp:
+                    score_set.extras = {**score_set.extras, key: value}
+                    score_set.save(update_fields=["extras"])
+        except DatabaseError:
+            log.warning("could not store %s of %s %s Q%s", key, township_id, year, quarter)
+    return value
 
 
 def _data(s: PeriodScore) -> dict:

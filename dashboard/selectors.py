@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessment import stored_periods
 from assessment.links import record_url
 from assessment.models import Contest
 from assessment.models import ContestState
@@ -91,22 +92,54 @@ def _villages(township_id: int) -> dict[int, Village]:
 # --- Chart data (passed to the page with json_script) -----------------------------------------
 
 
-def _sheet_rows(
-    township_id: int, year: int, months=()
-) -> dict[int, dict[int, tuple[Decimal, list]]]:
-    """village -> month -> (total, sections) for a township's year: two queries. The sections
-    (what the lost-points chart reads) only for `months`, the span shown, [] elsewhere: the
-    trend and the at-risk list read totals alone, and decoding a year of JSON would cost more
-    than the rest of the page."""
-    found: dict[int, dict[int, tuple[Decimal, list]]] = defaultdict(dict)
+def _sheet_rows(township_id: int, year: int) -> dict[int, dict[int, Decimal]]:
+    """village -> month -> total for a township's year (one query): what the trend and the
+    at-risk list read. The lost-points chart reads the sections apart (lost_points)."""
+    found: dict[int, dict[int, Decimal]] = defaultdict(dict)
     rows = ScoreSheet.objects.filter(village__township_id=township_id, year=year)
     for village_id, month, total in rows.values_list("village_id", "month", "total"):
-        found[village_id][month] = (total, [])
-    if months:
-        shown = rows.filter(month__in=months).values_list("village_id", "month", "sections")
-        for village_id, month, sections in shown:
-            found[village_id][month] = (found[village_id][month][0], sections)
+        found[village_id][month] = total
     return found
+
+
+def _lost_points(township_id: int, span: Span) -> tuple[dict[str, str], dict[str, dict]]:
+    """(section titles, lost[section][village]): the points each village lost per section
+    (section points minus section score), averaged over the span's scored months (one query,
+    decoding the sections of every sheet of the span)."""
+    rows = ScoreSheet.objects.filter(
+        village__township_id=township_id, year=span.year, month__in=span.months
+    ).values_list("village_id", "sections")
+    titles: dict[str, str] = {}
+    found: dict[int, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    for village_id, sections in rows:
+        for code, title, points, score in sections:
+            titles.setdefault(code, title)
+            found[village_id][code].append(Decimal(points) - Decimal(score))
+    lost: dict[str, dict] = defaultdict(dict)
+    for village_id, by_section in found.items():
+        for code, values in by_section.items():
+            lost[code][village_id] = _mean(values)
+    return titles, lost
+
+
+def lost_points(township_id: int, span: Span) -> tuple[dict[str, str], dict[str, dict]]:
+    """_lost_points; for a quarter or a year (every sheet of up to twelve months), stored with
+    the span's scores and rebuilt with them (assessment.stored_periods.derived)."""
+    if span.kind == periods.MONTH:
+        return _lost_points(township_id, span)
+    quarter = span.quarter if span.kind == periods.QUARTER else stored_periods.YEAR
+
+    def compute():
+        titles, lost = _lost_points(township_id, span)
+        return {
+            "titles": titles,
+            "lost": {code: {str(pk): str(v) for pk, v in by.items()} for code, by in lost.items()},
+        }
+
+    data = stored_periods.derived(township_id, span.year, quarter, "lost", compute)
+    return data["titles"], {
+        code: {int(pk): Decimal(v) for pk, v in by.items()} for code, by in data["lost"].items()
+    }
 
 
 def _levels_by_month(township_id: int, year: int) -> dict:
@@ -138,7 +171,7 @@ def chart_data(
     averaged over the span's scored months so a quarter or a year reads like one month.
     levels: the township's petitions per month of the year, stacked by level.
     """
-    sheets = _sheet_rows(township_id, span.year, span.months) if sheets is None else sheets
+    sheets = _sheet_rows(township_id, span.year) if sheets is None else sheets
     line = risk_line(township_id, span.year) if line is None else line
     last = max((m for by_month in sheets.values() for m in by_month), default=0)
     months = list(range(1, last + 1))
@@ -153,24 +186,14 @@ def chart_data(
             {
                 "name": v.name,
                 "data": [
-                    float(sheets[v.pk][m][0]) if m in sheets.get(v.pk, {}) else None for m in months
+                    float(sheets[v.pk][m]) if m in sheets.get(v.pk, {}) else None for m in months
                 ],
                 "shown": v.pk in shown,
             }
             for v in order
         ],
     }
-    titles: dict[str, str] = {}
-    lost: dict[str, dict[int, Decimal]] = defaultdict(dict)
-    for v in order:
-        in_span = [sheets[v.pk][m] for m in span.months if m in sheets.get(v.pk, {})]
-        by_section: dict[str, list[Decimal]] = defaultdict(list)
-        for _total, sections in in_span:
-            for code, title, points, score in sections:
-                titles.setdefault(code, title)
-                by_section[code].append(Decimal(points) - Decimal(score))
-        for code, values in by_section.items():
-            lost[code][v.pk] = _mean(values)
+    titles, lost = lost_points(township_id, span)
     lost_data = {
         "villages": [v.name for v in order],
         "series": [
@@ -218,11 +241,11 @@ def at_risk(
     found = []
     for pk, village in villages.items():
         by_month = sheets.get(pk, {})
-        totals = [by_month[m][0] for m in range(1, through + 1) if m in by_month]
+        totals = [by_month[m] for m in range(1, through + 1) if m in by_month]
         if not totals:
             continue
         mean = _mean(totals)
-        earlier = [by_month[m][0] for m in range(1, through - LOOKBACK_MONTHS + 1) if m in by_month]
+        earlier = [by_month[m] for m in range(1, through - LOOKBACK_MONTHS + 1) if m in by_month]
         mean_before = _mean(earlier) if earlier else None
         falling = mean_before is not None and mean < mean_before
         if mean < line or (mean < line + WATCH_MARGIN and falling):
@@ -232,7 +255,7 @@ def at_risk(
                     village=village,
                     mean=mean,
                     mean_before=mean_before,
-                    latest=by_month[latest_month][0],
+                    latest=by_month[latest_month],
                     through=through,
                     below_line=mean < line,
                 )
@@ -476,7 +499,7 @@ def dashboard(township_id: int, span: Span, today: date) -> Dashboard:
     """Everything the leaders' dashboard shows, for all villages, in a fixed number of queries."""
     villages = _villages(township_id)
     rows = ranking(township_id, span, villages)
-    sheets = _sheet_rows(township_id, span.year, span.months)
+    sheets = _sheet_rows(township_id, span.year)
     scored = [m for by_month in sheets.values() for m in by_month if m <= span.months[-1]]
     line = risk_line(township_id, span.year)
     through = max(scored, default=None)

@@ -211,6 +211,9 @@ class PeriodScoreSet(models.Model):
     quarter = models.PositiveSmallIntegerField(_("季度"))
     stamp = models.CharField(_("依据摘要"), max_length=200, editable=False)
     built_at = models.DateTimeField(_("计算时间"), auto_now=True)
+    # Other figures derived from the same sheets under the same stamp (the dashboard's lost
+    # points per section), by name; emptied whenever the rows are rebuilt.
+    extras = models.JSONField(_("其他派生数据"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("季度与年度得分")

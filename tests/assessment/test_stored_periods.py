@@ -151,3 +151,24 @@ def test_a_failed_store_still_gives_the_scores(county, monkeypatch):  # noqa: F8
     scores = selectors.annual_scores(county.pk, YEAR)
     assert _ranked(scores) == old_year(county.pk)
     assert not PeriodScoreSet.objects.filter(township=county, year=YEAR, quarter=0).exists()
+
+
+def test_a_derived_figure_is_kept_with_the_scores_and_dropped_with_them(county):  # noqa: F811
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    def read():
+        return stored_periods.derived(county.pk, YEAR, stored_periods.YEAR, "test", compute)
+
+    assert read() == {"n": 1}, "no stored scores yet: computed"
+    selectors.annual_scores(county.pk, YEAR)  # stores the year's scores
+    assert read() == {"n": 2}  # computed, and stored beside them
+    assert read() == {"n": 2} and len(calls) == 2, "read back, not computed"
+    ScoreSheet.objects.filter(village__township=county, year=YEAR, month=3).first().delete()
+    assert read() == {"n": 3}, "a sheet changed: computed again"
+    selectors.annual_scores(county.pk, YEAR)  # the scores are rebuilt, their extras emptied
+    assert PeriodScoreSet.objects.get(township=county, year=YEAR, quarter=0).extras == {}
+    assert read() == {"n": 4} and read() == {"n": 4}

@@ -170,9 +170,10 @@ def test_pages_cost_the_same_at_10_and_100_villages(
         assert response.status_code == 200, url
     # The dashboard reads everything in a bounded number of queries. The first read of a
     # quarter or a year also stores its scores and those of the span before
-    # (assessment.stored_periods: about a dozen queries each); later reads find them stored.
-    assert max(ten[:3]) <= 64
-    assert max(counts(client, first)[:3]) <= 40
+    # (assessment.stored_periods), and the lost points beside them: about fifteen queries a
+    # span; later reads find them stored.
+    assert max(ten[:3]) <= 72
+    assert max(counts(client, first)[:3]) <= 44
 
 
 def test_the_hundred_villages_are_all_on_the_dashboard(client_for, cast, area):

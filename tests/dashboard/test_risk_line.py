@@ -21,7 +21,7 @@ def _own_scheme(township, year, return_from):
 
 
 def _sheets(village, total):
-    return {village.pk: {m: (Decimal(total),) for m in (1, 2, 3)}}
+    return {village.pk: {m: Decimal(total) for m in (1, 2, 3)}}
 
 
 def test_the_line_is_the_schemes(township):

@@ -12,7 +12,9 @@ from assessment import selectors as scores
 from assessment.links import record_url
 from assessment.models import Contest
 from assessment.models import Period
+from assessment.models import PeriodScoreSet
 from assessment.models import PeriodState
+from assessment.models import ScoreSheet
 from cases.models import AssignedCase
 from core.periods import Span
 from dashboard import selectors
@@ -187,6 +189,29 @@ def test_lost_points_are_averaged_over_a_quarter(township, village_a):
     data = selectors.chart_data(township.pk, span, selectors.ranking(township.pk, span))
     assert data["lost"]["averaged"] is True
     assert {s["code"]: s["data"] for s in data["lost"]["series"]}["4"] == [3.0]
+
+
+def test_a_year_s_lost_points_are_stored_and_follow_a_changed_sheet(township, village_a):
+    """The year's lost points (every sheet of the year) are stored with the year's scores
+    (assessment.stored_periods.derived) and rebuilt when a sheet of the year changes."""
+    sheets(
+        [
+            sheet_row(village_a, 2026, 1, 96, lost={"4": 4}),
+            sheet_row(village_a, 2026, 2, 98, lost={"4": 2}),
+        ]
+    )
+    span = Span.of("year", 2026)
+
+    def lost_4():
+        data = selectors.chart_data(township.pk, span, selectors.ranking(township.pk, span))
+        return {s["code"]: s["data"] for s in data["lost"]["series"]}["4"]
+
+    assert lost_4() == [3.0]
+    assert lost_4() == [3.0]
+    assert "lost" in PeriodScoreSet.objects.get(township=township, year=2026, quarter=0).extras
+    ScoreSheet.objects.filter(village=village_a, year=2026, month=2).delete()
+    sheet(village_a, 2026, 2, 90, lost={"4": 10})
+    assert lost_4() == [7.0]
 
 
 # --- At risk and veto causes ---------------------------------------------------------------------
