@@ -21,6 +21,7 @@ class AssessmentConfig(AppConfig):
         hooks.closed_months.fill(periods.closed_months)
         hooks.ensure_open.fill(periods.ensure_open)
         hooks.mark_stale.fill(recompute.mark_stale)
+        hooks.mark_stale_many.fill(recompute.mark_stale_many)
         hooks.pending_notice.fill(recompute.pending_notice)
         hooks.first_rubric_year.fill(rubrics.first_assigned_year)
         hooks.report_days_of.fill(rubrics.report_days_of)

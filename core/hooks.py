@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from typing import Generic
@@ -72,6 +73,9 @@ ensure_open: Hook[..., None] = Hook("ensure_open", "assessment")
 
 # assessment.recompute.mark_stale: mark the village's months of `days` for recompute.
 mark_stale: Hook[[int, Iterable[date]], None] = Hook("mark_stale", "assessment")
+
+# assessment.recompute.mark_stale_many: the same for {village: days}, in one statement.
+mark_stale_many: Hook[[Mapping[int, Iterable[date]]], None] = Hook("mark_stale_many", "assessment")
 
 # assessment.recompute.pending_notice: the message when a save could not queue its recompute.
 pending_notice: Hook[[], str] = Hook("pending_notice", "assessment")

@@ -5,8 +5,9 @@ full_clean, plus the form-level rules of the kind written here) and is saved thr
 write path (`core.records.record_save`: closed months refused, history attributed to the importing
 user with the reason "导入 <filename>", months marked for recompute). Rows are saved one by one,
 except the petitions of a 阳光信访 list, thousands at a time: each row is validated as its own,
-then the new ones are written together once every row has passed (`create_petitions`: the same
-guard, history rows and stale marks in a few statements, COPY on PostgreSQL); import-export's own
+then the new ones are written together once every row has passed (petitions_create, of
+petitions.services: the same guard, history rows and stale marks in a few statements, COPY on
+PostgreSQL); import-export's own
 bulk path is never used (docs/stack.md: it leaves no history). Each kind names a natural key, so
 a file imported twice finds its records the second time and changes nothing (unchanged rows are
 skipped).
@@ -22,19 +23,12 @@ from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS
-from django.db import connection
-from django.db import connections
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
 from import_export.results import RowResult
-from simple_history.utils import bulk_create_with_history
 
-from accounts.access import require
-from assessment.models import StaleVillageMonth
 from assessment.periods import PeriodClosedError
 from core import hooks
 from core.records import attribute
@@ -56,6 +50,7 @@ from petitions.choices import Source
 from petitions.models import Dispute
 from petitions.models import Petition
 from petitions.models import Petitioner
+from petitions.services import petitions_create
 from petitions.validators import validate_id_number
 from villages.choices import ResponsibilityRole
 from villages.models import Person
@@ -357,7 +352,7 @@ class PetitionResource(RecordResource):
         # read with them (a row's copy of its petition, deepcopied, loses a prefetch).
         self.people_of: dict[int, list[Petitioner]] = {}
         # New rows wait here, validated, and are written together once every row has passed
-        # (create_petitions); updates are saved row by row (record_save).
+        # (petitions_create); updates are saved row by row (record_save).
         self.new_rows: dict[tuple[str, str], tuple[Petition, list[tuple[str, str]]]] = {}
         self.closed_months: set[tuple[int, int]] = set()
 
@@ -593,130 +588,12 @@ class PetitionResource(RecordResource):
         if result.has_errors() or result.has_validation_errors() or not self.new_rows:
             return
         try:
-            create_petitions(rows=list(self.new_rows.values()), user=self.user, reason=self.reason)
+            petitions_create(rows=list(self.new_rows.values()), user=self.user, reason=self.reason)
         finally:
             self.new_rows.clear()
 
 
 BATCH = 1000  # rows per INSERT of a bulk write
-
-
-def create_petitions(
-    *, rows: list[tuple[Petition, list[tuple[str, str]]]], user, reason: str
-) -> list[Petition]:
-    """Write an import's new petitions, each with its petitioners (name, ID number), as
-    petitions.services.petitions_create does (the permission on each village, the closed-month
-    guard once for all their days, one history row per petition and per petitioner attributed
-    to the user with the reason, each village-month marked stale), but with the stale marks of
-    the whole file written by one statement: through the mark_stale hook they cost an
-    update_or_create per village, most of the time of a file spread over a county's villages.
-    Every row must have been validated as hand entry is (PetitionResource). Call it inside the
-    import's transaction."""
-    petitions = [petition for petition, _people in rows]
-    if not petitions:
-        return []
-    for village in {p.village for p in petitions}:
-        require(user, "kaohe.change_records", village)
-    by_township: dict[int, set[date]] = {}
-    by_village: dict[int, set[date]] = {}
-    for petition in petitions:
-        by_township.setdefault(petition.village.township_id, set()).add(petition.date)
-        by_village.setdefault(petition.village_id, set()).add(petition.date)
-    for township_id, days in by_township.items():
-        hooks.ensure_open(township_id, *days)
-    history = {
-        "default_user": user if getattr(user, "is_authenticated", False) else None,
-        "default_change_reason": reason,
-        "default_date": timezone.now(),
-    }
-    write = _copy_with_history if connection.vendor == "postgresql" else _bulk_with_history
-    created = write(petitions, Petition, **history)
-    # Both writers give the keys: the petitioners can point at them.
-    people = [
-        Petitioner(petition=petition, name=name, id_number=number)
-        for petition, (_p, named) in zip(created, rows, strict=True)
-        for name, number in named
-    ]
-    write(people, Petitioner, **history)
-    mark_months_stale(by_village)
-    return created
-
-
-def _bulk_with_history(objs, model, **history):
-    return bulk_create_with_history(objs, model, batch_size=BATCH, **history)
-
-
-def _copy_with_history(objs, model, *, default_user, default_change_reason, default_date):
-    """What bulk_create_with_history writes (the rows, then one "+" history row each with the
-    user, reason and time), through PostgreSQL's COPY: Django's bulk INSERT compiles and
-    escapes every value in Python, most of the import's writing time. The keys are drawn from
-    the table's sequence first, in order, so the rows keep the file's order."""
-    if not objs:
-        return objs
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, model._meta.pk.column, len(objs)],
-        )
-        keys = sorted(key for (key,) in cursor.fetchall())
-    for obj, key in zip(objs, keys, strict=True):
-        obj.pk = key
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    _copy(model, objs, with_key=True)
-    historical = model.history.model
-    tracked = historical.tracked_fields
-    _copy(
-        historical,
-        [
-            historical(
-                history_date=default_date,
-                history_user=default_user,
-                history_change_reason=default_change_reason,
-                history_type="+",
-                **{field.attname: getattr(obj, field.attname) for field in tracked},
-            )
-            for obj in objs
-        ],
-        with_key=False,
-    )
-    return objs
-
-
-def _copy(model, objs, *, with_key: bool) -> None:
-    """COPY the objects' concrete fields into the model's table (its own key too, or not:
-    then the table's default draws it)."""
-    fields = [f for f in model._meta.concrete_fields if with_key or not f.primary_key]
-    # The connection itself, not django.db.connection: that proxy looks it up on every use, a
-    # million times for a 10,000-row file.
-    db = connections[DEFAULT_DB_ALIAS]
-    quote = db.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    with db.cursor() as cursor:
-        statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-        with cursor.cursor.copy(statement) as copy:
-            for obj in objs:
-                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields])
-
-
-def mark_months_stale(by_village: dict[int, set[date]]) -> None:
-    """Mark every (village, month) of the days stale in one upsert, as assessment's mark_stale
-    does one village at a time (a mark already there is kept, its time renewed)."""
-    marks = sorted({(v, d.year, d.month) for v, days in by_village.items() for d in days})
-    if not marks:
-        return
-    StaleVillageMonth.objects.bulk_create(
-        [StaleVillageMonth(village_id=v, year=y, month=m) for v, y, m in marks],
-        update_conflicts=True,
-        unique_fields=["village", "year", "month"],
-        update_fields=["marked_at"],
-        batch_size=BATCH,
-    )
-    # The recompute after commit is queued by the hook, once per transaction: one village-month
-    # through it (marked again, a no-op) queues it for them all.
-    village_id, year, month = marks[0]
-    hooks.mark_stale(village_id, [date(year, month, 1)])
 
 
 # --- 矛盾纠纷 --------------------

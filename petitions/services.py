@@ -21,10 +21,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from accounts.access import require
 from core import hooks
+from core.bulk import create_with_history
 from core.records import record_delete
 from core.records import record_save
 
@@ -40,8 +40,6 @@ from .models import Petition
 from .models import Petitioner
 from .models import UnreportedCandidate
 
-BATCH = 1000  # rows per INSERT of a bulk write
-
 
 @transaction.atomic
 def petitions_create(
@@ -52,8 +50,8 @@ def petitions_create(
     full_clean with its date windows, rules.check_petitioner_count, each petitioner's clean);
     this step writes them as record_save would, only in bulk: the closed-month guard once for
     all their days, one attributed history row per petition and per petitioner (who, when, the
-    reason) through simple-history's bulk_create_with_history, and each village's touched
-    months marked stale once. All or nothing (one transaction)."""
+    reason), through COPY on PostgreSQL (core.bulk), and the touched village-months marked
+    stale in one statement. All or nothing (one transaction)."""
     petitions = [petition for petition, _people in rows]
     if not petitions:
         return []
@@ -66,23 +64,22 @@ def petitions_create(
         by_village[petition.village_id].add(petition.date)
     for township_id, days in by_township.items():
         hooks.ensure_open(township_id, *days)
-    when = timezone.now()
     history = {
         "default_user": user if getattr(user, "is_authenticated", False) else None,
         "default_change_reason": reason,
-        "default_date": when,
-        "batch_size": BATCH,
+        "default_date": timezone.now(),
     }
-    created = bulk_create_with_history(petitions, Petition, **history)
-    # bulk_create returns the keys on PostgreSQL and SQLite: the petitioners can point at them.
+    created = create_with_history(petitions, Petition, **history)
+    # The writer gives the keys: the petitioners can point at them.
     people = [
         Petitioner(petition=petition, name=name, id_number=number)
         for petition, (_p, named) in zip(created, rows, strict=True)
         for name, number in named
     ]
-    bulk_create_with_history(people, Petitioner, **history)
-    for village_id, days in by_village.items():
-        hooks.mark_stale(village_id, days)
+    create_with_history(people, Petitioner, **history)
+    # One statement for the whole file's village-months (a mark per village cost 7 s of a
+    # 10,000-row import spread over 1,000 villages).
+    hooks.mark_stale_many(by_village)
     return created
 
 

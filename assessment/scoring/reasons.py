@@ -126,8 +126,29 @@ def _decode(value: Any) -> Any:
     return value
 
 
+class _StoredReason(Reason):
+    """A stored reason (its Chinese text known) whose parts are decoded when first read: a
+    year's ranking of 1,000 villages holds some 7,700 provisional reasons and shows a page of
+    them, and decoding them all took most of its read."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "parts":
+            raise AttributeError(name)
+        parts = tuple(
+            (template, {key: _decode(value) for key, value in params.items()})
+            for template, params in self.__dict__["_json"]
+        )
+        self.parts = parts
+        return parts
+
+
 def from_json(parts: list, text: str | None = None) -> Reason:
-    """The Reason back from its JSON parts; ``text`` (the stored Chinese) wins when given."""
+    """The Reason back from its JSON parts; ``text`` (the stored Chinese) wins when given, and
+    then the parts are decoded only when read."""
+    if text is not None:
+        made = str.__new__(_StoredReason, text)
+        made._json = parts
+        return made
     segments = tuple(
         (template, {key: _decode(value) for key, value in params.items()})
         for template, params in parts
@@ -136,7 +157,7 @@ def from_json(parts: list, text: str | None = None) -> Reason:
         template % {key: str(value) for key, value in params.items()} if params else template
         for template, params in segments
     )
-    return Reason._made(chinese if text is None else text, segments)
+    return Reason._made(chinese, segments)
 
 
 def with_parts(text: str, parts: list) -> str:

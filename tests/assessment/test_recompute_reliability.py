@@ -10,9 +10,12 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.db import connections
+from django.db import transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessment import recompute
 from assessment import services
 from assessment import tasks
 from assessment.models import Period
@@ -322,3 +325,24 @@ def test_eight_concurrent_recomputes_of_a_month_all_succeed(township, village_a,
         t.join(60)
     assert errors == []
     assert ScoreSheet.objects.filter(year=2026, month=4).count() == 2
+
+
+@pytest.mark.django_db
+def test_many_villages_are_marked_stale_in_one_statement_and_a_mark_kept(village_a, village_b):
+    """An import's village-months in one upsert (recompute.mark_stale_many): a mark already
+    there is kept (one row), its time renewed; the count of statements does not grow."""
+    with transaction.atomic():
+        recompute.mark_stale(village_a.pk, [date(2026, 4, 2)])
+        first = StaleVillageMonth.objects.get(village=village_a, year=2026, month=4).marked_at
+        days = {
+            village_a.pk: {date(2026, 4, 9), date(2026, 5, 1)},
+            village_b.pk: {date(2026, 4, 3)},
+        }
+        with CaptureQueriesContext(connection) as queries:
+            recompute.mark_stale_many(days)
+        marks = set(StaleVillageMonth.objects.values_list("village_id", "year", "month"))
+        again = StaleVillageMonth.objects.get(village=village_a, year=2026, month=4).marked_at
+    writes = [q for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(writes) == 1, writes
+    assert marks == {(village_a.pk, 2026, 4), (village_a.pk, 2026, 5), (village_b.pk, 2026, 4)}
+    assert again >= first

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from exports.resources import _bulk_with_history
-from exports.resources import _copy_with_history
+from core.bulk import _copy_with_history
 from petitions.models import Petition
 from petitions.models import Petitioner
 from tests.petitions.factories import ID_A
@@ -45,7 +45,7 @@ def test_copy_writes_what_bulk_create_with_history_writes(village_a, staff_user)
         "default_date": when,
     }
     copied = _copy_with_history(_petitions(village_a, "C"), Petition, **history)
-    bulked = _bulk_with_history(_petitions(village_a, "B"), Petition, **history)
+    bulked = bulk_create_with_history(_petitions(village_a, "B"), Petition, **history)
     assert _rows(Petition, "C") == _rows(Petition, "B")
     assert _rows(Petition.history.model, "C") == _rows(Petition.history.model, "B")
     (row, *_rest) = _rows(Petition.history.model, "C")
