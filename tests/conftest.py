@@ -37,38 +37,17 @@ def _default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
 
 
-def _transactional(item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    transactional = marker is not None and marker.kwargs.get("transaction", False)
-    return transactional or "transactional_db" in item.fixturenames
-
-
 @pytest.fixture(autouse=True)
 def _shipped_rubrics(request):
     """A transactional test flushes every table, the migrations' shipped rows too: put back the
     two rubric readings the product ships, as the migration does."""
-    if _transactional(request.node):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if transactional or "transactional_db" in request.fixturenames:
         from assessment.rubrics import install_shipped
 
         request.getfixturevalue("transactional_db")
         install_shipped()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """And once its flush is done: a module's fixture that loads the demo once for all its
-    tests (the crawl, the translation sweep) may come next on the same worker, before any
-    function fixture could put them back (the workers steal tests, so any test may come
-    next)."""
-    result = yield
-    if _transactional(item):
-        from pytest_django.plugin import blocking_manager_key
-
-        from assessment.rubrics import install_shipped
-
-        with item.config.stash[blocking_manager_key].unblock():
-            install_shipped()
-    return result
 
 
 @pytest.fixture
