@@ -593,9 +593,6 @@ class PetitionResource(RecordResource):
             self.new_rows.clear()
 
 
-BATCH = 1000  # rows per INSERT of a bulk write
-
-
 # --- 矛盾纠纷 --------------------
 
 
