@@ -12,6 +12,7 @@ from django.http import Http404
 from villages.models import Township
 from villages.models import Village
 
+from .models import DISTRICT_ROLES
 from .models import Role
 
 
@@ -22,7 +23,17 @@ def visible_villages(user) -> QuerySet:
         return Village.objects.all()
     if user.role == Role.SECRETARY:
         return Village.objects.filter(pk=user.village_id)
+    if user.role in DISTRICT_ROLES and not user.township_id:
+        return _district_part(Village.objects.all(), user, "")
     return Village.objects.filter(township_id=user.township_id)
+
+
+def _district_part(queryset: QuerySet, user, prefix: str) -> QuerySet:
+    """A district user's reach when no township is being read (an API token's request): every
+    township of the district, or nothing for a user without one."""
+    if not user.district_id:
+        return queryset.none()
+    return queryset.filter(**{f"{prefix}township__district_id": user.district_id})
 
 
 def scope(queryset: QuerySet, user, village_path: str = "village") -> QuerySet:
@@ -33,6 +44,8 @@ def scope(queryset: QuerySet, user, village_path: str = "village") -> QuerySet:
         return queryset
     if user.role == Role.SECRETARY:
         return queryset.filter(**{f"{village_path}_id": user.village_id})
+    if user.role in DISTRICT_ROLES and not user.township_id:
+        return _district_part(queryset, user, f"{village_path}__")
     return queryset.filter(**{f"{village_path}__township_id": user.township_id})
 
 
@@ -45,10 +58,13 @@ def get_for_user(queryset: QuerySet, user, village_path: str = "village", **look
 
 
 def township_of(user) -> Township:
-    """The township whose pages the user reads: their own; a superuser, who has none, reads the
-    first one (404 while there is none)."""
+    """The township whose pages the user reads: their own, or for a district user the one being
+    read (accounts.district); a superuser, who has none, reads the first one (404 while there is
+    none, and for a district user whose district has none)."""
     if user.township_id:
         return user.township
+    if user.role in DISTRICT_ROLES and not user.is_superuser:
+        raise Http404
     township = Township.objects.order_by("pk").first()
     if township is None:
         raise Http404

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from .models import DISTRICT_ROLES
 from .models import User
 from .services import require_password_change
 
@@ -25,24 +26,39 @@ class UserAdmin(BaseUserAdmin):
         "role",
         "township",
         "village",
+        "district",
         "is_active",
         "must_change_password",
     ]
-    list_filter = ["role", "township", "is_active", "is_superuser", "must_change_password"]
+    list_filter = [
+        "role",
+        "township",
+        "district",
+        "is_active",
+        "is_superuser",
+        "must_change_password",
+    ]
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        (_("考核角色"), {"fields": ["role", "township", "village"]}),
+        (_("考核角色"), {"fields": ["role", "township", "village", "district"]}),
         (_("密码策略"), {"fields": ["must_change_password"]}),
     ]
     add_fieldsets = [
         *BaseUserAdmin.add_fieldsets,
-        (_("考核角色"), {"fields": ["role", "township", "village"]}),
+        (_("考核角色"), {"fields": ["role", "township", "village", "district"]}),
     ]
 
     # Only a superuser grants the powers beyond a role: a township admin (who has the admin's
-    # model permissions) must not make anyone, itself included, a superuser.
-    SUPERUSER_ONLY = ("is_superuser", "groups", "user_permissions")
+    # model permissions) must not make anyone, itself included, a superuser, nor a district user
+    # (who reads every township of the district).
+    SUPERUSER_ONLY = ("is_superuser", "groups", "user_permissions", "district")
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        field = super().formfield_for_choice_field(db_field, request, **kwargs)
+        if db_field.name == "role" and not request.user.is_superuser:
+            field.choices = [c for c in field.choices if c[0] not in DISTRICT_ROLES]
+        return field
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -13,6 +13,13 @@ class Role(models.TextChoices):
     STAFF = "staff", _("镇工作人员")
     LEADER = "leader", _("领导")
     SECRETARY = "secretary", _("村(居)书记")
+    DISTRICT_STAFF = "district_staff", _("区综治办工作人员")
+    DISTRICT_LEADER = "district_leader", _("区领导")
+
+
+# The district's roles: they read every township of their district, one at a time or side by
+# side, and change nothing (accounts.rules).
+DISTRICT_ROLES = (Role.DISTRICT_STAFF, Role.DISTRICT_LEADER)
 
 
 class User(AbstractUser):
@@ -24,6 +31,15 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
         verbose_name=_("所属镇"),
+    )
+    district = models.ForeignKey(
+        "villages.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("所属区(县)"),
+        help_text=_("仅区(县)角色填写。"),
     )
     village = models.ForeignKey(
         "villages.Village",
@@ -43,6 +59,15 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            # A district user's township is only ever the one being read, set per request by
+            # accounts.district and never stored.
+            models.CheckConstraint(
+                condition=~models.Q(role__in=["district_staff", "district_leader"])
+                | (models.Q(township__isnull=True) & models.Q(district__isnull=False)),
+                name="user_district_role_has_district_only",
+            ),
+        ]
 
     def clean(self):
         super().clean()
@@ -50,6 +75,14 @@ class User(AbstractUser):
             raise ValidationError({"village": _("村(居)书记必须指定所属村(居)。")})
         if self.role != Role.SECRETARY and self.village_id:
             raise ValidationError({"village": _("只有村(居)书记才关联村(居)。")})
+        if self.role in DISTRICT_ROLES:
+            if not self.district_id:
+                raise ValidationError({"district": _("区(县)角色必须指定所属区(县)。")})
+            if self.township_id:
+                raise ValidationError({"township": _("区(县)角色不属于某个镇,请留空。")})
+            return
+        if self.district_id:
+            raise ValidationError({"district": _("只有区(县)角色才关联区(县)。")})
         if self.village_id:
             self.township_id = self.village.township_id
         if not self.is_superuser and not self.township_id:
@@ -60,13 +93,24 @@ class User(AbstractUser):
         # changes a password (own change, admin reset, changepassword) comes through here.
         # A new user has no token yet, so only an existing one needs its tokens revoked.
         revoke = not self._state.adding and (self._password is not None or not self.is_active)
-        super().save(*args, **kwargs)
+        viewed = self.township_id if self.role in DISTRICT_ROLES else None
+        if viewed is not None:  # the township being read (accounts.district): not stored
+            self.township_id = None
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            if viewed is not None:
+                self.township_id = viewed
         if revoke:
             revoke_api_tokens(self)
 
     @property
     def is_secretary(self) -> bool:
         return self.role == Role.SECRETARY and not self.is_superuser
+
+    @property
+    def is_district_user(self) -> bool:
+        return self.role in DISTRICT_ROLES and not self.is_superuser
 
     @property
     def is_township_admin(self) -> bool:

@@ -8,6 +8,8 @@ Permission names:
   kaohe.view_dashboard    township-wide rankings and dashboards
   kaohe.file_contest      contest (申诉) a line of a village's sheet: its own secretary, or a
                           township admin on the village's behalf (never a leader or staff)
+  kaohe.view_district     the district's pages: its townships side by side (district users of
+                          that district, and superusers)
   kaohe.view_special_persons  read the names on the special-person register (重点人员: PIPL
                           sensitive information): who keeps it (township records staff and
                           admins, the village's own secretary); leaders see counts only
@@ -15,9 +17,11 @@ Permission names:
 
 import rules
 
+from villages.models import District
 from villages.models import Township
 from villages.models import Village
 
+from .models import DISTRICT_ROLES
 from .models import Role
 
 
@@ -43,6 +47,29 @@ def is_records_staff(user):
 @rules.predicate
 def is_leader(user):
     return getattr(user, "role", None) == Role.LEADER
+
+
+@rules.predicate
+def is_district_reader(user):
+    """区综治办 staff and district leaders: they read like a township's leader, in the township
+    being read (accounts.district), and change nothing."""
+    return getattr(user, "role", None) in DISTRICT_ROLES and not user.is_superuser
+
+
+@rules.predicate
+def in_users_district(user, obj):
+    if obj is None:
+        return True
+    if user.is_superuser:
+        return True
+    district_id = getattr(user, "district_id", None)
+    if district_id is None:
+        return False
+    if isinstance(obj, District):
+        return obj.pk == district_id
+    if isinstance(obj, Township):
+        return obj.district_id == district_id
+    return False
 
 
 @rules.predicate
@@ -75,7 +102,8 @@ def is_own_village(user, obj):
     return village is not None and village.pk == getattr(user, "village_id", None)
 
 
-township_reader = (is_township_admin | is_records_staff | is_leader) & in_users_township
+readers = is_township_admin | is_records_staff | is_leader | is_district_reader
+township_reader = readers & in_users_township
 
 rules.add_perm("kaohe.view_village", township_reader | (is_secretary & is_own_village))
 rules.add_perm("kaohe.change_records", is_records_staff & in_users_township)
@@ -97,6 +125,8 @@ rules.add_perm(
     "kaohe.view_special_persons",
     (is_records_staff & in_users_township) | (is_secretary & is_own_village),
 )
+rules.add_perm("kaohe.view_dashboard", readers & in_users_township)
 rules.add_perm(
-    "kaohe.view_dashboard", (is_township_admin | is_leader | is_records_staff) & in_users_township
+    "kaohe.view_district",
+    rules.is_superuser | (is_district_reader & in_users_district),
 )

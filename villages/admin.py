@@ -9,6 +9,7 @@ from core import hooks
 
 from . import rules
 from .models import Area
+from .models import District
 from .models import Person
 from .models import Responsibility
 from .models import Township
@@ -16,13 +17,21 @@ from .models import Village
 from .selectors import townships_with_counts
 
 
+@admin.register(District)
+class DistrictAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name"]
+    list_display_links = ["code", "name"]
+    search_fields = ["name", "code"]
+
+
 @admin.register(Township)
 class TownshipAdmin(SimpleHistoryAdmin):
     """The townships with their codes (what `createuser --township` takes) and counts, as
     `manage.py list_townships` prints them (villages.selectors.townships_with_counts)."""
 
-    list_display = ["code", "name", "village_count", "user_count"]
+    list_display = ["code", "name", "district", "village_count", "user_count"]
     list_display_links = ["code", "name"]
+    list_filter = ["district"]
     search_fields = ["name", "code"]
 
     def get_queryset(self, request):

@@ -1,4 +1,4 @@
-"""The township's structure: 镇 -> 片 -> 村/居, and the people who answer for each village."""
+"""The structure: 区/县 -> 镇 -> 片 -> 村/居, and the people who answer for each village."""
 
 from datetime import date
 
@@ -18,9 +18,34 @@ from .choices import ResponsibilityRole
 from .choices import VillageKind
 
 
+class District(Versioned, models.Model):
+    """区/县: issues the rules, receives the petitions to district level and above, and compares
+    its townships. Its users read every township of it and change none."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("区(县)")
+        verbose_name_plural = _("区(县)")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Township(Versioned, models.Model):
     name = models.CharField(_("名称"), max_length=50, unique=True)
     code = models.SlugField(_("代码"), max_length=30, unique=True)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="townships",
+        verbose_name=_("所属区(县)"),
+    )
     history = HistoricalRecords()
 
     class Meta:
