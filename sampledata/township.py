@@ -13,6 +13,7 @@ from accounts.models import User
 from accounts.services import require_password_change
 from core.records import attribute
 from villages.models import Area
+from villages.models import District
 from villages.models import Person
 from villages.models import Responsibility
 from villages.models import Township
@@ -131,3 +132,31 @@ def _demo_users(rows, township, villages):
             user.user_permissions.set(Permission.objects.all())
         logins.append((row["username"], DEMO_PASSWORD, user.get_role_display()))
     return logins
+
+
+DEMO_SECOND_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_township_2.json"
+# The demo district: both demo townships, and one district user (区综治办) who reads them.
+DEMO_DISTRICT = {"name": "清江区", "code": "qingjiang"}
+DEMO_DISTRICT_USER = ("district", "区综治办", "district_staff")
+
+
+@transaction.atomic
+def load_demo_district(townships: list[Township], by, with_users: bool = True) -> list:
+    """The district the demo townships belong to, and its demo user; idempotent. Returns the
+    district user's login (empty without users)."""
+    district = _upsert(
+        District, by, {"code": DEMO_DISTRICT["code"]}, {"name": DEMO_DISTRICT["name"]}
+    )
+    for township in townships:
+        _upsert(Township, by, {"pk": township.pk}, {"district": district})
+    if not with_users:
+        return []
+    username, name, role = DEMO_DISTRICT_USER
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"role": role, "district": district, "first_name": name}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        require_password_change(user)
+        user.save()
+    return [(username, DEMO_PASSWORD, user.get_role_display())]

@@ -40,7 +40,7 @@ from accounts.models import User
 # token endpoint (a GET is refused with 405) and its catch-all 404. Everything else must redirect to
 # a login page or answer 401/403 (or 404/405 without a body that names a record).
 PUBLIC = {"login", "admin:login", "logout", "admin:logout", "set_language", "api:token", "api:?"}
-ROLES = ("anonymous", "superuser", "admin", "staff", "leader", "secretary")
+ROLES = ("anonymous", "superuser", "admin", "staff", "leader", "secretary", "district")
 # Patterns that would end the crawling session or are not pages: visited, but last.
 LAST = ("logout",)
 
@@ -196,6 +196,8 @@ class World:
             "staff": User.objects.get(username="staff"),
             "leader": User.objects.get(username="leader"),
             "secretary": User.objects.get(username="secretary"),
+            # The demo district's 区综治办 user, reading the demo township (the first by name).
+            "district": User.objects.get(username="district"),
         }
         self.own_village = self.users["secretary"].village
         self._records = {}
@@ -212,6 +214,14 @@ class World:
             )
             for role in (Role.ADMIN, Role.STAFF, Role.LEADER, Role.SECRETARY)
         }
+        # The second township lies in a district of its own, with its own district user.
+        from villages.models import District
+
+        self.other.district = District.objects.create(code="crawl-other", name="外区")
+        self.other.save()
+        self.others["district"] = User.objects.create_user(
+            "other-district", password="pw", role=Role.DISTRICT_STAFF, district=self.other.district
+        )
         # The second township's admin is given the Django admin as the demo's is.
         from django.contrib.auth.models import Permission
 
@@ -566,13 +576,13 @@ def test_no_user_of_one_township_reads_a_record_job_or_file_of_the_other(world, 
     if direction == "second reads demo":
         users, owner = world.others, world.demo
     else:
-        users = {r: world.users[r] for r in ("admin", "staff", "leader", "secretary")}
+        users = {r: world.users[r] for r in ("admin", "staff", "leader", "secretary", "district")}
         owner = world.other
     read, crawler = _cross_reads(world, users, owner, admin_site=False)
     assert crawler.errors == []
     assert read == [], f"{direction}:\n" + "\n".join(read)
-    # Every record-reading pattern was visited by every user.
-    assert len(crawler.requests) == 4
+    # Every record-reading pattern was visited by every user, the district's too.
+    assert len(crawler.requests) == 5
     assert min(crawler.requests.values()) >= 150
 
 
@@ -593,11 +603,24 @@ def test_no_township_admin_reads_the_other_township_in_the_django_admin(world):
 
 
 @pytest.mark.django_db
-def test_api_lists_show_no_record_of_another_township(world):
-    """Every API list, as each user of the second township: not one id of the demo's records."""
-    client_by_role = {role: Client() for role in world.others}
+@pytest.mark.parametrize("reader", ["second township", "neighbour in the district"])
+def test_api_lists_show_no_record_of_another_township(world, reader):
+    """Every API list, as each user of the second township (another district), and as each
+    township user of the demo district's second township (石桥镇): not one id of the demo's
+    records. A district is no door between its townships for their own users."""
+    if reader == "second township":
+        users = world.others
+    else:
+        from accounts.models import User
+
+        users = {"admin": User.objects.get(username="shiqiao-admin")}
+    _no_ids_of(world, users)
+
+
+def _no_ids_of(world, users):
+    client_by_role = {role: Client() for role in users}
     for role, client in client_by_role.items():
-        client.force_login(world.others[role])
+        client.force_login(users[role])
     checked = 0
     for route, name, pattern in url_patterns():
         if not (name.startswith("api:") and name.endswith("-list")):

@@ -34,7 +34,7 @@ from django.utils.translation import get_language_info
 from config.navigation import _entries
 from tests.test_i18n import _compiled_catalogue  # noqa: F401 (module fixture: a fresh .mo)
 
-ROLES = ("admin", "staff", "leader", "secretary")
+ROLES = ("admin", "staff", "leader", "secretary", "district")
 PROJECT_APPS = {
     "accounts",
     "villages",

@@ -52,6 +52,27 @@ def test_createuser_asks_the_password_twice(township, monkeypatch):
     assert not User.objects.filter(username="qian").exists()
 
 
+def test_createuser_makes_a_district_user(township):
+    from villages.models import District
+
+    district = District.objects.create(name="清江区", code="qingjiang")
+    run("createuser", "--username", "qu", "--role", "district_leader", "--district",
+        "qingjiang", "--password", PASSWORD)  # fmt: skip
+    user = User.objects.get(username="qu")
+    assert user.district == district and user.township is None and not user.is_staff
+    with pytest.raises(CommandError, match="--district"):
+        run("createuser", "--username", "qu2", "--role", "district_staff", "--password", PASSWORD)
+    with pytest.raises(CommandError, match="去掉 --township"):
+        run("createuser", "--username", "qu3", "--role", "district_staff", "--district",
+            "qingjiang", "--township", "qinghe", "--password", PASSWORD)  # fmt: skip
+    with pytest.raises(CommandError, match="去掉 --district"):
+        run("createuser", "--username", "qu4", "--role", "staff", "--township", "qinghe",
+            "--district", "qingjiang", "--password", PASSWORD)  # fmt: skip
+    with pytest.raises(CommandError, match="--township"):
+        run("createuser", "--username", "qu5", "--role", "staff", "--password", PASSWORD)
+    assert not User.objects.filter(username__in=["qu2", "qu3", "qu4", "qu5"]).exists()
+
+
 Q = ["--township", "qinghe"]
 
 

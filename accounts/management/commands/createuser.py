@@ -2,6 +2,7 @@
 
     manage.py createuser --username zhang --role admin --township qinghe
     manage.py createuser --username li --role secretary --township qinghe --village 青石村
+    manage.py createuser --username qu --role district_staff --district qingjiang
 
 `createsuperuser` gives no role and no township. The password is asked twice unless
 --password is given (or --noinput with DJANGO_USER_PASSWORD); the project's password
@@ -19,9 +20,11 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import DISTRICT_ROLES
 from accounts.models import Role
 from accounts.models import User
 from accounts.services import require_password_change
+from villages.models import District
 from villages.models import Township
 from villages.models import Village
 
@@ -29,12 +32,16 @@ PASSWORD_ENV = "DJANGO_USER_PASSWORD"
 
 
 class Command(BaseCommand):
-    help = "Create a user with a role (admin, staff, leader, secretary) in a township."
+    help = (
+        "Create a user with a role (admin, staff, leader, secretary) in a township, or with a "
+        "district role (district_staff, district_leader) in a district."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", required=True)
         parser.add_argument("--role", required=True, choices=[r.value for r in Role])
-        parser.add_argument("--township", required=True, help="the township's code")
+        parser.add_argument("--township", help="the township's code (township roles)")
+        parser.add_argument("--district", help="the district's code (district roles)")
         parser.add_argument("--village", help="the village's name or id (secretary only)")
         parser.add_argument("--password", help="else asked twice, or read from $" + PASSWORD_ENV)
         parser.add_argument("--name", default="", help="the person's name (first_name)")
@@ -47,13 +54,24 @@ class Command(BaseCommand):
             raise CommandError(_("用户名不能为空。"))
         if User.objects.filter(username=username).exists():
             raise CommandError(_("用户名 %(u)s 已存在。") % {"u": username})
-        township = self._township(options["township"])
         role = options["role"]
-        village = self._village(township, role, options["village"])
+        district = township = village = None
+        if role in DISTRICT_ROLES:
+            if options["township"] or options["village"]:
+                raise CommandError(_("区(县)角色不属于某个镇,请去掉 --township 和 --village。"))
+            district = self._district(options["district"])
+        else:
+            if options["district"]:
+                raise CommandError(_("只有区(县)角色才关联区(县),请去掉 --district。"))
+            if not options["township"]:
+                raise CommandError(_("请用 --township 指定所属镇。"))
+            township = self._township(options["township"])
+            village = self._village(township, role, options["village"])
         user = User(
             username=username,
             role=role,
             township=township,
+            district=district,
             village=village,
             first_name=options["name"],
             email=options["email"],
@@ -76,10 +94,20 @@ class Command(BaseCommand):
             % {
                 "u": username,
                 "role": user.get_role_display(),
-                "t": township.name,
+                "t": (township or district).name,
                 "v": f" · {village.name}" if village else "",
             }
         )
+
+    def _district(self, code: str | None) -> District:
+        district = District.objects.filter(code=(code or "").strip()).first()
+        if district is None:
+            codes = ", ".join(District.objects.order_by("code").values_list("code", flat=True))
+            raise CommandError(
+                _("区(县)角色须用 --district 指定区(县)代码。已有:%(codes)s")
+                % {"codes": codes or "-"}
+            )
+        return district
 
     def _township(self, code: str) -> Township:
         township = Township.objects.filter(code=code.strip()).first()
