@@ -168,9 +168,7 @@ def _data(s: PeriodScore) -> dict:
 
 def _read(set_pk: int, year: int, quarter: int) -> dict[int, PeriodScore]:
     months = _months(quarter)
-    start, end = date(year, months[0], 1), date(year, months[-1], 1)
-    end = date(end.year + end.month // 12, end.month % 12 + 1, 1).toordinal() - 1
-    period_end = date.fromordinal(end)
+    start, period_end = date(year, months[0], 1), periods.month_end(year, months[-1])
     rows = PeriodScoreRow.objects.filter(set_id=set_pk).values_list("village_id", "data")
     return {
         pk: PeriodScore(

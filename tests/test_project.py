@@ -71,14 +71,22 @@ def test_demo_township_loads_twice_without_duplicates(db):
         Person.objects.count(),
         Responsibility.objects.count(),
     )
-    assert counts[0] == 12
-    assert Village.objects.filter(along_railway=True).count() == 1
+    # The demo district: 清河镇 (12 villages, one along the railway) and 石桥镇 (6, one).
+    from villages.models import District
+
+    assert counts[0] == 18
+    assert Village.objects.filter(township__code="qinghe").count() == 12
+    assert Village.objects.filter(along_railway=True).count() == 2
     assert set(User.objects.values_list("role", flat=True)) == {
         "admin",
         "staff",
         "leader",
         "secretary",
+        "district_staff",
     }
+    district = District.objects.get(code="qingjiang")
+    assert set(district.townships.values_list("code", flat=True)) == {"qinghe", "shiqiao"}
+    assert User.objects.get(username="district").district == district
 
 
 @pytest.mark.django_db
