@@ -233,8 +233,11 @@ class DistrictPetitionResource(PetitionResource):
 
     def township_of_row(self, headers, values) -> str:
         row = dict(zip(headers, values, strict=True))
+        township = text_of(row.get(TOWNSHIP))
+        if self.villages.township_error(township):
+            return ""  # a 镇 of no township: the row is sent nowhere, whatever its village
         try:
-            village = self.villages.find(text_of(row.get(VILLAGE)), text_of(row.get(TOWNSHIP)))
+            village = self.villages.find(text_of(row.get(VILLAGE)), township)
         except ValueError:
             return ""
         return village.township.name

@@ -137,14 +137,22 @@ def test_the_report_counts_the_rows_of_each_township():
 
 
 def test_a_village_of_another_district_is_not_matched(district, district_staff, elsewhere):
-    data = xlsx(HEADERS, row("QY-1", "甲村"), row("QY-2", "外村"), row("QY-3", "外村", "外镇"))
+    data = xlsx(
+        HEADERS,
+        row("QY-1", "甲村"),
+        row("QY-2", "外村"),
+        row("QY-3", "外村", "外镇"),
+        row("QY-4", "乙村", "外镇"),
+    )
     outcome = _run(data, district, district_staff)
     assert not outcome.imported
     bad = {r.excel_row: r for r in outcome.error_rows}
-    assert sorted(bad) == [3, 4]
+    assert sorted(bad) == [3, 4, 5]
     assert bad[3].errors == [(VILLAGE_COLUMN, "清河区没有名为“外村”的村(居)。")]
-    assert bad[3].township == ""
     assert ("镇", "清河区没有名为“外镇”的镇。") in bad[4].errors
+    # A 镇 of another district sends the row nowhere, though 乙村 alone would be found.
+    assert bad[5].errors == [("镇", "清河区没有名为“外镇”的镇。")]
+    assert [bad[n].township for n in (3, 4, 5)] == ["", "", ""]
     assert not Petition.objects.exists()
 
 
@@ -335,6 +343,40 @@ def test_the_staff_of_another_district_neither_import_here_nor_see_the_batch(
     assert client.get(reverse("exports:district_batch", args=[batch.pk])).status_code == 404
 
 
+def test_a_superuser_chooses_the_district(district, elsewhere, client_for):
+    root = UserFactory(username="root", is_superuser=True, role=Role.ADMIN)
+    client = client_for(root)
+    page = client.get(reverse("exports:district_import")).content.decode()
+    assert 'name="district"' in page and "外区" in page  # a choice between the two
+    response = client.post(
+        reverse("exports:district_import"),
+        {
+            "district": elsewhere.district.pk,
+            "file": SimpleUploadedFile("x.xlsx", xlsx(HEADERS, row("QY-1", "外村")), XLSX),
+        },
+    )
+    batch = ImportBatch.objects.get()
+    assert batch.district == elsewhere.district and batch.counts["new"] == 1
+    client.post(reverse("exports:district_confirm", args=[batch.pk]))
+    assert Petition.objects.get().village.township == elsewhere
+    assert response.status_code == 302
+
+
+def test_the_right_is_the_district_staffs_in_their_own_district(
+    district, district_staff, district_leader, elsewhere, admin_user
+):
+    east = district.townships.get(name="东镇")
+    village = east.villages.get(name="甲村")
+    perm = "kaohe.import_district"
+    assert all(district_staff.has_perm(perm, obj) for obj in (district, east, village))
+    outside = (elsewhere.district, elsewhere, elsewhere.villages.first())
+    assert not any(district_staff.has_perm(perm, obj) for obj in outside)
+    assert not district_leader.has_perm(perm, district)
+    assert not district_leader.has_perm(perm, village)
+    assert not admin_user.has_perm(perm, admin_user.township)
+    assert not admin_user.has_perm(perm)
+
+
 def test_the_menu_offers_the_import_to_district_staff_only(
     district, district_staff, district_leader, client_for
 ):
@@ -398,3 +440,9 @@ def test_the_queries_do_not_grow_from_2_to_6_townships(db):
     assert outcome.counts["skip"] == 12
     assert again_large == again_small
     assert Petition.objects.count() == 24
+
+
+def test_the_township_column_under_another_title_narrows_too(district, district_staff):
+    headers = [*PETITION_HEADERS, "所属乡镇"]
+    outcome = _run(xlsx(headers, row("QY-1", "同名村", "西镇")), district, district_staff)
+    assert outcome.imported and _townships_of_refs() == {"QY-1": "西镇"}
