@@ -10,6 +10,9 @@ Permission names:
                           township admin on the village's behalf (never a leader or staff)
   kaohe.view_district     the district's pages: its townships side by side (district users of
                           that district, and superusers)
+  kaohe.import_district   import the district's own 阳光信访 list, fanned out to its townships
+                          by village (区综治办 staff of that district, and superusers; not the
+                          district leader); the object is the district, a township or a village
   kaohe.view_special_persons  read the names on the special-person register (重点人员: PIPL
                           sensitive information): who keeps it (township records staff and
                           admins, the village's own secretary); leaders see counts only
@@ -73,6 +76,18 @@ def in_users_district(user, obj):
 
 
 @rules.predicate
+def is_district_staff(user):
+    return getattr(user, "role", None) == Role.DISTRICT_STAFF and not user.is_superuser
+
+
+@rules.predicate
+def in_users_district_through_village(user, obj):
+    """in_users_district, a village (or a record of one) judged by its township."""
+    village = village_of(obj) if not isinstance(obj, (District, Township)) else None
+    return in_users_district(user, village.township if village is not None else obj)
+
+
+@rules.predicate
 def is_secretary(user):
     return getattr(user, "role", None) == Role.SECRETARY and not user.is_superuser
 
@@ -129,4 +144,10 @@ rules.add_perm("kaohe.view_dashboard", readers & in_users_township)
 rules.add_perm(
     "kaohe.view_district",
     rules.is_superuser | (is_district_reader & in_users_district),
+)
+# The 阳光信访 list is the district's own: its staff import it into the district's townships
+# (exports.district_import); this is the district roles' one write, and the leader has none.
+rules.add_perm(
+    "kaohe.import_district",
+    rules.is_superuser | (is_district_staff & in_users_district_through_village),
 )

@@ -8,12 +8,14 @@ from .models import ImportBatch
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ("filename", "kind", "township", "state", "rows", "uploaded_by", "created_at")
-    list_filter = ("kind", "state", "township")
+    list_display = (
+        "filename", "kind", "township", "district", "state", "rows", "uploaded_by", "created_at",
+    )  # fmt: skip
+    list_filter = ("kind", "state", "township", "district")
     search_fields = ("filename", "sha256", "uploaded_by__username")
     exclude = ("file", "report")
     readonly_fields = (
-        "kind", "township", "filename", "size", "sha256", "rows", "state", "counts",
+        "kind", "township", "district", "filename", "size", "sha256", "rows", "state", "counts",
         "uploaded_by", "created_at", "imported_at",
     )  # fmt: skip
 

@@ -62,6 +62,9 @@ ALIASES = {
     "信访方式": "信访形式", "诉求层级": "信访层级", "信访事项": "反映事项", "概况": "反映事项",
     "主要诉求": "反映事项", "问题概述": "反映事项", "集体访": "是否集体访", "信访人数": "人数",
     "人次": "人数", "及时稳控": "是否及时稳控",
+    # The district's list (exports.district_import): the township of the row's village.
+    "乡镇": "镇", "所属镇": "镇", "所属乡镇": "镇", "镇街": "镇", "乡镇(街道)": "镇",
+    "镇(街道)": "镇",
 }  # fmt: skip
 
 STATUS_LABELS = {
@@ -102,6 +105,7 @@ class RowReport:
     summary: str
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
     changed: list[str] = field(default_factory=list)
+    township: str = ""  # where the district's import sends the row ("" for a township's)
 
     @property
     def label(self) -> str:
@@ -290,18 +294,44 @@ def _summary(kind: str, headers: list[str], values: tuple) -> str:
 STATUS_OF = {"new": "new", "update": "update", "skip": "skip", "invalid": "error", "error": "error"}
 
 
+def import_reason(filename: str) -> str:
+    """The reason every history row of an import gives."""
+    return _("导入 %(f)s") % {"f": filename}
+
+
 def run_import(kind: str, data: bytes, *, township, user, filename: str, dry_run: bool) -> Outcome:
     """Dry-run (`dry_run=True`: everything is done, checked and rolled back) or import the
     file, all rows or none."""
     resource_cls = RESOURCES[kind]
+    return run_resource(
+        resource_cls,
+        lambda: resource_cls(township=township, user=user, reason=import_reason(filename)),
+        data,
+        example_township=township,
+        dry_run=dry_run,
+    )
+
+
+def run_resource(
+    resource_cls: type[RecordResource],
+    make_resource,
+    data: bytes,
+    *,
+    example_township,
+    dry_run: bool,
+) -> Outcome:
+    """run_import with the resource made by `make_resource()` once the file has been read (a
+    township's, or the district's: exports.district_import); `example_township`'s template
+    example row is skipped (None: no template, nothing skipped)."""
+    kind = resource_cls.kind
     outcome = Outcome(kind=kind)
     try:
-        table = read_table(data, resource_cls, township)
+        table = read_table(data, resource_cls, example_township)
     except ValidationError as exc:
         outcome.file_errors = _messages(exc)
         return outcome
     outcome.ignored = table.ignored
-    resource = resource_cls(township=township, user=user, reason=_("导入 %(f)s") % {"f": filename})
+    resource = make_resource()
     dataset = tablib.Dataset(*table.rows, headers=table.headers)
     with transaction.atomic():
         result = resource.import_data(
@@ -319,7 +349,12 @@ def run_import(kind: str, data: bytes, *, township, user, filename: str, dry_run
             table.excel_rows, table.rows, result.rows, strict=True
         ):
             status = STATUS_OF.get(row_result.import_type, "error")
-            report = RowReport(number, status, _summary(kind, table.headers, values))
+            report = RowReport(
+                number,
+                status,
+                _summary(kind, table.headers, values),
+                township=resource.township_of_row(table.headers, values),
+            )
             if status == "error":
                 report.errors = _row_errors(resource, row_result) or [("", _("无法导入该行。"))]
             elif status == "update":

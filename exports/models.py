@@ -24,8 +24,23 @@ class BatchState(models.TextChoices):
 
 class ImportBatch(models.Model):
     kind = models.CharField(_("导入类型"), max_length=30)
+    # A township's import names its township; the district's 阳光信访 list (exports.
+    # district_import), fanned out to the townships row by row, names its district instead.
     township = models.ForeignKey(
-        "villages.Township", on_delete=models.CASCADE, related_name="+", verbose_name=_("镇")
+        "villages.Township",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("镇"),
+    )
+    district = models.ForeignKey(
+        "villages.District",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("区(县)"),
     )
     filename = models.CharField(_("文件名"), max_length=200)
     file = models.FileField(_("文件"), upload_to=batch_path)
@@ -52,6 +67,13 @@ class ImportBatch(models.Model):
         verbose_name = _("导入批次")
         verbose_name_plural = _("导入批次")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(township__isnull=False, district__isnull=True)
+                | models.Q(township__isnull=True, district__isnull=False),
+                name="importbatch_township_or_district",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.filename} ({self.get_state_display()})"

@@ -166,6 +166,11 @@ class RecordResource(resources.ModelResource):
         except Exception:
             return key
 
+    def township_of_row(self, headers: list[str], values: tuple) -> str:
+        """The township a row goes to, for the report: only the district's import, which sends
+        each row to the township of its village, says (exports.district_import)."""
+        return ""
+
     def example(self) -> dict:
         """One valid-looking row for the blank template (skipped if imported unchanged)."""
         return {}
@@ -354,7 +359,7 @@ class PetitionResource(RecordResource):
         # New rows wait here, validated, and are written together once every row has passed
         # (petitions_create); updates are saved row by row (record_save).
         self.new_rows: dict[tuple[str, str], tuple[Petition, list[tuple[str, str]]]] = {}
-        self.closed_months: set[tuple[int, int]] = set()
+        self.closed_months: set[tuple[int, int, int]] = set()  # (township id, year, month)
 
     def before_import(self, dataset, **kwargs):
         """Find the file's existing petitions and closed months in a few queries rather than
@@ -370,21 +375,37 @@ class PetitionResource(RecordResource):
                     days.add(self.fields["date"].widget.clean(value))
                 except ValueError:
                     continue  # the row's own validation names the bad cell
-            self.closed_months = {
-                (p.year, p.month) for p in hooks.closed_months(self.township.pk, days)
-            }
+            self.closed_months = self.read_closed_months(days)
         if "信访编号" not in dataset.headers:
             return
         refs = sorted({text_of(ref) for ref in dataset["信访编号"] if text_of(ref)})
         for start in range(0, len(refs), 500):
             chunk = refs[start : start + 500]
-            found = list(Petition.objects.filter(source_ref__in=chunk).select_related("village"))
+            found = list(self.stored_petitions().filter(source_ref__in=chunk))
             for petition in found:
                 self.known[(petition.source, petition.source_ref)] = petition
                 self.people_of[petition.pk] = []
             people = Petitioner.objects.filter(petition__in=found).order_by("petition", "pk")
             for person in people:
                 self.people_of[person.petition_id].append(person)
+
+    def read_closed_months(self, days) -> set[tuple[int, int, int]]:
+        """(township id, year, month) of the closed months among the file's days."""
+        closed = hooks.closed_months(self.township.pk, days)
+        return {(self.township.pk, p.year, p.month) for p in closed}
+
+    def stored_petitions(self):
+        """Where a file's refs are looked up: every township's petitions (see get_instance)."""
+        return Petition.objects.select_related("village")
+
+    def foreign(self, stored: Petition) -> str:
+        """Why a stored petition cannot be updated by this import ("" when it can)."""
+        if stored.village.township_id != self.township.pk:
+            return _("该编号已登记在其他镇的信访事件中,不能导入到本镇。")
+        return ""
+
+    def township_id_of(self, instance) -> int | None:
+        return self.township.pk
 
     def get_instance(self, instance_loader, row):
         # The source ref is unique per source across townships: find it wherever it is, so a
@@ -398,10 +419,9 @@ class PetitionResource(RecordResource):
         stored = self.known.get(key)
         if stored is None:
             return None
-        if stored.village.township_id != self.township.pk:
-            raise ValidationError(
-                {"source_ref": _("该编号已登记在其他镇的信访事件中,不能导入到本镇。")}
-            )
+        refused = self.foreign(stored)
+        if refused:
+            raise ValidationError({"source_ref": refused})
         found = deepcopy(stored)  # the row changes its copy, never the cached state
         found._import_original = stored  # what skip_row and the report compare with (Meta)
         return found
@@ -482,16 +502,17 @@ class PetitionResource(RecordResource):
                     f"{name}:{message}" for message in exc.messages
                 )
         if instance.pk is None and instance.date:
-            errors.update(self._closed_month(instance.date))
+            errors.update(self._closed_month(instance))
         return errors
 
-    def _closed_month(self, day) -> dict[str, list[str]]:
+    def _closed_month(self, instance) -> dict[str, list[str]]:
         """A new row in a closed month, refused with the write path's own words (the closed
         months of the file were read once, in before_import)."""
-        if (day.year, day.month) not in self.closed_months:
+        day, township_id = instance.date, self.township_id_of(instance)
+        if (township_id, day.year, day.month) not in self.closed_months:
             return {}
         try:
-            hooks.ensure_open(self.township.pk, day)
+            hooks.ensure_open(township_id, day)
         except PeriodClosedError as exc:
             return {self.date_field: exc.messages}
         return {}
@@ -588,9 +609,12 @@ class PetitionResource(RecordResource):
         if result.has_errors() or result.has_validation_errors() or not self.new_rows:
             return
         try:
-            petitions_create(rows=list(self.new_rows.values()), user=self.user, reason=self.reason)
+            self.write_new(list(self.new_rows.values()))
         finally:
             self.new_rows.clear()
+
+    def write_new(self, rows) -> None:
+        petitions_create(rows=rows, user=self.user, reason=self.reason)
 
 
 # --- 矛盾纠纷 --------------------

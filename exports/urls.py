@@ -15,4 +15,11 @@ urlpatterns = [
     path("imports/<int:pk>/", views_imports.import_batch, name="import_batch"),
     path("imports/<int:pk>/confirm/", views_imports.import_confirm, name="import_confirm"),
     path("records/<str:kind>.xlsx", views_imports.records_export, name="records"),
+    path("district-import/", views_imports.district_import, name="district_import"),
+    path("district-imports/<int:pk>/", views_imports.district_batch, name="district_batch"),
+    path(
+        "district-imports/<int:pk>/confirm/",
+        views_imports.district_confirm,
+        name="district_confirm",
+    ),
 ]

@@ -13,7 +13,9 @@ and why and the recompute all happen once.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from datetime import date
 
@@ -41,9 +43,19 @@ from .models import Petitioner
 from .models import UnreportedCandidate
 
 
+def _ensure_open_each(by_township: Mapping[int, set[date]]) -> None:
+    for township_id, days in by_township.items():
+        hooks.ensure_open(township_id, *days)
+
+
 @transaction.atomic
 def petitions_create(
-    *, rows: Sequence[tuple[Petition, Sequence[tuple[str, str]]]], user, reason: str
+    *,
+    rows: Sequence[tuple[Petition, Sequence[tuple[str, str]]]],
+    user,
+    reason: str,
+    perm: str = "kaohe.change_records",
+    ensure_open: Callable[[Mapping[int, set[date]]], None] = _ensure_open_each,
 ) -> list[Petition]:
     """Save many new petitions, each with its petitioners (name, ID number), at once: an import
     of thousands of rows. Every row must have been validated as hand entry is (the model's
@@ -51,19 +63,24 @@ def petitions_create(
     this step writes them as record_save would, only in bulk: the closed-month guard once for
     all their days, one attributed history row per petition and per petitioner (who, when, the
     reason), through COPY on PostgreSQL (core.bulk), and the touched village-months marked
-    stale in one statement. All or nothing (one transaction)."""
+    stale in one statement. All or nothing (one transaction).
+
+    `perm` is the right checked on each village: a township's import needs kaohe.change_records
+    there; the district's import of its own list, kaohe.import_district. `ensure_open` refuses
+    the closed months among {township id: days}; by default assessment's guard township by
+    township, one query each; the district's import passes one that reads all its townships at
+    once (exports.district_import.ensure_open_all)."""
     petitions = [petition for petition, _people in rows]
     if not petitions:
         return []
     for village in {p.village for p in petitions}:
-        require(user, "kaohe.change_records", village)
+        require(user, perm, village)
     by_township: dict[int, set[date]] = defaultdict(set)
     by_village: dict[int, set[date]] = defaultdict(set)
     for petition in petitions:
         by_township[petition.village.township_id].add(petition.date)
         by_village[petition.village_id].add(petition.date)
-    for township_id, days in by_township.items():
-        hooks.ensure_open(township_id, *days)
+    ensure_open(by_township)
     history = {
         "default_user": user if getattr(user, "is_authenticated", False) else None,
         "default_change_reason": reason,
