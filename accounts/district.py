@@ -4,7 +4,9 @@ A district user (区综治办 staff, district leader) belongs to a district, not
 each request the middleware gives the user, in memory only, the township being read: the one
 last chosen (kept in the session), else the district's first. Every township page, scope and
 rule then works as for a reader of that township, and changes nothing: the district roles hold
-no right to enter, submit, manage or contest (accounts.rules). User.save never stores it.
+no right to enter, submit, manage or contest (accounts.rules). User.save never stores it. The
+one thing a district user writes is the district's own 阳光信访 list: 区综治办 staff import it
+(kaohe.import_district, exports.district_import), fanned out to the townships by village.
 
 Other users always read their own township (a superuser, township_of's first one).
 """

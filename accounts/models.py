@@ -18,7 +18,8 @@ class Role(models.TextChoices):
 
 
 # The district's roles: they read every township of their district, one at a time or side by
-# side, and change nothing (accounts.rules).
+# side, and change no township record; 区综治办 staff import the district's 阳光信访 list
+# (accounts.rules).
 DISTRICT_ROLES = (Role.DISTRICT_STAFF, Role.DISTRICT_LEADER)
 
 

@@ -55,7 +55,8 @@ def is_leader(user):
 @rules.predicate
 def is_district_reader(user):
     """区综治办 staff and district leaders: they read like a township's leader, in the township
-    being read (accounts.district), and change nothing."""
+    being read (accounts.district), and change no township record (区综治办 staff only import
+    the district's own 阳光信访 list: kaohe.import_district)."""
     return getattr(user, "role", None) in DISTRICT_ROLES and not user.is_superuser
 
 
