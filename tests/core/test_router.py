@@ -7,11 +7,16 @@ default by the router's own rule (reads inside a transaction see the primary), a
 connection would not see the uncommitted rows anyway.
 """
 
+import json
+import os
 import re
+import subprocess
+import sys
 from contextlib import ExitStack
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
 from django.db import router
@@ -216,3 +221,34 @@ def test_migrations_run_on_default_only():
     replica = ReplicaRouter()
     assert replica.allow_migrate("default", "assessment", "scoresheet") is True
     assert replica.allow_migrate("replica", "assessment", "scoresheet") is False
+
+
+def _settings_with(env: dict) -> dict:
+    """config/settings.py's databases and routers under the given environment (a fresh
+    interpreter: the settings module reads the environment once)."""
+    code = (
+        "import json, config.settings as s;"
+        "print(json.dumps({'aliases': sorted(s.DATABASES), 'routers': s.DATABASE_ROUTERS,"
+        " 'replica': s.DATABASES.get('replica', {}).get('NAME')}))"
+    )
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DATABASE_REPLICA_URL"}
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, "DEBUG": "true", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=django_settings.BASE_DIR,
+    )
+    return json.loads(done.stdout)
+
+
+def test_the_replica_is_configured_from_the_environment():
+    assert _settings_with({}) == {"aliases": ["default"], "routers": [], "replica": None}
+    assert _settings_with({"DATABASE_REPLICA_URL": "postgres://kaohe@standby:5432/kaohe"}) == {
+        "aliases": ["default", "replica"],
+        "routers": ROUTED,
+        "replica": "kaohe",
+    }
