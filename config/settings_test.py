@@ -17,3 +17,8 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 MEDIA_ROOT = str(VAR_DIR / "test-uploads")  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)  # noqa: F405
 LANGUAGE_CODE = "zh-hans"
+# A second alias for the read-replica router's tests (tests/core/test_router.py): a test mirror
+# of default, so it is the same test database and needs no second one. No router unless a test
+# installs it, whatever DATABASE_REPLICA_URL says.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_ROUTERS = []

@@ -18,6 +18,7 @@ from accounts.access import visible_villages
 from assessment.selectors import span_title
 from assessment.views import span_asked
 from core.params import int_param
+from core.routers import reads_replica
 from jobs.tasks import start_job
 from villages.models import Responsibility
 
@@ -25,6 +26,7 @@ from . import selectors
 
 
 @login_required
+@reads_replica
 def index(request):
     township = township_of(request.user)
     require(request.user, "kaohe.view_dashboard", township)
@@ -75,6 +77,7 @@ def recompute(request):
 
 
 @login_required
+@reads_replica
 def village(request, pk: int):
     """A village's page: its people, its scores month by month down to the records, and what
     is still open (disputes, assigned cases with their tier, missing reports)."""
