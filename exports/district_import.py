@@ -29,8 +29,7 @@ from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 from import_export.widgets import Widget
 
-from assessment.models import Period
-from assessment.models import PeriodState
+from assessment.periods import closed_months_of
 from core import hooks
 from petitions.models import Petition
 from petitions.services import petitions_create
@@ -141,21 +140,6 @@ class DistrictVillageName(Widget):
 
 
 # --- Closed months, for every township of the file at once -------------------------------------
-
-
-def closed_months_of(by_township: Mapping[int, Iterable[date]]) -> set[tuple[int, int, int]]:
-    """(township id, year, month) of the closed months among each township's days, in one
-    query: assessment.periods.closed_months (a Period closed for the township and month), for
-    many townships; one query each would grow with the district."""
-    wanted = {(t, d.year, d.month) for t, days in by_township.items() for d in days if d}
-    if not wanted:
-        return set()
-    closed = Period.objects.filter(
-        township_id__in={t for t, _y, _m in wanted},
-        year__in={y for _t, y, _m in wanted},
-        state=PeriodState.CLOSED,
-    ).values_list("township_id", "year", "month")
-    return {key for key in closed if key in wanted}
 
 
 def ensure_open_all(by_township: Mapping[int, Iterable[date]]) -> None:
