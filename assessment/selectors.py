@@ -32,6 +32,7 @@ from villages.selectors import assessed_months
 
 from . import rubrics
 from . import stored_periods
+from . import township_figures
 from .models import Period
 from .models import PeriodState
 from .models import RubricVersion
@@ -501,3 +502,26 @@ def compare_versions(
             )
         )
     return sorted(rows, key=lambda r: (r.rank_a, r.village.name))
+
+
+def month_scores_under(
+    township_ids, year: int, month: int, version: RubricVersion
+) -> dict[int, dict]:
+    """Each township's month scored under one version, for a fair comparison across townships
+    that keep versions of their own: its assessed villages' totals and vetoes
+    (township_figures.score_figures), computed in memory from the records (compute_month, an
+    open month as known today) and stored nowhere. The scoring's queries for each township."""
+    township_ids = list(township_ids)
+    active = set(
+        Village.objects.filter(township_id__in=township_ids, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    return {
+        t: township_figures.score_figures(
+            (s.total, bool(s.vetoes))
+            for s in compute_month(township_id=t, year=year, month=month, version=version)
+            if s.village_id in active
+        )
+        for t in township_ids
+    }
