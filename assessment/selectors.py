@@ -231,6 +231,18 @@ def quarter_scores(township_id: int, year: int, quarter: int) -> dict[int, Perio
     )
 
 
+def span_scores_of(township_ids, span: Span) -> dict[int, dict[int, PeriodScore]]:
+    """quarter_scores or annual_scores of many townships ({township: {village: score}}): the
+    stored ones read together, whatever their number (the district's dashboard)."""
+    if span.kind == periods.QUARTER:
+        quarter, compute = span.quarter, lambda t: _quarter_scores(t, span.year, span.quarter)
+    elif span.kind == periods.YEAR:
+        quarter, compute = stored_periods.YEAR, lambda t: _annual_scores(t, span.year)
+    else:
+        raise ValueError(f"a quarter or a year, not {span.kind!r}")
+    return stored_periods.period_scores_of(township_ids, span.year, quarter, compute)
+
+
 def quarter_ranking(township_id: int, year: int, quarter: int, villages=None) -> list[RankRow]:
     villages = _villages(township_id) if villages is None else villages
     return _period_ranking(township_id, quarter_scores(township_id, year, quarter), villages)

@@ -134,14 +134,17 @@ def _petitions(months_of, year: int) -> dict[Key, dict]:
 
 def _reports(months_of, year: int, today: date) -> dict[Key, dict]:
     villages: dict[int, list[Village]] = defaultdict(list)
-    for village in Village.objects.filter(township_id__in=list(months_of), is_active=True):
+    # What owes_report and HalfStatus read, and no more: a district holds thousands of each.
+    assessed = Village.objects.filter(township_id__in=list(months_of), is_active=True)
+    for village in assessed.only("township_id", "is_active", "active_from", "active_until"):
         villages[village.township_id].append(village)
     days = rubrics.report_days_of((t, year) for t in months_of)
     township_of = {v.pk: t for t, vs in villages.items() for v in vs}
     reports = {}
+    fields = ("village_id", "year", "month", "half", "submitted_at", "signed_by", "seal_scan")
     for report in DisputeReport.objects.filter(
         _pairs(months_of, "village__township_id", "month"), year=year, village__is_active=True
-    ):
+    ).only(*fields):
         report.use_report_days(days[(township_of[report.village_id], year)])
         reports[(report.village_id, report.year, report.month, report.half)] = report
     found = {}

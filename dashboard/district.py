@@ -2,9 +2,9 @@
 
 Every figure is the township dashboard's own rule, read for all the townships at once by
 assessment.township_figures: a closed month from the row stored when it closed, an open one from
-the records. So the page costs the same number of queries for 2 townships as for 50 (a quarter's
-or a year's scores, read from each township's stored span scores, cost a few queries more per
-township). Templates only lay these figures out.
+the records; a quarter's or a year's scores from each township's stored span scores
+(assessment.stored_periods), read together. So the page costs the same number of queries for 2
+townships as for 50, once the span scores are stored. Templates only lay these figures out.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from assessment import rubrics
 from assessment import township_figures as figures
 from assessment.selectors import month_scores_under
-from assessment.selectors import span_ranking
+from assessment.selectors import span_scores_of
 from core import periods
 from core.periods import Span
 from petitions.choices import Level
@@ -127,16 +127,16 @@ def months_begun(span: Span, today: date) -> list[int]:
 
 
 def _span_scores(townships: list[Township], span: Span) -> dict[int, tuple[list, int]]:
-    """{township: (totals, vetoed)} of a quarter's or a year's scores (the township's ranking:
-    assessment.stored_periods' stored span scores)."""
-    by_township: dict[int, dict[int, Village]] = defaultdict(dict)
-    villages = Village.objects.filter(township__in=townships, is_active=True).select_related("area")
-    for village in villages.order_by("area__name", "name"):
-        by_township[village.township_id][village.pk] = village
+    """{township: (totals, vetoed)} of a quarter's or a year's scores of its assessed villages,
+    as its ranking reads them (assessment.stored_periods: stored once, read together)."""
+    ids = [t.pk for t in townships]
+    assessed = set(
+        Village.objects.filter(township_id__in=ids, is_active=True).values_list("pk", flat=True)
+    )
     found = {}
-    for township in townships:
-        rows = span_ranking(township.pk, span, by_township[township.pk])
-        found[township.pk] = ([r.score for r in rows], sum(1 for r in rows if r.vetoes))
+    for township_id, scores in span_scores_of(ids, span).items():
+        ranked = [s for pk, s in scores.items() if pk in assessed]
+        found[township_id] = ([s.score for s in ranked], sum(1 for s in ranked if s.vetoes))
     return found
 
 

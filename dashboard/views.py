@@ -17,6 +17,7 @@ from accounts import district as district_access
 from accounts.access import require
 from accounts.access import township_of
 from accounts.access import visible_villages
+from assessment import rubrics
 from assessment.selectors import span_title
 from assessment.views import span_asked
 from core.params import int_param
@@ -127,11 +128,12 @@ def district(request):
     # The default month: the latest ended, capped by the first township's last scored month.
     span, month, quarter = span_asked(request.GET, townships[0].pk if townships else 0, today)
     board = district_figures.district_board(townships, span, today)
-    fair, fair_rows = None, None
+    fair_rows, fair_title = None, ""
     if any(key.startswith(f"{FairComparisonForm.prefix}-") for key in request.GET):
         fair = FairComparisonForm(request.GET)
-        if fair.is_valid() and townships:
+        if fair.is_valid():
             data = fair.cleaned_data
+            fair_title = rubrics.version_title(data["version"].name, None)
             fair_rows = district_figures.fair_comparison(
                 townships, data["version"], data["year"], data["month"], today
             )
@@ -152,6 +154,10 @@ def district(request):
             "chosen": chosen,
             "fair": fair,
             "fair_rows": fair_rows,
+            "fair_title": fair_title,
+            # The drill-down takes effect for the district's users (accounts.district keeps the
+            # township chosen in their session); a superuser reads their own or the first one.
+            "can_choose": district_access.chooses_township(request.user),
         },
     )
 
