@@ -315,3 +315,20 @@ def test_the_fair_comparison_refuses_an_unknown_version(client_for, east_staff):
     errors = page.context["fair"].errors
     assert errors["version"] == ["请选择一个考核细则版本。"] and "month" in errors
     assert "请选择一个考核细则版本。" in page.content.decode()
+
+
+def test_a_district_without_townships_shows_an_empty_table(client_for, db):
+    empty = DistrictFactory(name="空区", code="empty")
+    client = client_for(UserFactory(username="e", role=Role.DISTRICT_LEADER, district=empty))
+    page = client.get(
+        PAGE,
+        {
+            **MARCH,
+            "fair-version": RubricVersion.objects.first().pk,
+            "fair-year": YEAR,
+            "fair-month": MONTH,
+        },
+    )
+    assert page.status_code == 200
+    assert page.context["board"].rows == [] and page.context["fair_rows"] == []
+    assert "没有可查看的镇。" in page.content.decode()
