@@ -151,14 +151,23 @@ def lock(version: RubricVersion) -> None:
 
 def version_for_year(township_id: int, year: int) -> RubricVersion:
     """The version assigned to the year, or the shipped default when none is assigned."""
-    assignment = (
-        RubricAssignment.objects.select_related("version")
-        .filter(township_id=township_id, year=year)
-        .first()
-    )
-    if assignment is not None:
-        return assignment.version
-    return RubricVersion.objects.get(code=DEFAULT_CODE)
+    return versions_for_year([township_id], year)[township_id]
+
+
+def versions_for_year(township_ids, year: int) -> dict[int, RubricVersion]:
+    """version_for_year of each township: one query, and one more for the shipped default when
+    a township has no version assigned to the year (the district's dashboard)."""
+    township_ids = list(township_ids)
+    found = {
+        a.township_id: a.version
+        for a in RubricAssignment.objects.select_related("version").filter(
+            township_id__in=township_ids, year=year
+        )
+    }
+    if len(found) < len(set(township_ids)):
+        default = RubricVersion.objects.get(code=DEFAULT_CODE)
+        found = {pk: found.get(pk, default) for pk in township_ids}
+    return found
 
 
 def first_assigned_year(township_id: int) -> int | None:

@@ -32,6 +32,7 @@ from villages.selectors import assessed_months
 
 from . import rubrics
 from . import stored_periods
+from . import township_figures
 from .models import Period
 from .models import PeriodState
 from .models import RubricVersion
@@ -228,6 +229,18 @@ def quarter_scores(township_id: int, year: int, quarter: int) -> dict[int, Perio
     return stored_periods.period_scores(
         township_id, year, quarter, lambda: _quarter_scores(township_id, year, quarter)
     )
+
+
+def span_scores_of(township_ids, span: Span) -> dict[int, dict[int, PeriodScore]]:
+    """quarter_scores or annual_scores of many townships ({township: {village: score}}): the
+    stored ones read together, whatever their number (the district's dashboard)."""
+    if span.kind == periods.QUARTER:
+        quarter, compute = span.quarter, lambda t: _quarter_scores(t, span.year, span.quarter)
+    elif span.kind == periods.YEAR:
+        quarter, compute = stored_periods.YEAR, lambda t: _annual_scores(t, span.year)
+    else:
+        raise ValueError(f"a quarter or a year, not {span.kind!r}")
+    return stored_periods.period_scores_of(township_ids, span.year, quarter, compute)
 
 
 def quarter_ranking(township_id: int, year: int, quarter: int, villages=None) -> list[RankRow]:
@@ -501,3 +514,26 @@ def compare_versions(
             )
         )
     return sorted(rows, key=lambda r: (r.rank_a, r.village.name))
+
+
+def month_scores_under(
+    township_ids, year: int, month: int, version: RubricVersion
+) -> dict[int, dict]:
+    """Each township's month scored under one version, for a fair comparison across townships
+    that keep versions of their own: its assessed villages' totals and vetoes
+    (township_figures.score_figures), computed in memory from the records (compute_month, an
+    open month as known today) and stored nowhere. The scoring's queries for each township."""
+    township_ids = list(township_ids)
+    active = set(
+        Village.objects.filter(township_id__in=township_ids, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    return {
+        t: township_figures.score_figures(
+            (s.total, bool(s.vetoes))
+            for s in compute_month(township_id=t, year=year, month=month, version=version)
+            if s.village_id in active
+        )
+        for t in township_ids
+    }

@@ -34,6 +34,7 @@ from workdays.calendar import add_working_days
 
 from . import periods
 from . import rubrics
+from . import township_figures
 from .models import Contest
 from .models import ContestState
 from .models import Period
@@ -476,6 +477,8 @@ def period_close(*, period: Period, by, reason: str = "", today=None) -> Period:
     StaleVillageMonth.objects.filter(
         village__township_id=period.township_id, year=period.year, month=period.month
     ).delete()
+    # What the district's pages read of the month from now on, stored once (best effort).
+    township_figures.store(period, today)
     return period
 
 
@@ -491,6 +494,7 @@ def period_reopen(*, period: Period, by, reason: str, today=None) -> Period:
     _move(period, action=periods.REOPEN, to=to, by=by, reason=reason)
     period.closed_at = None
     period.save()
+    township_figures.drop(period)  # its records may change again: computed live until closed
     return period
 
 

@@ -59,17 +59,39 @@ def _months(quarter: int) -> list[int]:
 
 def stamp_of(township_id: int, year: int, quarter: int) -> str:
     """What the span's scores are built from, as a short text (see the module docstring)."""
-    sheets = ScoreSheet.objects.filter(
-        village__township_id=township_id, year=year, month__in=_months(quarter)
-    ).aggregate(n=Count("id"), top=Max("id"), total=Sum("id"), last=Max("computed_at"))
-    version = rubrics.version_for_year(township_id, year)
+    return stamps_of([township_id], year, quarter)[township_id]
+
+
+def stamps_of(township_ids, year: int, quarter: int) -> dict[int, str]:
+    """stamp_of of each township, in the queries stamp_of takes for one (the district's
+    dashboard reads many townships' span scores at once)."""
+    township_ids = list(township_ids)
+    sheets = {
+        row["village__township_id"]: row
+        for row in ScoreSheet.objects.filter(
+            village__township_id__in=township_ids, year=year, month__in=_months(quarter)
+        )
+        .order_by()
+        .values("village__township_id")
+        .annotate(n=Count("id"), top=Max("id"), total=Sum("id"), last=Max("computed_at"))
+    }
+    versions = rubrics.versions_for_year(township_ids, year)
     # What assessed_months derives the months from, rather than the months themselves: the same
     # answer without 12 rule calls per village.
-    roster = list(
-        Village.objects.filter(township_id=township_id, is_active=True)
+    rosters: dict[int, list] = {pk: [] for pk in township_ids}
+    for township_id, *village in (
+        Village.objects.filter(township_id__in=township_ids, is_active=True)
         .order_by("pk")
-        .values_list("pk", "active_from", "active_until")
-    )
+        .values_list("township_id", "pk", "active_from", "active_until")
+    ):
+        rosters[township_id].append(tuple(village))
+    return {pk: _stamp(sheets.get(pk, NO_SHEETS), versions[pk], rosters[pk]) for pk in township_ids}
+
+
+NO_SHEETS = {"n": 0, "top": None, "total": None, "last": None}
+
+
+def _stamp(sheets: dict, version, roster: list) -> str:
     roster_hash = hashlib.blake2b(repr(roster).encode(), digest_size=8).hexdigest()
     locked = int(version.locked_at.timestamp()) if version.locked_at else 0
     return (
@@ -84,19 +106,35 @@ def period_scores(
 ) -> dict[int, PeriodScore]:
     """The span's PeriodScore of each village: the stored ones if they are still what `compute`
     would give, else `compute()`'s, stored for the next read."""
-    stamp = stamp_of(township_id, year, quarter)
-    found = (
-        PeriodScoreSet.objects.filter(township_id=township_id, year=year, quarter=quarter)
-        .values_list("pk", "stamp")
-        .first()
-    )
-    if found is not None and found[1] == stamp:
-        return _read(found[0], year, quarter)
-    scores = compute()
-    try:
-        _store(township_id, year, quarter, stamp, scores)
-    except DatabaseError:  # derived data: the page has what it needs without it
-        log.warning("could not store the period scores of %s %s Q%s", township_id, year, quarter)
+    return period_scores_of([township_id], year, quarter, lambda _pk: compute())[township_id]
+
+
+def period_scores_of(
+    township_ids, year: int, quarter: int, compute: Callable[[int], dict[int, PeriodScore]]
+) -> dict[int, dict[int, PeriodScore]]:
+    """period_scores of each township ({township: {village: PeriodScore}}), `compute(township)`
+    for those whose stored scores are missing or out of date: the stored ones are read in the
+    same queries for any number of townships."""
+    township_ids = list(township_ids)
+    stamps = stamps_of(township_ids, year, quarter)
+    found = {
+        township_id: (pk, stamp)
+        for township_id, pk, stamp in PeriodScoreSet.objects.filter(
+            township_id__in=township_ids, year=year, quarter=quarter
+        ).values_list("township_id", "pk", "stamp")
+    }
+    fresh = {found[t][0]: t for t in township_ids if t in found and found[t][1] == stamps[t]}
+    scores = _read(fresh, year, quarter)
+    for township_id in township_ids:
+        if township_id in scores:
+            continue
+        scores[township_id] = compute(township_id)
+        try:
+            _store(township_id, year, quarter, stamps[township_id], scores[township_id])
+        except DatabaseError:  # derived data: the page has what it needs without it
+            log.warning(
+                "could not store the period scores of %s %s Q%s", township_id, year, quarter
+            )
     return scores
 
 
@@ -166,12 +204,18 @@ def _data(s: PeriodScore) -> dict:
     return data
 
 
-def _read(set_pk: int, year: int, quarter: int) -> dict[int, PeriodScore]:
+def _read(sets: dict[int, int], year: int, quarter: int) -> dict[int, dict[int, PeriodScore]]:
+    """{township: {village: PeriodScore}} of the stored sets ({set id: township}): one query."""
     months = _months(quarter)
     start, period_end = date(year, months[0], 1), periods.month_end(year, months[-1])
-    rows = PeriodScoreRow.objects.filter(set_id=set_pk).values_list("village_id", "data")
-    return {
-        pk: PeriodScore(
+    found: dict[int, dict[int, PeriodScore]] = {pk: {} for pk in sets.values()}
+    if not sets:
+        return found
+    rows = PeriodScoreRow.objects.filter(set_id__in=list(sets)).values_list(
+        "set_id", "village_id", "data"
+    )
+    for set_id, pk, data in rows:
+        found[sets[set_id]][pk] = PeriodScore(
             village_id=pk,
             period_start=start,
             period_end=period_end,
@@ -186,5 +230,4 @@ def _read(set_pk: int, year: int, quarter: int) -> dict[int, PeriodScore]:
                 with_parts(text, parts) for text, parts in data.get("provisional", ())
             ),
         )
-        for pk, data in rows
-    }
+    return found

@@ -17,10 +17,8 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
 
-from django.db.models import Count
 from django.db.models import Prefetch
 from django.db.models import Q
-from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,9 +49,10 @@ from petitions.choices import DisputeStatus
 from petitions.choices import Level
 from petitions.models import Dispute
 from petitions.models import DisputeReport
-from petitions.models import Petition
 from petitions.selectors import HalfStatus
 from petitions.selectors import PortalStatus
+from petitions.selectors import half_states
+from petitions.selectors import levels_by_month
 from petitions.selectors import portal_status
 from rewards.services import risk_line
 from villages.models import Village
@@ -143,17 +142,7 @@ def lost_points(township_id: int, span: Span) -> tuple[dict[str, str], dict[str,
 
 
 def _levels_by_month(township_id: int, year: int) -> dict:
-    counts: dict[str, list[int]] = {level: [0] * 12 for level in Level.values}
-    rows = (
-        Petition.objects.filter(village__township_id=township_id, date__year=year)
-        .annotate(m=ExtractMonth("date"))
-        .order_by()
-        .values("m", "level")
-        .annotate(n=Count("id"))
-    )
-    for row in rows:
-        if row["level"] in counts:
-            counts[row["level"]][row["m"] - 1] = row["n"]
+    counts = levels_by_month([township_id], year)[township_id]
     return {
         "months": [_("%(m)d月") % {"m": m} for m in range(1, 13)],
         "series": [{"name": str(label), "data": counts[value]} for value, label in Level.choices],
@@ -358,18 +347,17 @@ def _tier(value) -> dict:
 
 def _half_board(key, villages: dict[int, Village], reports: dict, today: date, days) -> HalfBoard:
     year, month, half = key
-    # Only the villages that owe this half's report (set up before it began, not merged away).
-    villages = {pk: v for pk, v in villages.items() if v.owes_report(year, month, half)}
     due = periods.report_due_date(year, month, half, days(year))
-    board = HalfBoard(year, month, half, due, today, total=len(villages))
-    for pk, village in villages.items():
-        state = HalfStatus(year, month, half, due, reports.get((pk, *key))).state
+    # Only the villages that owe this half's report (set up before it began, not merged away).
+    states = half_states(villages.values(), year, month, half, due, reports)
+    board = HalfBoard(year, month, half, due, today, total=len(states))
+    for pk, state in states.items():
         if state in ("missing", "draft"):
-            board.missing.append(village)
+            board.missing.append(villages[pk])
         elif state == "late":
-            board.late.append(village)
+            board.late.append(villages[pk])
         elif state == "incomplete":
-            board.incomplete.append(village)
+            board.incomplete.append(villages[pk])
     return board
 
 

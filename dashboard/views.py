@@ -6,23 +6,29 @@ Thin adapters: every figure comes from dashboard.selectors; the recompute is a j
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import district as district_access
 from accounts.access import require
 from accounts.access import township_of
 from accounts.access import visible_villages
+from assessment import rubrics
 from assessment.selectors import span_title
 from assessment.views import span_asked
 from core.params import int_param
 from core.routers import reads_replica
 from jobs.tasks import start_job
+from villages.models import District
 from villages.models import Responsibility
 
+from . import district as district_figures
 from . import selectors
+from .forms import FairComparisonForm
 
 
 @login_required
@@ -106,3 +112,64 @@ def village(request, pk: int):
             "open": selectors.open_items(village, today),
         },
     )
+
+
+@login_required
+def district(request):
+    """The district's townships side by side (a district user: their district's; a superuser:
+    every township, grouped by district, or one district's); drill down to one township."""
+    require(request.user, "kaohe.view_district")
+    townships = district_access.townships_for(request.user).select_related("district")
+    districts, chosen = [], None
+    if request.user.is_superuser:
+        districts = list(District.objects.order_by("name"))
+        chosen = next((d for d in districts if d.code == request.GET.get("district")), None)
+        if chosen is not None:
+            townships = townships.filter(district=chosen)
+    townships = list(townships.order_by("name"))
+    today = timezone.localdate()
+    # The default month: the latest ended, capped by the first township's last scored month.
+    span, month, quarter = span_asked(request.GET, townships[0].pk if townships else 0, today)
+    board = district_figures.district_board(townships, span, today)
+    fair_rows, fair_title = None, ""
+    if any(key.startswith(f"{FairComparisonForm.prefix}-") for key in request.GET):
+        fair = FairComparisonForm(request.GET)
+        if fair.is_valid():
+            data = fair.cleaned_data
+            fair_title = rubrics.version_title(data["version"].name, None)
+            fair_rows = district_figures.fair_comparison(
+                townships, data["version"], data["year"], data["month"], today
+            )
+    else:
+        fair = FairComparisonForm(initial={"year": span.year, "month": month})
+    return render(
+        request,
+        "dashboard/district.html",
+        {
+            "board": board,
+            "span": span,
+            "title": span_title(span),
+            "month": month,
+            "quarter": quarter,
+            "months": range(1, 13),
+            "quarters": range(1, 5),
+            "districts": districts,
+            "chosen": chosen,
+            "fair": fair,
+            "fair_rows": fair_rows,
+            "fair_title": fair_title,
+            # The drill-down takes effect for the district's users (accounts.district keeps the
+            # township chosen in their session); a superuser reads their own or the first one.
+            "can_choose": district_access.chooses_township(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def district_choose(request, code: str):
+    """Read one township of the district from now on: its dashboard, then its villages."""
+    require(request.user, "kaohe.view_district")
+    township = get_object_or_404(district_access.townships_for(request.user), code=code)
+    district_access.choose_township(request, township)
+    return redirect("dashboard:index")

@@ -9,6 +9,8 @@ from dataclasses import field
 from datetime import date
 from datetime import timedelta
 
+from django.db.models import Count
+from django.db.models.functions import ExtractMonth
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
@@ -17,6 +19,7 @@ from core.labels import half_month
 
 from . import deadlines
 from . import rules
+from .choices import Level
 from .models import BaobaoEntry
 from .models import Dispute
 from .models import DisputeReport
@@ -66,6 +69,24 @@ class HalfStatus:
     @property
     def label(self) -> str:
         return half_month(self.year, self.month, self.half)
+
+
+# What a half's report counts as on time for (the township's and the district's dashboards): it
+# was submitted by its due day; unsigned or unsealed (incomplete) it is still on time.
+ON_TIME = ("ok", "incomplete")
+
+
+def half_states(villages, year: int, month: int, half: int, due: date, reports) -> dict:
+    """{village id: HalfStatus.state} of the villages that owe the half's report
+    (Village.owes_report): the others owe nothing and are left out. `reports` maps
+    (village id, year, month, half) to the report, its due days set (use_report_days)."""
+    return {
+        village.pk: HalfStatus(
+            year, month, half, due, reports.get((village.pk, year, month, half))
+        ).state
+        for village in villages
+        if village.owes_report(year, month, half)
+    }
 
 
 @dataclass(frozen=True)
@@ -170,3 +191,23 @@ def covered(petition: Petition, disputes: list[tuple[date, str, str]]) -> bool:
         and rules.petition_matches_dispute(names, petition.matter, parties, matter)
         for found, parties, matter in disputes
     )
+
+
+def levels_by_month(township_ids, year: int, months=None) -> dict[int, dict[str, list[int]]]:
+    """{township id: {level: [petitions of month 1, ..., month 12]}} of a year, for every level
+    (Level.values), a township with none all zeros: one query for all the townships."""
+    counts = {t: {level: [0] * 12 for level in Level.values} for t in township_ids}
+    rows = Petition.objects.filter(village__township_id__in=list(counts), date__year=year)
+    if months is not None:
+        rows = rows.filter(date__month__in=list(months))
+    rows = (
+        rows.annotate(m=ExtractMonth("date"))
+        .order_by()
+        .values("village__township_id", "m", "level")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        by_level = counts[row["village__township_id"]]
+        if row["level"] in by_level:
+            by_level[row["level"]][row["m"] - 1] = row["n"]
+    return counts

@@ -7,10 +7,20 @@ import factory
 from accounts.models import Role
 from accounts.models import User
 from villages.models import Area
+from villages.models import District
 from villages.models import Person
 from villages.models import Responsibility
 from villages.models import Township
 from villages.models import Village
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"测试{n}区")
+    code = factory.Sequence(lambda n: f"d{n}")
 
 
 class TownshipFactory(factory.django.DjangoModelFactory):

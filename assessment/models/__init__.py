@@ -13,6 +13,7 @@ from .scores import PeriodScoreRow
 from .scores import PeriodScoreSet
 from .scores import ScoreLine
 from .scores import ScoreSheet
+from .scores import TownshipMonthFigures
 
 __all__ = [
     "Contest",
@@ -30,4 +31,5 @@ __all__ = [
     "ScoreLine",
     "ScoreSheet",
     "StaleVillageMonth",
+    "TownshipMonthFigures",
 ]

@@ -251,3 +251,30 @@ class PeriodScoreRow(models.Model):
 
     def __str__(self):
         return f"{self.village_id} {self.score}"
+
+
+class TownshipMonthFigures(models.Model):
+    """A closed month's figures of one township, as the district's dashboard shows them side by
+    side (assessment.township_figures): stored once when the month is closed, dropped when it is
+    reopened, so the district pages read a row per township rather than its sheets, reports and
+    cases. `closed_at` is the close they were stored at: a row of an earlier close is ignored.
+    Derived data: never edited, stored again at the next close."""
+
+    period = models.OneToOneField(
+        "assessment.Period",
+        on_delete=models.CASCADE,
+        related_name="figures",
+        verbose_name=_("考核月份"),
+    )
+    closed_at = models.DateTimeField(_("关闭时间"), editable=False)
+    # scores (sorted totals, vetoed), petitions (by level), reports (owed, on time, late,
+    # missing) and cases (overdue, seriously overdue, as of), as township_figures writes them.
+    data = models.JSONField(_("数据"), default=dict, editable=False)
+    built_at = models.DateTimeField(_("计算时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("镇月度汇总")
+        verbose_name_plural = _("镇月度汇总")
+
+    def __str__(self):
+        return f"{self.period.township_id} {self.period}"
