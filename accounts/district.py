@@ -8,7 +8,8 @@ no right to enter, submit, manage or contest (accounts.rules). User.save never s
 one thing a district user writes is the district's own 阳光信访 list: 区综治办 staff import it
 (kaohe.import_district, exports.district_import), fanned out to the townships by village.
 
-Other users always read their own township (a superuser, township_of's first one).
+A superuser may choose a township the same way (else township_of's first one); other users
+always read their own.
 """
 
 from django.db.models import QuerySet
@@ -21,7 +22,14 @@ SESSION_KEY = "viewed_township"
 
 
 def chooses_township(user) -> bool:
-    return user.is_authenticated and user.is_active and user.is_district_user
+    return user.is_authenticated and user.is_active and (user.is_superuser or user.is_district_user)
+
+
+def read_as(user, township: Township) -> None:
+    """Give the user, in memory, the township being read; User.save stores the one it had."""
+    if not hasattr(user, "stored_township_id"):
+        user.stored_township_id = user.township_id
+    user.township = township  # sets township_id too
 
 
 def townships_for(user) -> QuerySet:
@@ -44,11 +52,12 @@ def townships_for(user) -> QuerySet:
 def choose_township(request, township: Township) -> None:
     """Read `township` from now on (the caller has checked it is in townships_for)."""
     request.session[SESSION_KEY] = township.pk
-    request.user.township = township  # sets township_id too; User.save leaves it out
+    read_as(request.user, township)
 
 
 class DistrictTownshipMiddleware:
-    """After AuthenticationMiddleware: give a district user the township being read."""
+    """After AuthenticationMiddleware: give a district user the township being read (its
+    district's first until it chooses), a superuser the one it chose."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -59,8 +68,8 @@ class DistrictTownshipMiddleware:
             allowed = townships_for(user)
             chosen = request.session.get(SESSION_KEY)
             township = allowed.filter(pk=chosen).first() if chosen else None
-            if township is None:
+            if township is None and not user.is_superuser:
                 township = allowed.order_by("name").first()
             if township is not None:
-                user.township = township
+                read_as(user, township)
         return self.get_response(request)

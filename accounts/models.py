@@ -94,14 +94,15 @@ class User(AbstractUser):
         # changes a password (own change, admin reset, changepassword) comes through here.
         # A new user has no token yet, so only an existing one needs its tokens revoked.
         revoke = not self._state.adding and (self._password is not None or not self.is_active)
-        viewed = self.township_id if self.role in DISTRICT_ROLES else None
-        if viewed is not None:  # the township being read (accounts.district): not stored
-            self.township_id = None
+        # The township being read (accounts.district.read_as) is the request's, not the user's:
+        # store the one the user had.
+        viewed = self.township_id
+        if hasattr(self, "stored_township_id"):
+            self.township_id = self.stored_township_id
         try:
             super().save(*args, **kwargs)
         finally:
-            if viewed is not None:
-                self.township_id = viewed
+            self.township_id = viewed
         if revoke:
             revoke_api_tokens(self)
 

@@ -36,15 +36,20 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_groups": []}
-    groups: dict[str, list] = {}
+    entries = []
     for group, label, url_name, perm in _entries():
         if perm and not user.has_perm(perm):
             continue
         try:
-            url = reverse(url_name)
+            entries.append((str(group), label, reverse(url_name)))
         except NoReverseMatch:
             continue
-        groups.setdefault(str(group), []).append(
-            {"label": label, "url": url, "active": request.path.startswith(url)}
-        )
+    # The page's entry is the longest one its path starts with: /dashboard/district/ is the
+    # district's dashboard, not the township's at /dashboard/.
+    current = max(
+        (url for _g, _l, url in entries if request.path.startswith(url)), key=len, default=None
+    )
+    groups: dict[str, list] = {}
+    for group, label, url in entries:
+        groups.setdefault(group, []).append({"label": label, "url": url, "active": url == current})
     return {"nav_groups": list(groups.items())}

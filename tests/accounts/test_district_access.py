@@ -138,3 +138,12 @@ def test_the_database_refuses_a_district_user_with_a_township(districts, townshi
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.bulk_create([User(username="v", role=Role.DISTRICT_STAFF)])
+
+
+def test_a_superuser_reads_the_township_it_chose_and_keeps_its_own(districts, township):
+    root = User.objects.create_superuser("root", password="pw")
+    assert _request(root).user.township_id is None  # nothing chosen: township_of's first
+    reading = _request(root, chosen=districts["far"].pk).user
+    assert reading.township_id == districts["far"].pk
+    reading.save()
+    assert User.objects.get(pk=root.pk).township_id is None
