@@ -89,6 +89,13 @@ class Worker:
             self.stop()
             raise RuntimeError(f"celery worker not ready:\n{self.log.read_text()[-2000:]}")
 
+    def cpu_seconds(self) -> float:
+        """CPU seconds used so far by the worker and its pool's processes (Linux /proc; 0.0
+        elsewhere): set against the wall time, how much of a core the worker had."""
+        if self.process is None:
+            return 0.0
+        return sum(_cpu(pid) for pid in (self.process.pid, *_children(self.process.pid)))
+
     def kill(self):
         """SIGKILL: no warm shutdown, the task in hand stays unacknowledged in Redis."""
         if self.process is not None:
@@ -149,3 +156,30 @@ def using_broker(url: str):
     finally:
         app.conf.update(saved)
         reset_pools(app)
+
+
+def _stat(pid: int) -> list[str]:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return []
+    return text[text.rindex(")") + 2 :].split()  # the fields after "pid (comm)"
+
+
+def _cpu(pid: int) -> float:
+    fields = _stat(pid)
+    if not fields:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _children(pid: int) -> list[int]:
+    if not Path("/proc").is_dir():
+        return []
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat(int(entry.name))
+            if fields and int(fields[1]) == pid:  # ppid
+                found.append(int(entry.name))
+    return found
