@@ -34,11 +34,13 @@ TEST_WORKERS ?= 2
 test: install messages
 	$(PY) -m pytest --ds=config.settings_test -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-# The benchmark runs on PostgreSQL (its own database, recreated each time).
+# The benchmark runs on PostgreSQL (its own database, recreated each time); the district rows
+# start celery workers on a Redis database number of the bench's own.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kaohe_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/11
 # Production settings (DEBUG off: no query log), so the figures are the ones a township gets.
 BENCH_ENV = DEBUG=false SECRET_KEY=bench-only-secret SECURE_SSL_REDIRECT=false \
-	DATABASE_URL=$(BENCH_DATABASE_URL)
+	DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL)
 bench: install
 	$(PY) -m sampledata.benchdb $(BENCH_DATABASE_URL)
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0

@@ -11,4 +11,6 @@ NAV = [
     (GROUP, _("细则版本对比"), "assessment:compare", "kaohe.view_dashboard"),
     (GROUP, _("考核月份管理"), "assessment:periods", "kaohe.manage_assessment"),
     (GROUP, _("考核细则版本"), "assessment:versions", "kaohe.manage_assessment"),
+    # No rule grants it: superusers only, who have every permission (assessment/fanout.py).
+    (GROUP, _("区县重新计算"), "assessment:district_recompute", "kaohe.recompute_district"),
 ]

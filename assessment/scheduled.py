@@ -2,8 +2,8 @@
 
 - Township admins, from the 1st of a month while last month is not closed, are asked to publish
   it, then (once published) to close it after the contest period: once per month and state.
-- Every night, each open month of the year so far is recomputed, one short task per
-  township-month.
+- Every night, each open month of the year so far is recomputed: one job per township (all
+  its open months in one short task), one group of them per district.
 
 Idempotent: notifications carry a dedupe key, recomputes rebuild derived rows. The beat rows
 (django-celery-beat, jobs/migrations) name the tasks `assessment.scheduled.close_reminders` and
@@ -25,10 +25,10 @@ from jobs.services import notify
 from jobs.tasks import RETRY
 from villages.models import Township
 
+from .fanout import recompute_nightly
 from .models import Period
 from .models import PeriodState
 from .services import contest_deadline
-from .tasks import recompute_month
 
 
 def month_to_close(today: date) -> tuple[int, int]:
@@ -77,17 +77,7 @@ def send_close_reminders(today: date) -> int:
 
 
 def recompute_open_periods(today: date) -> int:
-    """Nightly: every open month of the current year so far, for every township, queued as one
-    short task per township-month (well under the broker's visibility timeout, however large
-    the county). Returns the number of township-months queued."""
-    queued = 0
-    for township_id in Township.objects.values_list("pk", flat=True):
-        open_months = set(range(1, today.month + 1)) - set(
-            Period.objects.filter(
-                township_id=township_id, year=today.year, state=PeriodState.CLOSED
-            ).values_list("month", flat=True)
-        )
-        for month in sorted(open_months):
-            recompute_month.apply_async(args=[township_id, today.year, month], ignore_result=True)
-            queued += 1
-    return queued
+    """Nightly: every open month of the current year so far, for every township, fanned out as
+    a district recompute is (assessment/fanout.py): one job per township, on /jobs/, queued as
+    one group per district. Returns the number of townships queued."""
+    return sum(run.children.count() for run in recompute_nightly(today))

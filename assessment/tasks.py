@@ -81,7 +81,8 @@ def sweep_now() -> None:
 
 @shared_task(**RETRY)
 def recompute_month(self, township_id: int, year: int, month: int):
-    """One township-month (the nightly recompute queues one per open month)."""
+    """One township-month. The nightly recompute queued these before it fanned out per township
+    (assessment/fanout.py); kept registered for the messages still in a broker's queue."""
     return score_month(township_id=township_id, year=year, month=month)
 
 

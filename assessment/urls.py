@@ -8,6 +8,7 @@ urlpatterns = [
     path("periods/", views.periods_page, name="periods"),
     path("periods/<int:year>/<int:month>/action/", views.period_action, name="period_action"),
     path("periods/<int:year>/recompute/", views.recompute_year, name="recompute_year"),
+    path("district-recompute/", views.district_recompute, name="district_recompute"),
     path("ranking/", views.ranking, name="ranking"),
     path("villages/<int:village_id>/", views.village_scores, name="village_scores"),
     path("mine/", views.own_scores, name="own_scores"),

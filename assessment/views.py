@@ -28,11 +28,13 @@ from core.periods import quarter_of
 from jobs.tasks import start_job
 from workdays.calendar import add_working_days
 
+from . import fanout
 from . import periods
 from . import rubrics
 from . import selectors
 from . import services
 from . import visibility
+from .forms import DistrictRecomputeForm
 from .links import record_label
 from .links import record_url
 from .models import Contest
@@ -462,3 +464,25 @@ def recompute_year(request, year: int):
         township=township,
     )
     return redirect("jobs:job_status", pk=job.pk)
+
+
+@login_required
+def district_recompute(request):
+    """A superuser recomputes a year (or a month) of every township of a district: a job per
+    township, side by side on the run's page (assessment/fanout.py)."""
+    if not fanout.may_start(request.user):
+        raise PermissionDenied
+    form = DistrictRecomputeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = fanout.recompute_district(
+                district=form.cleaned_data["district"],
+                year=form.cleaned_data["year"],
+                month=form.cleaned_data["month"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("jobs:job_status", pk=run.pk)
+    return render(request, "assessment/district_recompute.html", {"form": form})

@@ -28,6 +28,16 @@ class Job(models.Model):
     township = models.ForeignKey(
         "villages.Township", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("镇")
     )
+    # A run of many jobs (a district's recompute: a job per township) is followed as a whole on
+    # its parent job, whose progress is the share of its children finished (services.py).
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("所属任务"),
+    )
     state = models.CharField(
         _("状态"), max_length=20, choices=JobState.choices, default=JobState.QUEUED
     )
@@ -66,6 +76,11 @@ class Job(models.Model):
     def poll_seconds(self) -> int | None:
         now = timezone.now()
         return rules.poll_seconds(self.current_state, self.started_at or self.created_at, now)
+
+    @property
+    def children_in_order(self):
+        """The jobs of this run, in the order they were queued (the parent's page lists them)."""
+        return self.children.order_by("pk")
 
     @property
     def may_rerun(self) -> bool:

@@ -12,10 +12,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError
 from django.db import transaction
 from django.db.models import Case
+from django.db.models import Count
 from django.db.models import F
 from django.db.models import Value
 from django.db.models import When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Job
 from .models import JobState
@@ -38,14 +40,45 @@ def job_create(*, kind: str, title: str, params: dict, by=None, township=None) -
     )
 
 
+def job_group_create(
+    *, kind: str, title: str, params: dict, children: list[dict], by=None, township=None
+) -> tuple[Job, list[int]]:
+    """A parent job and its children (each a dict of kind, title, params, township), in a
+    constant number of statements however many children: (parent, the children's pks)."""
+    if not children:
+        raise ValueError("a job group needs at least one child")
+    now = timezone.now()
+    parent = job_create(kind=kind, title=title, params=params, by=by, township=township)
+    created = Job.objects.bulk_create(
+        [
+            Job(
+                kind=child["kind"],
+                title=child["title"],
+                params=child["params"],
+                township=child.get("township"),
+                requested_by=by,
+                parent=parent,
+                heartbeat_at=now,
+            )
+            for child in children
+        ]
+    )
+    return parent, [job.pk for job in created]
+
+
 def job_start(job: Job) -> None:
+    now = timezone.now()
     Job.objects.filter(pk=job.pk).update(
         state=JobState.RUNNING,
-        started_at=timezone.now(),
-        heartbeat_at=timezone.now(),
+        started_at=now,
+        heartbeat_at=now,
         attempts=F("attempts") + 1,
         error="",
     )
+    if job.parent_id:  # the run as a whole is under way once one of its jobs is
+        Job.objects.filter(pk=job.parent_id, state__in=[JobState.QUEUED, JobState.STALLED]).update(
+            state=JobState.RUNNING, started_at=now, heartbeat_at=now
+        )
 
 
 def job_progress(job: Job, percent: int, message: str = "") -> None:
@@ -69,12 +102,59 @@ def job_done(job: Job, message: str = "", result_file=None) -> None:
         name, content = result_file
         job.result_file.save(name, content, save=False)
     job.save()
+    if job.parent_id:
+        job_roll_up(job.parent_id)
 
 
 def job_failed(job: Job, error: str) -> None:
     Job.objects.filter(pk=job.pk).update(
         state=JobState.FAILED, error=error[:5000], finished_at=timezone.now()
     )
+    if job.parent_id:
+        job_roll_up(job.parent_id)
+
+
+# A parent's failure names at most this many of its failed children (each has its own page).
+FAILED_NAMED = 20
+
+
+@transaction.atomic
+def job_roll_up(parent_id: int) -> None:
+    """The parent's state and progress, recounted from its children: running while any is
+    unfinished, then done, or failed when any failed (each failure stays on its own job; the
+    parent names them). Called after a child's own state is committed; the parent's row lock
+    orders the children finishing at once on several workers, so the last recount sees them
+    all. Children still queued behind their siblings share the run's heartbeat: they wait for a
+    busy worker, not a dead one (jobs/rules.py)."""
+    parent = Job.objects.select_for_update().filter(pk=parent_id).first()
+    if parent is None:
+        return
+    children = Job.objects.filter(parent_id=parent_id)
+    counts = dict(children.order_by().values_list("state").annotate(n=Count("pk")))
+    total = sum(counts.values())
+    done, failed = counts.get(JobState.DONE, 0), counts.get(JobState.FAILED, 0)
+    now = timezone.now()
+    values = {
+        "progress": (done + failed) * 100 // total if total else 100,
+        "heartbeat_at": now,
+        "message": _("已完成 %(done)d 项,失败 %(failed)d 项,共 %(total)d 项")
+        % {"done": done, "failed": failed, "total": total},
+    }
+    if done + failed < total:
+        values.update(state=JobState.RUNNING, finished_at=None, error="")
+        children.filter(state=JobState.QUEUED).update(heartbeat_at=now)
+    elif failed:
+        failures = children.filter(state=JobState.FAILED).order_by("pk")
+        names = failures.values_list("title", flat=True)
+        values.update(
+            state=JobState.FAILED,
+            finished_at=now,
+            error=_("%(n)d 项失败:%(names)s")
+            % {"n": failed, "names": "、".join(names[:FAILED_NAMED])},
+        )
+    else:
+        values.update(state=JobState.DONE, finished_at=now, error="")
+    Job.objects.filter(pk=parent_id).update(**values)
 
 
 def jobs_mark_stalled(now=None) -> int:

@@ -11,6 +11,7 @@ that app's `scheduled.py`, found by Celery's autodiscovery (config/celery.py), a
 
 import logging
 
+from celery import group
 from celery import shared_task
 from django.db import DatabaseError
 from django.db import transaction
@@ -25,7 +26,9 @@ from .registry import RUNNERS
 from .services import job_create
 from .services import job_done
 from .services import job_failed
+from .services import job_group_create
 from .services import job_progress
+from .services import job_roll_up
 from .services import job_start
 from .services import jobs_mark_stalled
 
@@ -99,6 +102,8 @@ def job_rerun(*, job: Job, by) -> bool:
         heartbeat_at=timezone.now(),
     )
     log.info("job %s rerun by %s (after %s attempts)", job.pk, by, job.attempts)
+    if job.parent_id:  # its run is under way again
+        job_roll_up(job.parent_id)
     enqueue(job.pk)
     return True
 
@@ -115,6 +120,31 @@ def enqueue(job_id: int) -> None:
             log.exception("job %s could not be queued; it will show as stalled", job_id)
 
     transaction.on_commit(send)
+
+
+def start_job_group(
+    *, kind: str, title: str, params: dict, children: list[dict], by=None, township=None
+) -> Job:
+    """A parent job and one job per child, the children queued as one Celery group once the
+    transaction commits: each child is a job of its own (its progress, its failure, its rerun),
+    run by any free worker; the parent follows them (services.job_roll_up). With eager tasks
+    the group runs its jobs one after the other, before this returns."""
+    unknown = {child["kind"] for child in children} - set(RUNNERS)
+    if unknown:
+        raise KeyError(", ".join(sorted(unknown)))
+    with transaction.atomic():
+        parent, pks = job_group_create(
+            kind=kind, title=title, params=params, children=children, by=by, township=township
+        )
+
+        def send():
+            try:
+                group(run_job.si(pk) for pk in pks).apply_async()
+            except Exception:
+                log.exception("job group %s not queued; its jobs will show as stalled", parent.pk)
+
+        transaction.on_commit(send)
+    return parent
 
 
 @shared_task(**RETRY)

@@ -114,6 +114,15 @@ def timed(
         return [(name, *_time(client, url, q, repeats)) for name, url, q in pages(township, year)]
 
 
+def time_page(user: User, url: str, query: dict, repeats: int = REPEATS):
+    """(p50, p95 seconds, bytes) of one page as `user` reads it (the district dashboard's row:
+    sampledata/management/commands/bench.py)."""
+    client = Client(HTTP_HOST=HOST)
+    client.force_login(user)
+    with override_settings(ALLOWED_HOSTS=[HOST], STORAGES=_storages()):
+        return _time(client, url, query, repeats)
+
+
 def report(township: Township | None = None, year: int | None = None) -> None:
     """Print the timings of the largest township (the synthetic county on a bench database)."""
     if township is None:

@@ -52,6 +52,7 @@ from petitions.models import Dossier
 from petitions.models import Petition
 from petitions.models import Petitioner
 from villages.models import Area
+from villages.models import District
 from villages.models import Person
 from villages.models import Township
 from villages.models import Village
@@ -321,10 +322,18 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 @transaction.atomic
 def make_county(
-    *, villages: int, year: int, seed: int = 1, code: str = "synthetic", until: date | None = None
+    *,
+    villages: int,
+    year: int,
+    seed: int = 1,
+    code: str = "synthetic",
+    until: date | None = None,
+    name: str | None = None,
+    district: District | None = None,
 ) -> Township:
     """A township of `villages` villages with a year of records at a realistic density, none
-    dated after `until` (default: today, so the current year stops where the calendar does).
+    dated after `until` (default: today, so the current year stops where the calendar does);
+    named `name` (default 合成县<seed>), in `district` when given.
 
     The township's first history row is dated 1 January of the year before: its records (the
     standing registers begin the year before) then lie inside the date windows the pages
@@ -335,7 +344,9 @@ def make_county(
     township = Township.objects.filter(code=code).first()
     if township is None:
         # The township exists before its author can: its history row follows the author.
-        (township,) = Township.objects.bulk_create([Township(code=code, name=f"合成县{seed}")])
+        (township,) = Township.objects.bulk_create(
+            [Township(code=code, name=name or f"合成县{seed}", district=district)]
+        )
         township._history_date = timezone.make_aware(datetime(year - 1, 1, 1))
         author = Author(seed_user(township))
         Township.history.bulk_history_create(
@@ -372,6 +383,48 @@ def make_county(
     _children(rng, township, year, author, until=until)
     _township_meetings(rng, township, all_villages, year, author, until=until)
     return township
+
+
+def township_seed(seed: int, index: int) -> int:
+    """The seed of a district's index-th township: its own draws, the same for the same seed."""
+    return zlib.crc32(f"{seed}|township|{index}".encode())
+
+
+@transaction.atomic
+def make_district(
+    *,
+    townships: int,
+    villages_per_township: int,
+    year: int,
+    seed: int = 1,
+    code: str = "synthetic",
+    until: date | None = None,
+    name: str | None = None,
+) -> District:
+    """A district of `townships` synthetic townships of `villages_per_township` villages each,
+    every one a make_county township with draws of its own (township_seed), so a district is
+    the same for the same seed; named `name` (default 合成区<seed>). A township already there
+    is left as it is."""
+    district = District.objects.filter(code=code).first()
+    if district is None:
+        (district,) = District.objects.bulk_create(
+            [District(code=code, name=name or f"合成区{seed}")]
+        )
+        District.history.bulk_history_create([district], default_change_reason=DATA_REASON)
+    for i in range(townships):
+        township_code = f"{code}-{i + 1:02d}"
+        if Township.objects.filter(code=township_code).exists():
+            continue
+        make_county(
+            villages=villages_per_township,
+            year=year,
+            seed=township_seed(seed, i),
+            code=township_code,
+            until=until,
+            name=f"{district.name}第{i + 1:02d}镇",
+            district=district,
+        )
+    return district
 
 
 def _standing(batch: Batch, rng: random.Random, v: Village, year: int) -> None:

@@ -24,7 +24,6 @@ from assessment.models import StaleVillageMonth
 from jobs.models import Job
 from jobs.models import Notification
 from sampledata.synthetic import in_order_month
-from tests.assessment.period_steps import close_month
 
 POSTGRES = "postgres" in os.environ.get("DATABASE_URL", "")
 
@@ -263,23 +262,6 @@ def test_a_year_recompute_is_one_task_per_month(
     assert (job.state, job.progress) == ("done", 100)
     assert "4 张" in job.message
     assert sorted(ScoreSheet.objects.values_list("month", flat=True)) == [1, 2, 3, 4]
-
-
-def test_the_nightly_recompute_queues_one_task_per_open_township_month(
-    monkeypatch, township, admin_user, other_village
-):
-    from assessment.scheduled import recompute_open_periods
-
-    close_month(services.period_for(township.pk, 2026, 2), admin_user)
-    queued = []
-    monkeypatch.setattr(
-        tasks.recompute_month, "apply_async", lambda args, **kw: queued.append(tuple(args))
-    )
-    assert recompute_open_periods(date(2026, 3, 5)) == 5
-    other = other_village.township_id
-    assert sorted(queued) == sorted(
-        [(township.pk, 2026, 1), (township.pk, 2026, 3)] + [(other, 2026, m) for m in (1, 2, 3)]
-    )
 
 
 # --- item 5: one recompute of a month at a time -----------------------------------------

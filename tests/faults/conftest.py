@@ -7,16 +7,19 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test import override_settings
+
+from sampledata import workers
+from sampledata.workers import redis_answers
+from sampledata.workers import using_broker
+from sampledata.workers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
@@ -50,17 +53,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_for(check, seconds: float, step: float = 0.1):
-    """Poll until check() is truthy; returns its value, or None after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(step)
-    return None
 
 
 class RedisServer:
@@ -98,72 +90,25 @@ class RedisServer:
             self.process = None
 
     def _answers(self):
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as s:
-                s.sendall(b"PING\r\n")
-                return s.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
+        return redis_answers(self.url, timeout=0.2)
 
 
-class Worker:
+class Worker(workers.Worker):
     """`celery -A config worker` on the test database and our Redis; its log in a file."""
 
     def __init__(self, redis: RedisServer, log: Path, extra_env: dict | None = None):
-        db = connection.settings_dict
-        host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}",
-            "REDIS_URL": redis.url,
-            "DJANGO_SETTINGS_MODULE": "config.settings_test",
-            "PYTHONPATH": str(ROOT),
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-            "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        env = workers.worker_env(
+            database=workers.database_url(connection.settings_dict),
+            redis=redis.url,
+            DJANGO_SETTINGS_MODULE="config.settings_test",
+            CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
+            CELERY_UNACKED_RESTORE_INTERVAL="1",
             **(extra_env or {}),
-        }
-        self.log = log
-        self.process = None
-
-    def start(self, *, launcher: list[str] | None = None):
-        self.log.write_text("")
-        command = launcher or [str(CELERY)]
-        self.process = subprocess.Popen(
-            [
-                *command,
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log.open("a"),
-            stderr=subprocess.STDOUT,
         )
-        assert wait_for(lambda: "ready." in self.log.read_text(), 30), self.log.read_text()
+        super().__init__(env, log)
 
-    def kill(self):
-        """SIGKILL: no warm shutdown, the task in hand stays unacknowledged in Redis."""
-        if self.process is not None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-            self.process = None
-
-    def stop(self):
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-            self.process = None
+    def launch(self, *, launcher: list[str] | None = None):
+        super().launch(launcher=launcher or [str(CELERY)])
 
 
 @pytest.fixture(scope="session")
@@ -182,38 +127,14 @@ def redis_server(redis_port):
 @pytest.fixture
 def broker(redis_server):
     """This process queues to and caches in our Redis, not eagerly and not the machine's."""
-    from config.celery import app
-
-    saved = {
-        "broker_url": app.conf.broker_url,
-        "result_backend": app.conf.result_backend,
-        "task_always_eager": app.conf.task_always_eager,
-    }
-    app.conf.broker_url = redis_server.url
-    app.conf.result_backend = redis_server.url
-    app.conf.task_always_eager = False
-    _reset_pools(app)
     caches = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": redis_server.url,
         }
     }
-    with override_settings(CACHES=caches):
+    with using_broker(redis_server.url), override_settings(CACHES=caches):
         yield redis_server
-    app.conf.update(saved)
-    _reset_pools(app)
-
-
-def _reset_pools(app):
-    """New connections for the new broker URL (Celery caches them per app)."""
-    from kombu import pools
-
-    pools.reset()  # kombu keeps producer pools per connection URL, process-wide
-    app._pool = None
-    app.amqp._producer_pool = None
-    app._backend_cache = None
-    app._local.__dict__.pop("backend", None)
 
 
 @pytest.fixture

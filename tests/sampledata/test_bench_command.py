@@ -5,7 +5,9 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
+from sampledata.management.commands.bench import DISTRICT_ROWS
 from sampledata.management.commands.bench import ROWS
 
 
@@ -24,4 +26,20 @@ def test_the_bench_prints_every_row_in_one_table(settings, tmp_path):
     ]
     names = [line.split("|")[1].strip() for line in table[2:]]
     assert names == [name for name, _target, _unit in ROWS]
-    assert len(ROWS) == 14  # issue 14's thirteen rows, the year recompute as service and command
+    # Issue 14's thirteen rows (the year recompute as service and command), issue 16's four.
+    assert len(ROWS) == 18
+    assert names[-4:] == DISTRICT_ROWS
+    if connection.vendor != "postgresql":
+        for line in table[-4:]:
+            assert line.rstrip().endswith("| not measured: needs PostgreSQL |"), line
+
+
+@pytest.mark.django_db
+def test_the_district_rows_run_alone(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    out = io.StringIO()
+    call_command("bench", district_only=True, townships=2, villages_per_township=2, stdout=out)
+    table = [line for line in out.getvalue().splitlines() if line.startswith("|")][2:]
+    assert len(table) == len(ROWS)
+    skipped = [line.split("|")[1].strip() for line in table if "skipped (--district-only)" in line]
+    assert skipped == [name for name, _target, _unit in ROWS if name not in DISTRICT_ROWS]

@@ -1,26 +1,41 @@
-"""make bench: build a synthetic county, then measure every row of issue 14's table in one run.
+"""make bench: build a synthetic county, then measure every row of issue 14's table in one run;
+then a synthetic district (issue 16): its year recomputed by 1 and by 2 real celery workers, and
+its dashboard.
 
 Prints one table (row | measured | target | ratio or status), never asserts: the figures go in
 the README's performance section. The page rows come from `sampledata.pages_bench` when it is
 there. Peak memory is tracemalloc's peak of Python allocations during a separate year recompute
 (from no stored sheets), not the process's RSS, and not during the timed runs (tracing slows
 them).
+
+The district rows start `celery worker --concurrency 1` processes (sampledata/workers.py) on
+the bench database and BENCH_REDIS_URL (a Redis database number of the bench's own), time
+assessment.fanout.recompute_district from no stored sheets until its run's job is finished,
+and stop them. `--district-only` runs these rows alone.
 """
 
 import importlib
 import importlib.util
 import io
 import os
+import re
+import tempfile
 import time
 import tracemalloc
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db import transaction
+from django.urls import NoReverseMatch
+from django.urls import reverse
 
+from accounts.models import Role
+from accounts.models import User
+from assessment import fanout
 from assessment import rubrics
 from assessment import services
 from assessment.models import ScoreLine
@@ -31,8 +46,14 @@ from assessment.scoring.facts import window_for
 from assessment.sheets import store_sheets
 from core.records import record_save
 from governance.models import Patrol
+from jobs.models import Job
 from sampledata import excel_bench as excel
+from sampledata import workers
+from villages.models import District
 from villages.models import Township
+
+# The bench's own Redis database number on the machine's Redis (the workers' broker).
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 # The rows the collectors read, as one plain SQL pass per table (the floor of any collect).
 FLOOR_SQL = [
@@ -82,9 +103,14 @@ def timed(results: dict, key: str):
     results[key] = results.get(key, 0.0) + time.perf_counter() - start
 
 
-def _clear_sheets(township_id: int, year: int) -> None:
-    """No stored sheet for the year, and no dead rows left behind (autovacuum is off here)."""
-    old = ScoreSheet.objects.filter(village__township_id=township_id, year=year)
+def _clear_sheets(township_id: int | None, year: int, district_id: int | None = None) -> None:
+    """No stored sheet for the year (the township's, or every township's of the district), and
+    no dead rows left behind (autovacuum is off here)."""
+    old = ScoreSheet.objects.filter(year=year)
+    if district_id is not None:
+        old = old.filter(village__township__district_id=district_id)
+    else:
+        old = old.filter(village__township_id=township_id)
     ScoreLine.objects.filter(sheet__in=old)._raw_delete(ScoreLine.objects.db)
     old._raw_delete(ScoreSheet.objects.db)
     # VACUUM cannot run inside a transaction: a bench called inside one (its test) skips it.
@@ -134,7 +160,13 @@ ROWS = [
     ("every village's 评分表 for the year (12 workbooks)", 15.0, "s"),
     ("import petitions, validated, with history", 10.0, "s"),
     ("peak memory of the year recompute (tracemalloc)", 300.0, "MB"),
+    # Issue 16: the synthetic district.
+    ("district year recompute, 1 celery worker", None, "s"),
+    ("district year recompute, 2 celery workers", None, "s"),
+    ("district year recompute, 2 workers against 1", 0.6, "x"),
+    ("district dashboard (p95)", 0.2, "s"),
 ]
+DISTRICT_ROWS = [name for name, _target, _unit in ROWS[-4:]]
 # pages_bench's row names for the page rows above.
 PAGE_ROWS = {
     "dashboard, month": "dashboard, month (p95)",
@@ -147,7 +179,7 @@ PAGE_ROWS = {
 
 def _shown(value: float, unit: str) -> str:
     if unit == "x":
-        return f"{value:.1f}x"
+        return f"{value:.2f}x" if value < 1 else f"{value:.1f}x"
     if unit == "MB":
         return f"{value:.0f} MB"
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
@@ -185,10 +217,35 @@ class Command(BaseCommand):
         parser.add_argument("--petitions", type=int, default=10000)
         parser.add_argument("--repeats", type=int, default=20, help="GETs per page row")
         parser.add_argument("--skip-excel", action="store_true")
+        parser.add_argument("--townships", type=int, default=50, help="of the synthetic district")
+        parser.add_argument("--villages-per-township", type=int, default=20)
+        parser.add_argument(
+            "--district-only", action="store_true", help="only the synthetic district's rows"
+        )
+        parser.add_argument("--skip-district", action="store_true")
+        parser.add_argument(
+            "--district-runs", type=int, default=2, help="timed runs of each worker count"
+        )
 
     def handle(self, *args, **opts):
-        year, out, notes = opts["year"], {}, {}
+        measured, notes = {}, {}
         self.stdout.write(f"database: {connection.vendor}")
+        if opts["district_only"]:
+            for name, _target, _unit in ROWS:
+                if name not in DISTRICT_ROWS:
+                    notes[name] = "skipped (--district-only)"
+        else:
+            measured.update(self._township(opts, notes))
+        if opts["skip_district"]:
+            notes.update(dict.fromkeys(DISTRICT_ROWS, "skipped (--skip-district)"))
+        else:
+            measured.update(self._district(opts, notes))
+        for line in table(measured, notes):
+            self.stdout.write(line)
+
+    def _township(self, opts, notes) -> dict:
+        """Issue 14's rows, on a synthetic county of one township."""
+        year, out = opts["year"], {}
         code = f"bench{opts['seed']}-{opts['villages']}"
         township = Township.objects.filter(code=code).first()
         if township is None:
@@ -279,8 +336,132 @@ class Command(BaseCommand):
             notes["import petitions, validated, with history"] = "skipped (--skip-excel)"
         else:
             measured.update(self._excel(township, year, opts["petitions"], notes))
-        for line in table(measured, notes):
-            self.stdout.write(line)
+        return measured
+
+    def _district(self, opts, notes) -> dict:
+        """Issue 16's rows: the synthetic district's year recomputed by 1 and by 2 celery
+        workers (from no stored sheets each time), then its dashboard."""
+        if connection.vendor != "postgresql":
+            notes.update(dict.fromkeys(DISTRICT_ROWS, "not measured: needs PostgreSQL"))
+            return {}
+        year, n, m = opts["year"], opts["townships"], opts["villages_per_township"]
+        code = f"bench-d{opts['seed']}-{n}x{m}"
+        district = District.objects.filter(code=code).first()
+        if district is None:
+            started = time.perf_counter()
+            call_command(
+                "make_synthetic",
+                townships=n,
+                villages_per_township=m,
+                year=year,
+                seed=opts["seed"],
+                code=code,
+                name=f"合成区{opts['seed']}·{n}×{m}",
+                stdout=self.stdout,
+            )
+            district = District.objects.get(code=code)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.stdout.write(f"build synthetic district: {time.perf_counter() - started:.2f} s")
+        measured = {}
+        size = f"{n} townships × {m} villages"
+        why = self._workers_missing()
+        if why:
+            notes.update(dict.fromkeys(DISTRICT_ROWS[:3], f"not measured: {why}"))
+            # The dashboard still needs the year's sheets: computed here, eagerly.
+            fanout.recompute_district(district=district, year=year)
+        else:
+            # 1 worker, then 2, `runs` times over: the best of each, so that a burst of other
+            # work on the machine weighs on neither alone.
+            best = {}
+            for _run in range(opts["district_runs"]):
+                for count in (1, 2):
+                    seconds = self._recompute_with_workers(district, year, count, notes)
+                    if seconds is not None:
+                        best[count] = min(seconds, best.get(count, seconds))
+            runs = f"best of {opts['district_runs']}"
+            for count, row in ((1, DISTRICT_ROWS[0]), (2, DISTRICT_ROWS[1])):
+                if count in best:
+                    measured[row] = best[count]
+                    notes[row] = f"{size}, {runs}"
+            if len(best) == 2:
+                measured[DISTRICT_ROWS[2]] = best[2] / best[1]
+        measured.update(self._district_page(district, year, opts["repeats"], notes))
+        return measured
+
+    def _workers_missing(self) -> str:
+        if not workers.redis_answers(BENCH_REDIS_URL):
+            return f"no Redis at {BENCH_REDIS_URL}"
+        return ""
+
+    def _recompute_with_workers(self, district, year, count: int, notes) -> float | None:
+        """Seconds from queuing the district's year until its run is finished, with `count`
+        workers of one process each; None (and why, in notes) if the run did not finish."""
+        env = workers.worker_env(
+            database=workers.database_url(connection.settings_dict), redis=BENCH_REDIS_URL
+        )
+        row = DISTRICT_ROWS[count - 1]
+        with tempfile.TemporaryDirectory() as logs, workers.using_broker(BENCH_REDIS_URL) as app:
+            app.control.purge()  # nothing left from an interrupted bench
+            started = [
+                workers.Worker(
+                    env,
+                    Path(logs) / f"worker{i}.log",
+                    ["--concurrency=1", f"--hostname=bench{i}@%h", *workers.QUIET],
+                )
+                for i in range(count)
+            ]
+            try:
+                for worker in started:
+                    worker.launch()
+                for worker in started:
+                    worker.wait_ready(60)
+                load = _load()
+                time.sleep(1)  # each worker's sweep on connect (config/celery.py) runs first
+                _clear_sheets(None, year, district_id=district.pk)
+                cpu = sum(worker.cpu_seconds() for worker in started)
+                begin = time.perf_counter()
+                run = fanout.recompute_district(district=district, year=year)
+                finished = workers.wait_for(lambda: Job.objects.get(pk=run.pk).finished, 1800, 0.05)
+                seconds = time.perf_counter() - begin
+                cpu = sum(worker.cpu_seconds() for worker in started) - cpu
+            finally:
+                for worker in started:
+                    worker.stop()
+            busy = sum(_task_seconds(worker.log.read_text()) for worker in started)
+        run.refresh_from_db()
+        if not finished or run.state != "done":
+            notes[row] = f"not measured: the run ended {run.state}: {run.error[:80]}"
+            return None
+        # The tasks' own durations, summed, and the workers' CPU: about the same for 1 and 2
+        # workers when each has a core of its own; each task takes twice as long, on the same
+        # CPU, when they share one.
+        self.stdout.write(
+            f"district year recompute, {count} worker(s): {seconds:.2f} s; the tasks took "
+            f"{busy:.2f} s together, the workers {cpu:.2f} s of CPU; "
+            f"load average before: {load}"
+        )
+        return seconds
+
+    def _district_page(self, district, year, repeats, notes) -> dict:
+        name = DISTRICT_ROWS[3]
+        if importlib.util.find_spec("sampledata.pages_bench") is None:
+            notes[name] = "not measured: no sampledata.pages_bench"
+            return {}
+        url = _district_url(district)
+        if url is None:
+            notes[name] = "not measured: no dashboard:district"
+            return {}
+        pages_bench = importlib.import_module("sampledata.pages_bench")
+        try:
+            _p50, p95, _size = pages_bench.time_page(
+                _district_leader(district), url, {"year": year}, repeats
+            )
+        except RuntimeError as exc:
+            notes[name] = f"not measured: {exc}"
+            return {}
+        notes[name] = f"{district.townships.count()} townships"
+        return {name: p95}
 
     def _pages(self, township, year, repeats, notes) -> dict:
         if importlib.util.find_spec("sampledata.pages_bench") is None:
@@ -304,3 +485,38 @@ class Command(BaseCommand):
         found[name] = excel.bench_import_petitions(n=petitions, township=township)
         notes[name] = f"{petitions:,} petitions"
         return found
+
+
+def _district_url(district) -> str | None:
+    """The district dashboard's URL (url name dashboard:district), however it names the
+    district; None while there is none."""
+    for args in ((), (district.pk,), (district.code,)):
+        try:
+            return reverse("dashboard:district", args=args)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _district_leader(district) -> User:
+    """A district leader of the district with no usable password (the page's reader)."""
+    user, created = User.objects.get_or_create(
+        username=f"bench-district-{district.pk}",
+        defaults={"role": Role.DISTRICT_LEADER, "district": district},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def _task_seconds(log: str) -> float:
+    """The seconds of the run's tasks a worker's log reports ("... succeeded in 0.53s")."""
+    return sum(
+        float(match)
+        for match in re.findall(r"jobs\.tasks\.run_job\[[^\]]+\] succeeded in ([0-9.]+)s", log)
+    )
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
