@@ -140,7 +140,10 @@ def reset_pools(app):
 @contextmanager
 def using_broker(url: str):
     """This process queues its tasks to the Redis at `url` (not eagerly) while inside."""
-    from config.celery import app
+    from celery import current_app
+
+    # The project's app (config/celery.py, loaded with Django); sampledata sits below config.
+    app = current_app._get_current_object()
 
     saved = {
         "broker_url": app.conf.broker_url,
