@@ -123,8 +123,10 @@ def test_a_superuser_sees_every_township_by_district_or_one_district(client_for,
     ]
     page = client.get(PAGE, {**MARCH, "district": "west"})
     assert [r.township.name for r in page.context["board"].rows] == ["西河镇"]
-    # No drill-down for a superuser: the township being read is kept for district users only.
-    assert "/district/township/" not in page.content.decode()
+    # A superuser drills down too: the township it chose is the one its township pages read.
+    assert choose("xihe") in page.content.decode()
+    assert client.post(choose("xihe")).status_code == 302
+    assert client.get(reverse("dashboard:index")).context["township"].code == "xihe"
 
 
 # --- The figures -------------------------------------------------------------------------------
