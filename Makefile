@@ -25,14 +25,12 @@ run: install messages
 
 # Two workers (pytest-xdist), one per core: each has its own test database (and, in the fault
 # suite, its own Redis server and celery workers). TEST_WORKERS=0 runs in one process.
-# The default distribution (load) hands tests out in the order tests/conftest.py sorts them,
-# transactional ones after the others, so a flush never comes before a test that needs the
-# migrations' rows on the same worker (worksteal broke that: a worker stole earlier tests after
-# running flushed ones). The long tests are split (axe per role, the crawl per direction) so
-# the two workers share them.
+# worksteal: a worker that runs out of tests takes the other's, so both stay busy until the
+# long tail (browser, faults, axe) is done. Any order is safe: tests/conftest.py puts the
+# migrations' rows back right after each transactional test's flush.
 TEST_WORKERS ?= 2
 test: install messages
-	$(PY) -m pytest --ds=config.settings_test -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest --ds=config.settings_test -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The benchmark runs on PostgreSQL (its own database, recreated each time); the district rows
 # start celery workers on a Redis database number of the bench's own.

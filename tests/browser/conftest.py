@@ -5,7 +5,6 @@ test-results/screenshots/.
 """
 
 import os
-from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -48,17 +47,6 @@ def browser_context_args():
         "timezone_id": "Asia/Shanghai",
         "viewport": {"width": 1280, "height": 900},
     }
-
-
-@pytest.fixture(autouse=True)
-def shipped_rows(request):
-    """Put back the rows the migrations ship (the rubric versions every save's recompute reads):
-    the flush after each transactional test removes them for the tests that follow."""
-    if request.node.get_closest_marker("django_db") is not None:
-        request.getfixturevalue("transactional_db")
-        from django.apps import apps
-
-        import_module("assessment.migrations.0003_ship_xx_2024_rubrics").ship(apps, None)
 
 
 @pytest.fixture

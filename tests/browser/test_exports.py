@@ -9,7 +9,7 @@ from tests.exports.helpers import PETITION_HEADERS
 from tests.exports.helpers import petition_row
 from tests.exports.helpers import xlsx
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -18,9 +18,7 @@ from tests.petitions.factories import PDF
 from tests.petitions.factories import PNG
 from tests.petitions.factories import ResolvedDisputeFactory
 
-# serialized_rollback: the rubric versions shipped by a data migration survive the flush of
-# earlier transactional tests (a save enqueues a recompute that needs them).
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PNG_FILE = {"name": "seal.png", "mimeType": "image/png", "buffer": PNG}
 

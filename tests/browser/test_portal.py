@@ -16,8 +16,7 @@ from tests.petitions.factories import PNG
 from tests.petitions.factories import DisputeFactory
 from tests.petitions.factories import DisputeReportFactory
 
-# serialized_rollback: see test_petitions_entry.py.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
 

@@ -14,8 +14,7 @@ from assessment.models import Period
 from assessment.models import PeriodState
 from tests.browser.conftest import SHOTS
 
-# serialized_rollback: see test_petitions_entry.py.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
