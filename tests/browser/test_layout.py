@@ -139,3 +139,20 @@ def test_on_a_phone_the_menu_folds_behind_a_button(
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
             screenshot(f"layout-390-{code}-{name}")
     _switch_language(page, "zh-hans")
+
+
+def test_the_district_page_fits_a_phone(page, live_server, login, township, village_a):
+    """Its wide table scrolls in its box: the hidden head of the drill-down column, placed
+    absolutely, widened the whole page to 1,692 px before .tablewrap became its containing box."""
+    from accounts.models import Role
+    from tests.factories import UserFactory
+    from villages.models import District
+
+    township.district = District.objects.create(name="清江区", code="qingjiang")
+    township.save()
+    page.set_viewport_size(PHONE)
+    login(UserFactory(username="qu", role=Role.DISTRICT_STAFF, district=township.district))
+    page.goto(f"{live_server.url}{reverse('dashboard:district')}")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#district-table")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
