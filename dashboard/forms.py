@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from assessment import rubrics
 from assessment.models import RubricVersion
@@ -7,7 +8,8 @@ from assessment.models import RubricVersion
 
 class VersionChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return rubrics.version_title(obj.name, None)
+        # One version for every township: the document's "xx镇" placeholder reads "each township".
+        return rubrics.version_title(obj.name, pgettext("rubric version for all townships", "各镇"))
 
 
 class FairComparisonForm(forms.Form):

@@ -290,13 +290,20 @@ def test_the_sweep_sees_text_nodes_and_cuts_out_entered_data():
     assert chinese_problem("2026-04-03 10:00 · 1.4") is False
 
 
+# Pages that document the township's own Excel format: its column titles, and the values a cell
+# takes, stay in Chinese in every language (the file is read by them), each explained in English.
+BILINGUAL_BY_DESIGN = {"exports:district_import"}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_english_pages_show_no_chinese(demo, role):
     found = sweep(demo, role, "en")
     assert len(found.pages) >= 10, found.pages  # home, the menu, records and forms
     assert not found.errors
-    assert not found.nodes, report(role, "en", found.nodes)
+    bilingual = {reverse(name) for name in BILINGUAL_BY_DESIGN}
+    nodes = {page: texts for page, texts in found.nodes.items() if page not in bilingual}
+    assert not nodes, report(role, "en", nodes)
 
 
 @pytest.mark.django_db
