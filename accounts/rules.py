@@ -152,3 +152,5 @@ rules.add_perm(
     "kaohe.import_district",
     rules.is_superuser | (is_district_staff & in_users_district_through_village),
 )
+# A district's recompute (assessment.fanout) reaches every township of it: a superuser's.
+rules.add_perm("kaohe.recompute_district", rules.is_superuser)
