@@ -369,9 +369,9 @@ class Command(BaseCommand):
         if why:
             notes.update(dict.fromkeys(DISTRICT_ROWS[:3], f"not measured: {why}"))
             # The dashboard still needs the year's sheets: computed here, when tasks run eagerly.
-            from config.celery import app
+            from celery import current_app  # the project's (config/celery.py); config is above
 
-            if app.conf.task_always_eager:
+            if current_app.conf.task_always_eager:
                 fanout.recompute_district(district=district, year=year)
         else:
             # 1 worker, then 2, `runs` times over: the best of each, so that a burst of other
