@@ -51,6 +51,7 @@ from petitions.models import DisputeReport
 from petitions.selectors import ON_TIME
 from petitions.selectors import half_states
 from petitions.selectors import levels_by_month
+from petitions.selectors import report_facts
 from villages.models import Village
 from workdays.calendar import WorkCalendar
 
@@ -139,14 +140,11 @@ def _reports(months_of, year: int, today: date) -> dict[Key, dict]:
     for village in assessed.only("township_id", "is_active", "active_from", "active_until"):
         villages[village.township_id].append(village)
     days = rubrics.report_days_of((t, year) for t in months_of)
-    township_of = {v.pk: t for t, vs in villages.items() for v in vs}
-    reports = {}
-    fields = ("village_id", "year", "month", "half", "submitted_at", "signed_by", "seal_scan")
-    for report in DisputeReport.objects.filter(
-        _pairs(months_of, "village__township_id", "month"), year=year, village__is_active=True
-    ).only(*fields):
-        report.use_report_days(days[(township_of[report.village_id], year)])
-        reports[(report.village_id, report.year, report.month, report.half)] = report
+    reports = report_facts(
+        DisputeReport.objects.filter(
+            _pairs(months_of, "village__township_id", "month"), year=year, village__is_active=True
+        )
+    )
     found = {}
     for t, months in months_of.items():
         for m in months:

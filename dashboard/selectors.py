@@ -54,6 +54,7 @@ from petitions.selectors import PortalStatus
 from petitions.selectors import half_states
 from petitions.selectors import levels_by_month
 from petitions.selectors import portal_status
+from petitions.selectors import report_facts
 from rewards.services import risk_line
 from villages.models import Village
 
@@ -375,12 +376,9 @@ def deadline_board(township_id: int, today: date, villages=None) -> DeadlineBoar
     wanted = Q()
     for year, month, half in keys:
         wanted |= Q(year=year, month=month, half=half)
-    reports = {
-        (r.village_id, r.year, r.month, r.half): r
-        for r in DisputeReport.objects.filter(village__township_id=township_id).filter(wanted)
-    }
-    for report in reports.values():
-        report.use_report_days(days(report.year))
+    reports = report_facts(
+        DisputeReport.objects.filter(village__township_id=township_id).filter(wanted)
+    )
     bounds = bounds_for(today)
     open_cases = (
         AssignedCase.objects.filter(

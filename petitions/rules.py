@@ -38,6 +38,20 @@ def is_late(submitted_at: datetime | date | None, due: date) -> bool:
     return local_date(submitted_at) > due
 
 
+def report_state(
+    submitted_at: datetime | date | None, due: date | None, *, signed: bool, sealed: bool
+) -> str:
+    """A half's report as the township reads it: draft (saved, not submitted), late, incomplete
+    (on time but unsigned or unsealed), ok. A half with no report at all is "missing"."""
+    if submitted_at is None:
+        return "draft"
+    if due is not None and is_late(submitted_at, due):
+        return "late"
+    if not (signed and sealed):
+        return "incomplete"
+    return "ok"
+
+
 # --- Chinese resident ID numbers --------------------------------------------------------------
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
