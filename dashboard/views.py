@@ -31,6 +31,18 @@ from . import selectors
 from .forms import FairComparisonForm
 
 
+def _span_filter(span, month: int, quarter: int) -> dict:
+    """What the month/quarter/year filter of both dashboards shows."""
+    return {
+        "span": span,
+        "title": span_title(span),
+        "month": month,
+        "quarter": quarter,
+        "months": range(1, 13),
+        "quarters": range(1, 5),
+    }
+
+
 @login_required
 @reads_replica
 def index(request):
@@ -46,12 +58,7 @@ def index(request):
         {
             "township": township,
             "board": board,
-            "span": span,
-            "title": span_title(span),
-            "month": month,
-            "quarter": quarter,
-            "months": range(1, 13),
-            "quarters": range(1, 5),
+            **_span_filter(span, month, quarter),
             "can_manage": can_manage,
             "job": selectors.running_recompute(township.pk) if can_manage else None,
             "this_year": today.year,
@@ -115,6 +122,7 @@ def village(request, pk: int):
 
 
 @login_required
+@reads_replica
 def district(request):
     """The district's townships side by side (a district user: their district's; a superuser:
     every township, grouped by district, or one district's); drill down to one township."""
@@ -147,12 +155,7 @@ def district(request):
         "dashboard/district.html",
         {
             "board": board,
-            "span": span,
-            "title": span_title(span),
-            "month": month,
-            "quarter": quarter,
-            "months": range(1, 13),
-            "quarters": range(1, 5),
+            **_span_filter(span, month, quarter),
             "districts": districts,
             "chosen": chosen,
             "fair": fair,

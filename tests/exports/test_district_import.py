@@ -2,7 +2,6 @@
 a village never guessed, all rows of every township or none, never twice; for the district's
 staff only."""
 
-import factory
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -18,6 +17,7 @@ from exports.models import ImportBatch
 from petitions.models import Petition
 from petitions.models import Petitioner
 from tests.factories import AreaFactory
+from tests.factories import DistrictFactory
 from tests.factories import TownshipFactory
 from tests.factories import UserFactory
 from tests.factories import VillageFactory
@@ -30,15 +30,6 @@ from .helpers import xlsx
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = [*PETITION_HEADERS, "镇"]
 VILLAGE_COLUMN = "所属村(居)"
-
-
-class DistrictFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = District
-        django_get_or_create = ("code",)
-
-    name = factory.Sequence(lambda n: f"测试{n}区")
-    code = factory.Sequence(lambda n: f"d{n}")
 
 
 def _township(district, name, *villages):
