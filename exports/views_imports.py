@@ -228,21 +228,30 @@ def import_batch(request, pk: int):
 @require_POST
 def import_confirm(request, pk: int):
     batch = _batch_for(request, pk)
+    return _confirm(
+        request,
+        batch,
+        "exports:import_batch",
+        lambda: run_import(
+            batch.kind,
+            _read(batch),
+            township=batch.township,
+            user=request.user,
+            filename=batch.filename,
+            dry_run=False,
+        ),
+    )
+
+
+def _confirm(request, batch: ImportBatch, batch_page: str, run):
+    """Import a previewed batch, once, for the user who uploaded it; back to its page."""
     if batch.uploaded_by_id != request.user.pk:
         raise PermissionDenied
     if batch.state == BatchState.IMPORTED:
         messages.info(request, _("该文件已经导入,不会重复导入。"))
-        return redirect("exports:import_batch", pk=batch.pk)
-    outcome = run_import(
-        batch.kind,
-        _read(batch),
-        township=batch.township,
-        user=request.user,
-        filename=batch.filename,
-        dry_run=False,
-    )
-    _confirmed(request, batch, outcome)
-    return redirect("exports:import_batch", pk=batch.pk)
+    else:
+        _confirmed(request, batch, run())
+    return redirect(batch_page, pk=batch.pk)
 
 
 # --- The district's 阳光信访 list ---------------------------------------------------------------
@@ -326,20 +335,18 @@ def district_batch(request, pk: int):
 @require_POST
 def district_confirm(request, pk: int):
     batch = _district_batch_for(request, pk)
-    if batch.uploaded_by_id != request.user.pk:
-        raise PermissionDenied
-    if batch.state == BatchState.IMPORTED:
-        messages.info(request, _("该文件已经导入,不会重复导入。"))
-        return redirect("exports:district_batch", pk=batch.pk)
-    outcome = run_district_import(
-        _read(batch),
-        district=batch.district,
-        user=request.user,
-        filename=batch.filename,
-        dry_run=False,
+    return _confirm(
+        request,
+        batch,
+        "exports:district_batch",
+        lambda: run_district_import(
+            _read(batch),
+            district=batch.district,
+            user=request.user,
+            filename=batch.filename,
+            dry_run=False,
+        ),
     )
-    _confirmed(request, batch, outcome)
-    return redirect("exports:district_batch", pk=batch.pk)
 
 
 @login_required

@@ -29,18 +29,19 @@ REPEATS = 20
 HOST = "127.0.0.1"  # in the default ALLOWED_HOSTS
 
 
-def _leader(township: Township) -> User:
-    """The township's first active leader, else a bench leader with no usable password."""
-    user = User.objects.filter(township=township, role=Role.LEADER, is_active=True).first()
-    if user is None:
-        user, created = User.objects.get_or_create(
-            username=f"bench-leader-{township.pk}",
-            defaults={"role": Role.LEADER, "township": township},
-        )
-        if created:
-            user.set_unusable_password()
-            user.save()
+def bench_reader(username: str, **fields) -> User:
+    """A reader for the bench's pages, with no usable password: nobody logs in as it."""
+    user, created = User.objects.get_or_create(username=username, defaults=fields)
+    if created:
+        user.set_unusable_password()
+        user.save()
     return user
+
+
+def _leader(township: Township) -> User:
+    """The township's first active leader, else a bench leader."""
+    user = User.objects.filter(township=township, role=Role.LEADER, is_active=True).first()
+    return user or bench_reader(f"bench-leader-{township.pk}", role=Role.LEADER, township=township)
 
 
 def pages(township: Township, year: int) -> list[tuple[str, str, dict]]:

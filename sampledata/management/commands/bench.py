@@ -30,11 +30,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db import transaction
-from django.urls import NoReverseMatch
 from django.urls import reverse
 
 from accounts.models import Role
-from accounts.models import User
 from assessment import fanout
 from assessment import rubrics
 from assessment import services
@@ -450,17 +448,13 @@ class Command(BaseCommand):
 
     def _district_page(self, district, year, repeats, notes) -> dict:
         name = DISTRICT_ROWS[3]
-        if importlib.util.find_spec("sampledata.pages_bench") is None:
-            notes[name] = "not measured: no sampledata.pages_bench"
-            return {}
-        url = _district_url(district)
-        if url is None:
-            notes[name] = "not measured: no dashboard:district"
-            return {}
         pages_bench = importlib.import_module("sampledata.pages_bench")
+        reader = pages_bench.bench_reader(
+            f"bench-district-{district.pk}", role=Role.DISTRICT_LEADER, district=district
+        )
         try:
             _p50, p95, _size = pages_bench.time_page(
-                _district_leader(district), url, {"year": year}, repeats
+                reader, reverse("dashboard:district"), {"year": year}, repeats
             )
         except RuntimeError as exc:
             notes[name] = f"not measured: {exc}"
@@ -490,29 +484,6 @@ class Command(BaseCommand):
         found[name] = excel.bench_import_petitions(n=petitions, township=township)
         notes[name] = f"{petitions:,} petitions"
         return found
-
-
-def _district_url(district) -> str | None:
-    """The district dashboard's URL (url name dashboard:district), however it names the
-    district; None while there is none."""
-    for args in ((), (district.pk,), (district.code,)):
-        try:
-            return reverse("dashboard:district", args=args)
-        except NoReverseMatch:
-            continue
-    return None
-
-
-def _district_leader(district) -> User:
-    """A district leader of the district with no usable password (the page's reader)."""
-    user, created = User.objects.get_or_create(
-        username=f"bench-district-{district.pk}",
-        defaults={"role": Role.DISTRICT_LEADER, "district": district},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save()
-    return user
 
 
 def _task_seconds(log: str) -> float:
